@@ -1,0 +1,54 @@
+# Set-up, build, tests and demo. `make test` and `make demo` are all a fresh machine needs; both
+# call `make setup`, which is idempotent.
+
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+JARS_DIR := python/mle_runtime/jars
+JDK := $(shell scripts/find-jdk.sh)
+ifeq ($(JDK),)
+$(error no JDK 25 or newer found: install one (e.g. Temurin 25) and set MLE_JAVA_HOME or JAVA_HOME)
+endif
+export JAVA_HOME := $(JDK)
+export PATH := $(JDK)/bin:$(PATH)
+# Maven itself runs on the JDK above; this keeps its own libraries from warning about native access.
+export MAVEN_OPTS ?= --enable-native-access=ALL-UNNAMED
+MVN := mvn -B -q -Dstyle.color=never
+
+.PHONY: setup venv jar test test-java test-py demo schema clean
+
+setup: venv jar
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: python/pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e 'python[dev]'
+	touch $@
+
+jar:
+	$(MVN) install -DskipTests
+	rm -rf $(JARS_DIR) && mkdir -p $(JARS_DIR)
+	cp bridge/target/mle-bridge-*.jar bridge/target/runtime-jars/*.jar $(JARS_DIR)/
+
+test: setup test-java test-py
+
+test-java:
+	$(MVN) test -Dsurefire.printSummary=true
+	@echo "Java test reports: */target/surefire-reports*"
+
+test-py:
+	$(PY) -m pytest tests-py -q
+
+demo: setup
+	$(PY) examples/demo.py
+
+# Regenerates the FlatBuffers classes after a change to schema/mle.fbs (needs flatc 2.0.8).
+schema:
+	rm -rf engine-java/src/main/java/org/mleruntime/format/fb
+	flatc --java -o engine-java/src/main/java schema/mle.fbs
+
+clean:
+	$(MVN) clean
+	rm -rf $(JARS_DIR)

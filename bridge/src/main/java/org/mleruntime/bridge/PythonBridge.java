@@ -1,0 +1,45 @@
+package org.mleruntime.bridge;
+
+import java.nio.file.Path;
+import org.mleruntime.MleModel;
+import org.mleruntime.executor.SessionOptions;
+import org.mleruntime.format.ModelFile;
+import org.mleruntime.format.OpenOptions;
+import org.mleruntime.kernels.MathKernelsProvider;
+
+/**
+ * The Python-facing facade, made for JPype: few, coarse calls on plain types (strings, long arrays,
+ * native addresses). Errors surface as the engine's own exceptions, whose class names and messages
+ * the Python SDK maps onto its error hierarchy.
+ */
+public final class PythonBridge {
+    private PythonBridge() {}
+
+    public static String version() {
+        String v = PythonBridge.class.getPackage().getImplementationVersion();
+        return v == null ? "0.1.0" : v;
+    }
+
+    public static boolean vectorKernelsEnabled() {
+        return !MathKernelsProvider.selected().name().equals("plain-java");
+    }
+
+    public static String kernels() {
+        return MathKernelsProvider.selected().name();
+    }
+
+    public static ModelWriter newWriter() {
+        return new ModelWriter();
+    }
+
+    public static LoadedModel load(String path, boolean deferTensorChecksum) {
+        OpenOptions options = deferTensorChecksum ? OpenOptions.deferredVerification() : OpenOptions.defaults();
+        return new LoadedModel(MleModel.open(Path.of(path), options, SessionOptions.defaults()));
+    }
+
+    public static String inspect(String path) {
+        try (ModelFile file = ModelFile.open(Path.of(path))) {
+            return Json.write(Descriptions.inspect(file));
+        }
+    }
+}

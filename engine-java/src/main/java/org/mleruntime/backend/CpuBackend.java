@@ -1,0 +1,61 @@
+package org.mleruntime.backend;
+
+import java.util.List;
+import org.mleruntime.UnsupportedOperatorException;
+import org.mleruntime.ir.Node;
+import org.mleruntime.ir.Tensor;
+import org.mleruntime.ir.ValueInfo;
+import org.mleruntime.kernels.CpuKernels;
+import org.mleruntime.kernels.Kernel;
+import org.mleruntime.kernels.MathKernels;
+import org.mleruntime.kernels.MathKernelsProvider;
+
+/** The CPU execution provider, over the plain-Java or Vector API hot loops. */
+public final class CpuBackend implements Backend {
+    private static final CpuBackend DEFAULT = new CpuBackend(MathKernelsProvider.selected());
+
+    private final MathKernels math;
+
+    public CpuBackend(MathKernels math) {
+        this.math = math;
+    }
+
+    /** The backend with the hot loops chosen for this runtime at start-up. */
+    public static CpuBackend defaultBackend() {
+        return DEFAULT;
+    }
+
+    public MathKernels math() {
+        return math;
+    }
+
+    @Override
+    public String name() {
+        return "cpu/" + math.name();
+    }
+
+    @Override
+    public boolean supports(Node node) {
+        return CpuKernels.operators().contains(node.opType());
+    }
+
+    @Override
+    public Kernel kernel(Node node, List<ValueInfo> inputs, List<ValueInfo> outputs, List<Tensor> constants) {
+        return switch (node.opType()) {
+            case "Gemm" -> CpuKernels.gemm(node, math);
+            case "MatMul" -> CpuKernels.matMul(math);
+            case "Add", "Sub", "Mul", "Div", "Greater" -> CpuKernels.binary(node, math);
+            case "Sigmoid", "Tanh", "Relu" -> CpuKernels.unary(node);
+            case "Softmax" -> CpuKernels.softmax();
+            case "ReduceSum" -> CpuKernels.reduceSum();
+            case "ArgMax" -> CpuKernels.argMax();
+            case "Cast" -> CpuKernels.cast();
+            case "LabelMap" -> CpuKernels.labelMap(constants.get(1));
+            case "Scaler" -> CpuKernels.scaler(node, math);
+            case "Concat" -> CpuKernels.concat(node);
+            case "Identity", "Reshape" -> CpuKernels.copy();
+            default -> throw new UnsupportedOperatorException("the " + name() + " backend has no kernel for operator '" + node.opType()
+                    + "' (node '" + node.name() + "')");
+        };
+    }
+}

@@ -1,0 +1,78 @@
+package org.mleruntime.ir;
+
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.mleruntime.InvalidModelException;
+
+/**
+ * A model's computation: inputs, outputs, constant tensors and nodes in an order where every
+ * value is produced before it is used. Immutable; optimiser passes return new graphs.
+ */
+public record Graph(List<ValueInfo> inputs, List<ValueInfo> outputs, Map<String, Tensor> constants, List<Node> nodes) {
+    public Graph {
+        inputs = List.copyOf(inputs);
+        outputs = List.copyOf(outputs);
+        constants = Collections.unmodifiableMap(new LinkedHashMap<>(constants));
+        nodes = List.copyOf(nodes);
+    }
+
+    public Graph withNodes(List<Node> newNodes, Map<String, Tensor> newConstants) {
+        return new Graph(inputs, outputs, newConstants, newNodes);
+    }
+
+    /** Checks that names are unique and every value is defined before it is used; throws otherwise. */
+    public Graph validated() {
+        Set<String> defined = new HashSet<>();
+        for (ValueInfo in : inputs) {
+            define(defined, in.name(), "graph input");
+            if (!in.shape().isBatched() && in.shape().rank() > 0) {
+                throw new InvalidModelException("graph input '" + in.name() + "' must have the batch dimension first, found " + in.shape());
+            }
+        }
+        for (String c : constants.keySet()) {
+            define(defined, c, "constant");
+        }
+        Set<String> nodeNames = new HashSet<>();
+        for (Node n : nodes) {
+            if (!nodeNames.add(n.name())) {
+                throw new InvalidModelException("node name '" + n.name() + "' is used twice");
+            }
+            for (String in : n.inputs()) {
+                if (!in.isEmpty() && !defined.contains(in)) {
+                    throw new InvalidModelException("node '" + n.name() + "' (" + n.opType() + ") reads '" + in
+                            + "', which no input, constant or earlier node defines");
+                }
+            }
+            for (String out : n.outputs()) {
+                define(defined, out, "output of node '" + n.name() + "'");
+            }
+        }
+        Set<String> outNames = new HashSet<>();
+        for (ValueInfo out : outputs) {
+            if (!defined.contains(out.name())) {
+                throw new InvalidModelException("graph output '" + out.name() + "' is not produced by any node");
+            }
+            if (!outNames.add(out.name())) {
+                throw new InvalidModelException("graph output '" + out.name() + "' is listed twice");
+            }
+        }
+        return this;
+    }
+
+    private static void define(Set<String> defined, String name, String what) {
+        if (name == null || name.isEmpty()) {
+            throw new InvalidModelException("a " + what + " has an empty name");
+        }
+        if (!defined.add(name)) {
+            throw new InvalidModelException("value '" + name + "' (" + what + ") is defined twice");
+        }
+    }
+
+    public ValueInfo input(String name) {
+        return inputs.stream().filter(v -> v.name().equals(name)).findFirst().orElse(null);
+    }
+}

@@ -1,0 +1,55 @@
+package org.mleruntime.ir;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.mleruntime.InvalidModelException;
+
+/** One operator application: named inputs in, named outputs out, typed attributes. */
+public record Node(String name, String opType, int opsetVersion, List<String> inputs, List<String> outputs,
+                   Map<String, Attribute> attributes) {
+    public Node {
+        inputs = List.copyOf(inputs);
+        outputs = List.copyOf(outputs);
+        attributes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
+    }
+
+    public Node withInputs(List<String> newInputs) {
+        return new Node(name, opType, opsetVersion, newInputs, outputs, attributes);
+    }
+
+    public Node withAttribute(String key, Attribute value) {
+        Map<String, Attribute> a = new LinkedHashMap<>(attributes);
+        a.put(key, value);
+        return new Node(name, opType, opsetVersion, inputs, outputs, a);
+    }
+
+    public long intAttr(String key, long defaultValue) {
+        return switch (attributes.get(key)) {
+            case null -> defaultValue;
+            case Attribute.Int i -> i.value();
+            default -> throw wrongType(key, "int");
+        };
+    }
+
+    public String stringAttr(String key, String defaultValue) {
+        return switch (attributes.get(key)) {
+            case null -> defaultValue;
+            case Attribute.Str s -> s.value();
+            default -> throw wrongType(key, "string");
+        };
+    }
+
+    public long[] intsAttr(String key) {
+        return switch (attributes.get(key)) {
+            case null -> throw new InvalidModelException("node '" + name + "' (" + opType + ") needs attribute '" + key + "'");
+            case Attribute.Ints i -> i.values();
+            default -> throw wrongType(key, "ints");
+        };
+    }
+
+    private InvalidModelException wrongType(String key, String expected) {
+        return new InvalidModelException("attribute '" + key + "' of node '" + name + "' (" + opType + ") must be of type " + expected
+                + ", found " + attributes.get(key).getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT));
+    }
+}

@@ -1,0 +1,32 @@
+package org.mleruntime.kernels;
+
+import org.mleruntime.ir.Shape;
+
+/** Maps a flat index of a broadcast result to the flat index of one operand (numpy's rules). */
+final class Broadcast {
+    private final long[] outDims;
+    private final long[] strides;
+
+    Broadcast(Shape out, Shape operand) {
+        outDims = out.dims();
+        int rank = outDims.length;
+        strides = new long[rank];
+        long[] d = operand.dims();
+        long stride = 1;
+        for (int i = rank - 1, j = d.length - 1; i >= 0; i--, j--) {
+            long dim = j >= 0 ? d[j] : 1;
+            strides[i] = dim == 1 ? 0 : stride;
+            stride *= dim;
+        }
+    }
+
+    long map(long flat) {
+        long index = 0;
+        for (int i = outDims.length - 1; i >= 0; i--) {
+            long coordinate = flat % outDims[i];
+            flat /= outDims[i];
+            index += coordinate * strides[i];
+        }
+        return index;
+    }
+}

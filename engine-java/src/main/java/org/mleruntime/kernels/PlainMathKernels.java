@@ -1,0 +1,101 @@
+package org.mleruntime.kernels;
+
+import static org.mleruntime.ir.Tensor.F32;
+import static org.mleruntime.ir.Tensor.F64;
+
+import java.lang.foreign.MemorySegment;
+import org.mleruntime.ir.DType;
+
+/** Plain-Java loops: the reference path and the one used on runtimes without the Vector API. */
+public final class PlainMathKernels implements MathKernels {
+    @Override
+    public String name() {
+        return "plain-java";
+    }
+
+    private static double get(DType t, MemorySegment s, long i) {
+        return t == DType.FLOAT64 ? s.getAtIndex(F64, i) : s.getAtIndex(F32, i);
+    }
+
+    private static void set(DType t, MemorySegment s, long i, double v) {
+        if (t == DType.FLOAT64) {
+            s.setAtIndex(F64, i, v);
+        } else {
+            s.setAtIndex(F32, i, (float) v);
+        }
+    }
+
+    private static double bias(DType t, MemorySegment bias, long biasLength, int j) {
+        return biasLength == 0 ? 0 : get(t, bias, biasLength == 1 ? 0 : j);
+    }
+
+    @Override
+    public void gemmTransB(DType t, MemorySegment a, MemorySegment b, MemorySegment bias, long biasLength,
+                           MemorySegment c, int n, int k, int m) {
+        for (int r = 0; r < n; r++) {
+            long aRow = (long) r * k;
+            for (int j = 0; j < m; j++) {
+                long bRow = (long) j * k;
+                double sum = 0;
+                if (t == DType.FLOAT64) {
+                    for (int p = 0; p < k; p++) {
+                        sum += a.getAtIndex(F64, aRow + p) * b.getAtIndex(F64, bRow + p);
+                    }
+                } else {
+                    float fs = 0;
+                    for (int p = 0; p < k; p++) {
+                        fs += a.getAtIndex(F32, aRow + p) * b.getAtIndex(F32, bRow + p);
+                    }
+                    sum = fs;
+                }
+                set(t, c, (long) r * m + j, sum + bias(t, bias, biasLength, j));
+            }
+        }
+    }
+
+    @Override
+    public void gemm(DType t, MemorySegment a, MemorySegment b, MemorySegment bias, long biasLength,
+                     MemorySegment c, int n, int k, int m) {
+        double[] acc = new double[m];
+        for (int r = 0; r < n; r++) {
+            java.util.Arrays.fill(acc, 0);
+            for (int p = 0; p < k; p++) {
+                double x = get(t, a, (long) r * k + p);
+                long bRow = (long) p * m;
+                for (int j = 0; j < m; j++) {
+                    acc[j] += x * get(t, b, bRow + j);
+                }
+            }
+            for (int j = 0; j < m; j++) {
+                set(t, c, (long) r * m + j, acc[j] + bias(t, bias, biasLength, j));
+            }
+        }
+    }
+
+    @Override
+    public void rowBroadcast(BinaryOp op, DType t, MemorySegment a, MemorySegment row, MemorySegment out, long rows, int cols) {
+        for (long r = 0; r < rows; r++) {
+            long base = r * cols;
+            for (int j = 0; j < cols; j++) {
+                set(t, out, base + j, op.apply(get(t, a, base + j), get(t, row, j)));
+            }
+        }
+    }
+
+    @Override
+    public void scale(DType t, boolean divide, MemorySegment x, MemorySegment offset, MemorySegment scale, MemorySegment out,
+                      long rows, int cols) {
+        for (long r = 0; r < rows; r++) {
+            long base = r * cols;
+            for (int j = 0; j < cols; j++) {
+                double v = get(t, x, base + j);
+                double first = divide ? v - get(t, offset, j) : v * get(t, scale, j);
+                if (t == DType.FLOAT32) {
+                    first = (float) first;
+                }
+                double y = divide ? first / get(t, scale, j) : first + get(t, offset, j);
+                set(t, out, base + j, y);
+            }
+        }
+    }
+}

@@ -1,0 +1,182 @@
+package org.mleruntime.kernels.vector;
+
+import static org.mleruntime.ir.Tensor.F32;
+import static org.mleruntime.ir.Tensor.F64;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import org.mleruntime.ir.DType;
+import org.mleruntime.kernels.BinaryOp;
+import org.mleruntime.kernels.MathKernels;
+import org.mleruntime.kernels.PlainMathKernels;
+
+/**
+ * The hot loops with explicit SIMD through the Vector API, reading operands straight from their
+ * memory segments (the mapped file for weights). Loaded only when the runtime has the
+ * {@code jdk.incubator.vector} module; tails shorter than a vector fall back to scalar code.
+ */
+public final class VectorMathKernels implements MathKernels {
+    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    private static final PlainMathKernels SCALAR = new PlainMathKernels();
+
+    @Override
+    public String name() {
+        return "vector-api(" + D.vectorBitSize() + "-bit)";
+    }
+
+    @Override
+    public void gemmTransB(DType t, MemorySegment a, MemorySegment b, MemorySegment bias, long biasLength,
+                           MemorySegment c, int n, int k, int m) {
+        if (t == DType.FLOAT64) {
+            gemmTransB64(a, b, bias, biasLength, c, n, k, m);
+        } else {
+            gemmTransB32(a, b, bias, biasLength, c, n, k, m);
+        }
+    }
+
+    private static void gemmTransB64(MemorySegment a, MemorySegment b, MemorySegment bias, long biasLength,
+                                     MemorySegment c, int n, int k, int m) {
+        int lanes = D.length();
+        int bound = D.loopBound(k);
+        for (int r = 0; r < n; r++) {
+            long aRow = (long) r * k * 8;
+            for (int j = 0; j < m; j++) {
+                long bRow = (long) j * k * 8;
+                DoubleVector acc = DoubleVector.zero(D);
+                int p = 0;
+                for (; p < bound; p += lanes) {
+                    DoubleVector x = DoubleVector.fromMemorySegment(D, a, aRow + p * 8L, LE);
+                    DoubleVector w = DoubleVector.fromMemorySegment(D, b, bRow + p * 8L, LE);
+                    acc = x.fma(w, acc);
+                }
+                double sum = acc.reduceLanes(VectorOperators.ADD);
+                for (; p < k; p++) {
+                    sum += a.get(F64, aRow + p * 8L) * b.get(F64, bRow + p * 8L);
+                }
+                double bv = biasLength == 0 ? 0 : bias.getAtIndex(F64, biasLength == 1 ? 0 : j);
+                c.setAtIndex(F64, (long) r * m + j, sum + bv);
+            }
+        }
+    }
+
+    private static void gemmTransB32(MemorySegment a, MemorySegment b, MemorySegment bias, long biasLength,
+                                     MemorySegment c, int n, int k, int m) {
+        int lanes = F.length();
+        int bound = F.loopBound(k);
+        for (int r = 0; r < n; r++) {
+            long aRow = (long) r * k * 4;
+            for (int j = 0; j < m; j++) {
+                long bRow = (long) j * k * 4;
+                FloatVector acc = FloatVector.zero(F);
+                int p = 0;
+                for (; p < bound; p += lanes) {
+                    FloatVector x = FloatVector.fromMemorySegment(F, a, aRow + p * 4L, LE);
+                    FloatVector w = FloatVector.fromMemorySegment(F, b, bRow + p * 4L, LE);
+                    acc = x.fma(w, acc);
+                }
+                float sum = acc.reduceLanes(VectorOperators.ADD);
+                for (; p < k; p++) {
+                    sum += a.get(F32, aRow + p * 4L) * b.get(F32, bRow + p * 4L);
+                }
+                float bv = biasLength == 0 ? 0 : bias.getAtIndex(F32, biasLength == 1 ? 0 : j);
+                c.setAtIndex(F32, (long) r * m + j, sum + bv);
+            }
+        }
+    }
+
+    @Override
+    public void gemm(DType t, MemorySegment a, MemorySegment b, MemorySegment bias, long biasLength,
+                     MemorySegment c, int n, int k, int m) {
+        if (t != DType.FLOAT64 || m < D.length()) {
+            SCALAR.gemm(t, a, b, bias, biasLength, c, n, k, m);
+            return;
+        }
+        int lanes = D.length();
+        int bound = D.loopBound(m);
+        for (int r = 0; r < n; r++) {
+            long cRow = (long) r * m * 8;
+            c.asSlice(cRow, m * 8L).fill((byte) 0);
+            for (int p = 0; p < k; p++) {
+                DoubleVector x = DoubleVector.broadcast(D, a.getAtIndex(F64, (long) r * k + p));
+                long bRow = (long) p * m * 8;
+                int j = 0;
+                for (; j < bound; j += lanes) {
+                    DoubleVector acc = DoubleVector.fromMemorySegment(D, c, cRow + j * 8L, LE);
+                    x.fma(DoubleVector.fromMemorySegment(D, b, bRow + j * 8L, LE), acc).intoMemorySegment(c, cRow + j * 8L, LE);
+                }
+                double xs = x.lane(0);
+                for (; j < m; j++) {
+                    long off = cRow + j * 8L;
+                    c.set(F64, off, c.get(F64, off) + xs * b.get(F64, bRow + j * 8L));
+                }
+            }
+            for (int j = 0; j < m; j++) {
+                double bv = biasLength == 0 ? 0 : bias.getAtIndex(F64, biasLength == 1 ? 0 : j);
+                long off = cRow + j * 8L;
+                c.set(F64, off, c.get(F64, off) + bv);
+            }
+        }
+    }
+
+    @Override
+    public void rowBroadcast(BinaryOp op, DType t, MemorySegment a, MemorySegment row, MemorySegment out, long rows, int cols) {
+        if (t != DType.FLOAT64 || op == BinaryOp.GREATER || cols < D.length()) {
+            SCALAR.rowBroadcast(op, t, a, row, out, rows, cols);
+            return;
+        }
+        int lanes = D.length();
+        int bound = D.loopBound(cols);
+        for (long r = 0; r < rows; r++) {
+            long base = r * cols * 8;
+            int j = 0;
+            for (; j < bound; j += lanes) {
+                DoubleVector x = DoubleVector.fromMemorySegment(D, a, base + j * 8L, LE);
+                DoubleVector y = DoubleVector.fromMemorySegment(D, row, j * 8L, LE);
+                DoubleVector z = switch (op) {
+                    case ADD -> x.add(y);
+                    case SUB -> x.sub(y);
+                    case MUL -> x.mul(y);
+                    case DIV -> x.div(y);
+                    case GREATER -> throw new AssertionError("handled by the scalar path");
+                };
+                z.intoMemorySegment(out, base + j * 8L, LE);
+            }
+            for (; j < cols; j++) {
+                double x = a.get(F64, base + j * 8L);
+                out.set(F64, base + j * 8L, op.apply(x, row.getAtIndex(F64, j)));
+            }
+        }
+    }
+
+    @Override
+    public void scale(DType t, boolean divide, MemorySegment x, MemorySegment offset, MemorySegment scale, MemorySegment out,
+                      long rows, int cols) {
+        if (t != DType.FLOAT64 || cols < D.length()) {
+            SCALAR.scale(t, divide, x, offset, scale, out, rows, cols);
+            return;
+        }
+        int lanes = D.length();
+        int bound = D.loopBound(cols);
+        for (long r = 0; r < rows; r++) {
+            long base = r * cols * 8;
+            int j = 0;
+            for (; j < bound; j += lanes) {
+                DoubleVector v = DoubleVector.fromMemorySegment(D, x, base + j * 8L, LE);
+                DoubleVector o = DoubleVector.fromMemorySegment(D, offset, j * 8L, LE);
+                DoubleVector s = DoubleVector.fromMemorySegment(D, scale, j * 8L, LE);
+                DoubleVector y = divide ? v.sub(o).div(s) : v.mul(s).add(o);
+                y.intoMemorySegment(out, base + j * 8L, LE);
+            }
+            if (j < cols) {
+                SCALAR.scale(t, divide, x.asSlice(base + j * 8L), offset.asSlice(j * 8L), scale.asSlice(j * 8L),
+                        out.asSlice(base + j * 8L), 1, cols - j);
+            }
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package org.mleruntime.optimizer;
+
+import java.lang.foreign.Arena;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.mleruntime.backend.Backend;
+import org.mleruntime.ir.DType;
+import org.mleruntime.ir.Graph;
+import org.mleruntime.ir.Node;
+import org.mleruntime.ir.Tensor;
+import org.mleruntime.ir.ValueInfo;
+import org.mleruntime.ops.OperatorSet;
+
+/**
+ * Evaluates, once at session build, every node whose inputs are all constants, and replaces it by
+ * the constant it computes. The folded tensors live as long as the graph that holds them.
+ */
+public final class ConstantFolding implements GraphPass {
+    private final Backend backend;
+
+    public ConstantFolding(Backend backend) {
+        this.backend = backend;
+    }
+
+    @Override
+    public String name() {
+        return "constant-folding";
+    }
+
+    @Override
+    public Graph apply(Graph graph) {
+        Map<String, Tensor> constants = new LinkedHashMap<>(graph.constants());
+        List<Node> nodes = new ArrayList<>();
+        java.util.Set<String> outputs = new java.util.HashSet<>();
+        graph.outputs().forEach(v -> outputs.add(v.name()));
+        for (Node n : graph.nodes()) {
+            boolean foldable = !n.inputs().isEmpty() && n.inputs().stream().allMatch(constants::containsKey)
+                    && n.outputs().stream().noneMatch(outputs::contains);
+            if (!foldable) {
+                nodes.add(n);
+                continue;
+            }
+            List<ValueInfo> inTypes = new ArrayList<>();
+            List<Tensor> inValues = new ArrayList<>();
+            for (String name : n.inputs()) {
+                Tensor t = constants.get(name);
+                inTypes.add(new ValueInfo(name, t.dtype(), t.shape()));
+                inValues.add(t);
+            }
+            List<ValueInfo> outTypes = OperatorSet.schema(n).infer(n, inTypes, inValues);
+            Tensor[] outs = new Tensor[outTypes.size()];
+            for (int i = 0; i < outs.length; i++) {
+                ValueInfo v = outTypes.get(i);
+                outs[i] = v.dtype() == DType.STRING
+                        ? Tensor.strings(v.shape(), new String[Math.toIntExact(v.shape().elementCount())], 0)
+                        : Tensor.numeric(v.dtype(), v.shape(), Arena.ofAuto().allocate(v.shape().elementCount() * v.dtype().byteSize(), 64));
+            }
+            backend.kernel(n, inTypes, outTypes, inValues).compute(inValues.toArray(Tensor[]::new), outs);
+            for (int i = 0; i < outs.length; i++) {
+                constants.put(n.outputs().get(i), outs[i]);
+            }
+        }
+        return nodes.size() == graph.nodes().size() ? graph : graph.withNodes(nodes, constants);
+    }
+}

@@ -1,0 +1,88 @@
+package org.mleruntime.optimizer;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.mleruntime.ir.Attribute;
+import org.mleruntime.ir.Graph;
+import org.mleruntime.ir.Node;
+import org.mleruntime.ir.Shape;
+import org.mleruntime.ir.Tensor;
+
+/**
+ * Fuses two-node chains into one operator whose kernel performs the very same arithmetic in the same
+ * order, so results do not change by a bit: {@code Sub(x, c1) → Div(·, c2)} into
+ * {@code Scaler(sub_div)}, {@code Mul(x, c1) → Add(·, c2)} into {@code Scaler(mul_add)}, and
+ * {@code MatMul(x, W) → Add(·, b)} or a bias-less {@code Gemm} followed by {@code Add(·, b)} into
+ * {@code Gemm} with bias. The intermediate value must be read by the second node alone.
+ */
+public final class Fusion implements GraphPass {
+    @Override
+    public String name() {
+        return "operator-fusion";
+    }
+
+    @Override
+    public Graph apply(Graph graph) {
+        Uses uses = new Uses(graph);
+        Map<String, Tensor> constants = graph.constants();
+        Set<Node> absorbed = new HashSet<>();
+        List<Node> result = new ArrayList<>();
+        boolean changed = false;
+        for (Node second : graph.nodes()) {
+            Node fused = second.inputs().isEmpty() ? null : fuse(uses.producer(second.inputs().getFirst()), second, uses, constants);
+            if (fused != null) {
+                absorbed.add(uses.producer(second.inputs().getFirst()));
+                result.add(fused);
+                changed = true;
+            } else {
+                result.add(second);
+            }
+        }
+        if (!changed) {
+            return graph;
+        }
+        result.removeIf(absorbed::contains);
+        return graph.withNodes(result, constants);
+    }
+
+    private static Node fuse(Node first, Node second, Uses uses, Map<String, Tensor> constants) {
+        if (first == null || second.inputs().size() != 2 || !uses.privateTo(first.outputs().getFirst())) {
+            return null;
+        }
+        Tensor secondConst = constants.get(second.inputs().get(1));
+        if (secondConst == null || !second.inputs().getFirst().equals(first.outputs().getFirst())) {
+            return null;
+        }
+        String pair = first.opType() + "+" + second.opType();
+        return switch (pair) {
+            case "Sub+Div", "Mul+Add" -> {
+                Tensor firstConst = first.inputs().size() == 2 ? constants.get(first.inputs().get(1)) : null;
+                if (firstConst == null || constants.containsKey(first.inputs().getFirst())) {
+                    yield null;
+                }
+                boolean subDiv = pair.equals("Sub+Div");
+                String offset = subDiv ? first.inputs().get(1) : second.inputs().get(1);
+                String scale = subDiv ? second.inputs().get(1) : first.inputs().get(1);
+                yield new Node(first.name() + "+" + second.name(), "Scaler", 1, List.of(first.inputs().getFirst(), offset, scale),
+                        second.outputs(), Map.of("mode", new Attribute.Str(subDiv ? "sub_div" : "mul_add")));
+            }
+            case "MatMul+Add", "Gemm+Add" -> {
+                if (first.inputs().size() != 2 || !isBias(secondConst.shape())) {
+                    yield null;
+                }
+                long transB = first.intAttr("transB", 0);
+                List<String> inputs = List.of(first.inputs().get(0), first.inputs().get(1), second.inputs().get(1));
+                yield new Node(first.name() + "+" + second.name(), "Gemm", 1, inputs, second.outputs(),
+                        Map.of("transB", new Attribute.Int(transB)));
+            }
+            default -> null;
+        };
+    }
+
+    private static boolean isBias(Shape s) {
+        return s.rank() <= 1 || (s.rank() == 2 && s.dim(0) == 1);
+    }
+}

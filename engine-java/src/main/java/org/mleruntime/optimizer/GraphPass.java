@@ -1,0 +1,11 @@
+package org.mleruntime.optimizer;
+
+import org.mleruntime.ir.Graph;
+
+/** One rewrite of a graph that keeps every graph output bit-for-bit the same. */
+public interface GraphPass {
+    String name();
+
+    /** The rewritten graph, or the same instance when nothing applied. */
+    Graph apply(Graph graph);
+}

@@ -1,0 +1,33 @@
+package org.mleruntime.optimizer;
+
+import java.util.List;
+import org.mleruntime.backend.Backend;
+import org.mleruntime.ir.Graph;
+
+/** Runs the passes in order, repeating the round until a round changes nothing. */
+public final class Optimizer {
+    private static final int MAX_ROUNDS = 8;
+    private final List<GraphPass> passes;
+
+    public Optimizer(List<GraphPass> passes) {
+        this.passes = List.copyOf(passes);
+    }
+
+    public static Optimizer standard(Backend backend) {
+        return new Optimizer(List.of(new ConstantFolding(backend), new IdentityElimination(), new Fusion(), new DeadCodeElimination()));
+    }
+
+    public Graph optimize(Graph graph) {
+        Graph current = graph;
+        for (int round = 0; round < MAX_ROUNDS; round++) {
+            Graph start = current;
+            for (GraphPass pass : passes) {
+                current = pass.apply(current);
+            }
+            if (current == start) {
+                break;
+            }
+        }
+        return current.validated();
+    }
+}

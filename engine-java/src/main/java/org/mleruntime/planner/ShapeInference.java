@@ -1,0 +1,69 @@
+package org.mleruntime.planner;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.mleruntime.InvalidModelException;
+import org.mleruntime.ir.Graph;
+import org.mleruntime.ir.Node;
+import org.mleruntime.ir.Shape;
+import org.mleruntime.ir.Tensor;
+import org.mleruntime.ir.ValueInfo;
+import org.mleruntime.ops.OperatorSet;
+
+/**
+ * Infers the dtype and shape of every value of a graph from its inputs and constants, node by node
+ * through the operator schemas, and checks the declared graph outputs against what is inferred.
+ */
+public final class ShapeInference {
+    private ShapeInference() {}
+
+    public static Map<String, ValueInfo> infer(Graph graph) {
+        Map<String, ValueInfo> types = new LinkedHashMap<>();
+        for (ValueInfo in : graph.inputs()) {
+            types.put(in.name(), in);
+        }
+        for (Map.Entry<String, Tensor> c : graph.constants().entrySet()) {
+            types.put(c.getKey(), new ValueInfo(c.getKey(), c.getValue().dtype(), c.getValue().shape()));
+        }
+        for (Node node : graph.nodes()) {
+            List<ValueInfo> inputs = new ArrayList<>();
+            List<Tensor> constants = new ArrayList<>();
+            for (String name : node.inputs()) {
+                inputs.add(types.get(name));
+                constants.add(graph.constants().get(name));
+            }
+            List<ValueInfo> outputs = OperatorSet.schema(node).infer(node, inputs, constants);
+            if (outputs.size() != node.outputs().size()) {
+                throw new InvalidModelException("node '" + node.name() + "' (" + node.opType() + ") declares "
+                        + node.outputs().size() + " outputs, the operator produces " + outputs.size());
+            }
+            for (ValueInfo v : outputs) {
+                types.put(v.name(), v);
+            }
+        }
+        for (ValueInfo declared : graph.outputs()) {
+            ValueInfo inferred = types.get(declared.name());
+            if (!compatible(declared, inferred)) {
+                throw new InvalidModelException("graph output '" + declared.name() + "' is declared as " + declared.dtype().label()
+                        + declared.shape() + " but computes " + inferred.dtype().label() + inferred.shape());
+            }
+        }
+        return types;
+    }
+
+    private static boolean compatible(ValueInfo declared, ValueInfo inferred) {
+        if (declared.dtype() != inferred.dtype() || declared.shape().rank() != inferred.shape().rank()) {
+            return false;
+        }
+        Shape d = declared.shape();
+        Shape i = inferred.shape();
+        for (int axis = 0; axis < d.rank(); axis++) {
+            if (d.dim(axis) != i.dim(axis)) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

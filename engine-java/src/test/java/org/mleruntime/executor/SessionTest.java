@@ -1,0 +1,122 @@
+package org.mleruntime.executor;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.mleruntime.InvalidInputException;
+import org.mleruntime.TestModels;
+import org.mleruntime.backend.CpuBackend;
+import org.mleruntime.ir.DType;
+import org.mleruntime.ir.Shape;
+import org.mleruntime.ir.Tensor;
+import org.mleruntime.ir.Tensors;
+
+class SessionTest {
+    private static Session session(SessionOptions options) {
+        return new Session(TestModels.classifier().graph(), CpuBackend.defaultBackend(), options, () -> {});
+    }
+
+    @Test
+    void computesWhatTheReferenceComputes() {
+        double[][] rows = TestModels.randomRows(50, 4, 1);
+        Map<String, Tensor> out = session(SessionOptions.defaults()).run(Map.of("input", Tensors.of(rows)));
+        double[] scores = Tensors.toDoubles(out.get("scores"));
+        double[] proba = Tensors.toDoubles(out.get("probabilities"));
+        String[] labels = Tensors.toStrings(out.get("label"));
+        for (int r = 0; r < rows.length; r++) {
+            double[] ref = TestModels.scores(rows[r]);
+            int best = 0;
+            double max = Double.NEGATIVE_INFINITY;
+            double sum = 0;
+            for (int j = 0; j < 3; j++) {
+                assertEquals(ref[j], scores[r * 3 + j], 1e-12 * Math.max(1, Math.abs(ref[j])));
+                if (ref[j] > max) {
+                    max = ref[j];
+                    best = j;
+                }
+            }
+            for (int j = 0; j < 3; j++) {
+                sum += Math.exp(ref[j] - max);
+            }
+            for (int j = 0; j < 3; j++) {
+                assertEquals(Math.exp(ref[j] - max) / sum, proba[r * 3 + j], 1e-12);
+            }
+            assertEquals(TestModels.LABELS[best], labels[r]);
+        }
+    }
+
+    @Test
+    void splitBatchesEqualSingleThreadedRuns() {
+        double[][] rows = TestModels.randomRows(5000, 4, 2);
+        Tensor input = Tensors.of(rows);
+        Map<String, Tensor> one = session(new SessionOptions(1, 1024, true)).run(Map.of("input", input));
+        Map<String, Tensor> many = session(new SessionOptions(4, 100, true)).run(Map.of("input", input));
+        assertArrayEquals(Tensors.toDoubles(one.get("scores")), Tensors.toDoubles(many.get("scores")));
+        assertArrayEquals(Tensors.toStrings(one.get("label")), Tensors.toStrings(many.get("label")));
+    }
+
+    @Test
+    void concurrentRunsFromManyThreadsGiveIdenticalResults() throws Exception {
+        Session s = session(new SessionOptions(2, 64, true));
+        double[][] rows = TestModels.randomRows(700, 4, 3);
+        Tensor input = Tensors.of(rows);
+        double[] expected = Tensors.toDoubles(s.run(Map.of("input", input)).get("probabilities"));
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<double[]>> results = new ArrayList<>();
+            for (int i = 0; i < 64; i++) {
+                Callable<double[]> call = () -> Tensors.toDoubles(s.run(Map.of("input", input)).get("probabilities"));
+                results.add(pool.submit(call));
+            }
+            for (Future<double[]> f : results) {
+                assertArrayEquals(expected, f.get());
+            }
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    @Test
+    void wrongInputsAreNamed() {
+        Session s = session(SessionOptions.defaults());
+        InvalidInputException count = assertThrows(InvalidInputException.class,
+                () -> s.run(Map.of("input", Tensors.of(new double[][] {{1, 2, 3}}))));
+        assertTrue(count.getMessage().contains("expected 4 features, got 3"), count.getMessage());
+        InvalidInputException dtype = assertThrows(InvalidInputException.class,
+                () -> s.run(Map.of("input", Tensors.of(DType.FLOAT32, Shape.of(1, 4), 1, 2, 3, 4))));
+        assertTrue(dtype.getMessage().contains("float64"), dtype.getMessage());
+        InvalidInputException missing = assertThrows(InvalidInputException.class, () -> s.run(Map.of()));
+        assertTrue(missing.getMessage().contains("missing input 'input'"), missing.getMessage());
+        InvalidInputException extra = assertThrows(InvalidInputException.class,
+                () -> s.run(Map.of("input", Tensors.of(new double[][] {{1, 2, 3, 4}}), "other", Tensors.of(new double[][] {{1}}))));
+        assertTrue(extra.getMessage().contains("'other' is not an input"), extra.getMessage());
+    }
+
+    @Test
+    void emptyBatchGivesEmptyOutputs() {
+        Map<String, Tensor> out = session(SessionOptions.defaults()).run(Map.of("input", Tensors.of(DType.FLOAT64, Shape.of(0, 4))));
+        assertEquals(Shape.of(0, 3), out.get("scores").shape());
+    }
+
+    @Test
+    void outputsCanBeWrittenIntoCallerBuffers() {
+        Session s = session(SessionOptions.defaults());
+        Tensor input = Tensors.of(TestModels.randomRows(3, 4, 9));
+        Tensor buffer = Tensors.of(DType.FLOAT64, Shape.of(3, 3), new double[9]);
+        Map<String, Tensor> out = s.run(Map.of("input", input), Map.of("scores", buffer));
+        assertTrue(out.get("scores") == buffer);
+        assertArrayEquals(Tensors.toDoubles(s.run(Map.of("input", input)).get("scores")), Tensors.toDoubles(buffer));
+        assertThrows(InvalidInputException.class,
+                () -> s.run(Map.of("input", input), Map.of("scores", Tensors.of(DType.FLOAT64, Shape.of(2, 3), new double[6]))));
+    }
+}
