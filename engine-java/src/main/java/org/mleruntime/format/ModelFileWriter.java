@@ -9,9 +9,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.mleruntime.MleException;
 import org.mleruntime.ir.Model;
 import org.mleruntime.ir.Tensor;
@@ -43,6 +46,7 @@ public final class ModelFileWriter {
         try {
             Files.createDirectories(dir);
             temp = Files.createTempFile(dir, "." + absolute.getFileName() + ".", ".partial");
+            readableByAll(temp, absolute);
             try (Arena arena = Arena.ofConfined();
                  FileChannel ch = FileChannel.open(temp, StandardOpenOption.READ, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 MemorySegment file = ch.map(FileChannel.MapMode.READ_WRITE, 0, fileLength, arena);
@@ -82,6 +86,17 @@ public final class ModelFileWriter {
                 }
             }
         }
+    }
+
+    /** Temporary files are private to their owner; a model file gets the target's permissions, or rw-r--r--. */
+    private static void readableByAll(Path temp, Path target) throws IOException {
+        if (!temp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            return;
+        }
+        Set<PosixFilePermission> permissions = Files.exists(target)
+                ? Files.getPosixFilePermissions(target)
+                : PosixFilePermissions.fromString("rw-r--r--");
+        Files.setPosixFilePermissions(temp, permissions);
     }
 
     private static SectionEntry entry(MemorySegment file, SectionKind kind, long offset, long length) {

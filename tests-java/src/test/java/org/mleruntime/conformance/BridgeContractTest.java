@@ -1,0 +1,111 @@
+package org.mleruntime.conformance;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mleruntime.InvalidInputException;
+import org.mleruntime.InvalidModelException;
+import org.mleruntime.MleModel;
+import org.mleruntime.UnsupportedOperatorException;
+import org.mleruntime.bridge.LoadedModel;
+import org.mleruntime.bridge.ModelWriter;
+import org.mleruntime.bridge.PythonBridge;
+import org.mleruntime.ir.Tensor;
+import org.mleruntime.ir.Tensors;
+
+/** The calls the Python SDK makes, made from Java with native memory as numpy would hand it over. */
+class BridgeContractTest {
+    @TempDir
+    Path dir;
+
+    private static MemorySegment doubles(Arena arena, double... v) {
+        MemorySegment s = arena.allocate(v.length * 8L, 64);
+        MemorySegment.copy(v, 0, s, Tensor.F64, 0, v.length);
+        return s;
+    }
+
+    /** y = x · w + b, binary labels by y > 0 mapped to string classes. */
+    private Path writeBinaryClassifier(Arena arena) {
+        ModelWriter w = PythonBridge.newWriter();
+        w.input("input", "float64", new long[] {-1, 2});
+        w.output("scores", "float64", new long[] {-1});
+        w.output("label", "string", new long[] {-1});
+        MemorySegment coef = doubles(arena, 2.0, -1.0);
+        w.constant("coef", "float64", new long[] {1, 2}, coef.address(), 16);
+        MemorySegment bias = doubles(arena, 0.5);
+        w.constant("bias", "float64", new long[] {1}, bias.address(), 8);
+        MemorySegment zero = doubles(arena, 0.0);
+        w.constant("zero", "float64", new long[] {}, zero.address(), 8);
+        w.stringConstant("classes", new long[] {2}, new String[] {"no", "yes"});
+        int g = w.node("Gemm", "gemm", new String[] {"input", "coef", "bias"}, new String[] {"raw"});
+        w.attrInt(g, "transB", 1);
+        int r = w.node("Reshape", "flatten", new String[] {"raw"}, new String[] {"scores"});
+        w.attrInts(r, "shape", new long[] {-1});
+        w.node("Greater", "positive", new String[] {"scores", "zero"}, new String[] {"is_positive"});
+        w.node("LabelMap", "labels", new String[] {"is_positive", "classes"}, new String[] {"label"});
+        w.metadata("framework", "test");
+        w.metadata("team", "platform");
+        w.featureNames(new String[] {"a", "b"});
+        w.classLabels("string", new String[] {"no", "yes"});
+        w.method("predict", new String[] {"label"});
+        w.method("decision_function", new String[] {"scores"});
+        Path path = dir.resolve("binary.mle");
+        w.write(path.toString());
+        return path;
+    }
+
+    @Test
+    void writtenModelRunsOnNativeMemory() {
+        try (Arena arena = Arena.ofConfined()) {
+            Path path = writeBinaryClassifier(arena);
+            try (LoadedModel m = PythonBridge.load(path.toString(), false)) {
+                MemorySegment x = doubles(arena, 1, 1, 0, 3, -1, -1);
+                MemorySegment scores = arena.allocate(3 * 8L, 64);
+                String[][] strings = m.run(new String[] {"input"}, new long[] {x.address()}, 3,
+                        new String[] {"scores", "label"}, new long[] {scores.address(), 0});
+                assertArrayEquals(new double[] {1.5, -2.5, -0.5}, scores.toArray(java.lang.foreign.ValueLayout.JAVA_DOUBLE));
+                assertNull(strings[0]);
+                assertArrayEquals(new String[] {"yes", "no", "no"}, strings[1]);
+                String description = m.describe();
+                assertTrue(description.contains("\"predict\":[\"label\"]") && description.contains("\"team\":\"platform\""), description);
+                InvalidInputException e = assertThrows(InvalidInputException.class,
+                        () -> m.run(new String[] {"inputs"}, new long[] {x.address()}, 3, new String[0], new long[0]));
+                assertTrue(e.getMessage().contains("'inputs' is not an input"), e.getMessage());
+            }
+            String inspected = PythonBridge.inspect(path.toString());
+            assertTrue(inspected.contains("\"kind\":\"TENSOR_DATA\"") && inspected.contains("\"op_type\":\"LabelMap\""), inspected);
+            try (MleModel model = MleModel.open(path)) {
+                Map<String, Tensor> out = model.run(Map.of("input", Tensors.of(new double[][] {{0.25, 0}})));
+                assertEquals("yes", out.get("label").string(0));
+            }
+        }
+    }
+
+    @Test
+    void invalidModelsAreRefusedAtExportWithTheirReason() {
+        ModelWriter unknownOp = PythonBridge.newWriter();
+        unknownOp.input("input", "float64", new long[] {-1, 2});
+        unknownOp.output("y", "float64", new long[] {-1, 2});
+        unknownOp.node("Frobnicate", "f", new String[] {"input"}, new String[] {"y"});
+        UnsupportedOperatorException op = assertThrows(UnsupportedOperatorException.class,
+                () -> unknownOp.write(dir.resolve("x.mle").toString()));
+        assertTrue(op.getMessage().contains("Frobnicate") && op.getMessage().contains("Gemm"), op.getMessage());
+
+        ModelWriter dangling = PythonBridge.newWriter();
+        dangling.input("input", "float64", new long[] {-1, 2});
+        dangling.output("y", "float64", new long[] {-1, 2});
+        dangling.node("Relu", "r", new String[] {"nowhere"}, new String[] {"y"});
+        InvalidModelException e = assertThrows(InvalidModelException.class, () -> dangling.write(dir.resolve("y.mle").toString()));
+        assertTrue(e.getMessage().contains("nowhere"), e.getMessage());
+        assertTrue(!dir.resolve("y.mle").toFile().exists());
+    }
+}
