@@ -1,6 +1,5 @@
 package org.mleruntime.executor;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,6 +18,7 @@ import org.mleruntime.ir.Graph;
 import org.mleruntime.ir.Node;
 import org.mleruntime.ir.Shape;
 import org.mleruntime.ir.Tensor;
+import org.mleruntime.ir.Tensors;
 import org.mleruntime.ir.ValueInfo;
 import org.mleruntime.kernels.Kernel;
 import org.mleruntime.ops.OperatorSet;
@@ -30,7 +30,8 @@ import org.mleruntime.planner.ShapeInference;
 /**
  * A model ready to run: optimised graph, inferred types, memory plan and one kernel per node, all
  * built once and immutable afterwards. Any number of threads may call {@link #run} at once: each
- * call gets its own scratch arena, sized by the plan for its number of rows. A large batch of a graph
+ * call gets its own scratch memory (its thread's, see {@link ScratchMemory}), sized by the plan for its
+ * number of rows. A large batch of a graph
  * whose operators are all row-independent is split by rows across a shared pool of threads.
  */
 public final class Session {
@@ -151,7 +152,7 @@ public final class Session {
                 }
                 outputs.put(v.name(), given);
             } else {
-                outputs.put(v.name(), allocate(v.dtype(), shape, Arena.ofAuto()));
+                outputs.put(v.name(), Tensors.zeros(v.dtype(), shape));
             }
         }
         for (String name : outputBuffers.keySet()) {
@@ -208,8 +209,7 @@ public final class Session {
         for (int i = 0; i < constantIds.length; i++) {
             values[constantIds[i]] = constantValues[i];
         }
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment scratch = arena.allocate(Math.max(plan.arenaBytes(rows), 1), 64);
+        ScratchMemory.with(plan.arenaBytes(rows), scratch -> {
             for (Step step : steps) {
                 Tensor[] in = new Tensor[step.inputs.length];
                 for (int j = 0; j < in.length; j++) {
@@ -224,7 +224,7 @@ public final class Session {
                 }
                 step.kernel.compute(in, out);
             }
-        }
+        });
     }
 
     private Tensor intermediate(ValueInfo type, long rows, MemorySegment scratch) {
@@ -235,14 +235,6 @@ public final class Session {
         MemoryPlan.Slot slot = plan.slots().get(type.name());
         long offset = slot.perRow() ? slot.offset() * rows : plan.fixedBase(rows) + slot.offset();
         return Tensor.numeric(type.dtype(), shape, scratch.asSlice(offset, shape.elementCount() * type.dtype().byteSize()));
-    }
-
-    private static Tensor allocate(DType dtype, Shape shape, Arena arena) {
-        if (dtype == DType.STRING) {
-            return Tensor.strings(shape, new String[Math.toIntExact(shape.elementCount())], 0);
-        }
-        return Tensor.numeric(dtype, shape, arena.allocate(Math.max(shape.elementCount() * dtype.byteSize(), 1), 64)
-                .asSlice(0, shape.elementCount() * dtype.byteSize()));
     }
 
     /** Checks names, dtypes and shapes of the inputs; returns the number of rows. */

@@ -1,16 +1,26 @@
 package org.mleruntime.ir;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /** Builds tensors from Java arrays and reads them back, for callers of the Java API and for tests. */
 public final class Tensors {
     private Tensors() {}
 
+    /**
+     * A zero-filled tensor in heap memory. Heap segments over {@code byte[]} cost no more than the array,
+     * and kernels (the Vector API ones included) read them as they read native memory.
+     */
+    public static Tensor zeros(DType dtype, Shape shape) {
+        if (dtype == DType.STRING) {
+            return Tensor.strings(shape, new String[Math.toIntExact(shape.elementCount())], 0);
+        }
+        return Tensor.numeric(dtype, shape, MemorySegment.ofArray(new byte[Math.toIntExact(shape.elementCount() * dtype.byteSize())]));
+    }
+
     /** A float64 tensor of shape [rows.length, rows[0].length]. */
     public static Tensor of(double[][] rows) {
         int cols = rows.length == 0 ? 0 : rows[0].length;
-        MemorySegment s = Arena.ofAuto().allocate(Math.max(1, (long) rows.length * cols * 8), 64).asSlice(0, (long) rows.length * cols * 8);
+        MemorySegment s = zeros(DType.FLOAT64, Shape.of(rows.length, cols)).data();
         for (int r = 0; r < rows.length; r++) {
             if (rows[r].length != cols) {
                 throw new IllegalArgumentException("row " + r + " has " + rows[r].length + " values, row 0 has " + cols);
@@ -22,8 +32,7 @@ public final class Tensors {
 
     /** A tensor of the given dtype and shape whose elements are {@code values} converted. */
     public static Tensor of(DType dtype, Shape shape, double... values) {
-        long bytes = shape.elementCount() * dtype.byteSize();
-        Tensor t = Tensor.numeric(dtype, shape, Arena.ofAuto().allocate(Math.max(1, bytes), 64).asSlice(0, bytes));
+        Tensor t = zeros(dtype, shape);
         if (values.length != shape.elementCount()) {
             throw new IllegalArgumentException(values.length + " values for shape " + shape);
         }

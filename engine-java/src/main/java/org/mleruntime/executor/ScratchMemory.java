@@ -1,0 +1,38 @@
+package org.mleruntime.executor;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Per-thread scratch memory for runs. A thread runs one graph at a time, so it can keep one buffer
+ * and reuse it run after run: a one-row prediction then costs no allocation, no zeroing and no
+ * free. Buffers above {@link #KEEP_LIMIT} are not kept, so a single huge batch does not pin its
+ * memory to the thread for good.
+ */
+final class ScratchMemory {
+    static final long KEEP_LIMIT = 8L << 20;
+    private static final ThreadLocal<MemorySegment> KEPT = new ThreadLocal<>();
+
+    private ScratchMemory() {}
+
+    /** Runs {@code body} with at least {@code bytes} of 64-byte aligned scratch memory. */
+    static void with(long bytes, java.util.function.Consumer<MemorySegment> body) {
+        if (bytes > KEEP_LIMIT) {
+            try (Arena arena = Arena.ofConfined()) {
+                body.accept(arena.allocate(bytes, 64));
+            }
+            return;
+        }
+        MemorySegment kept = KEPT.get();
+        if (kept == null || kept.byteSize() < bytes) {
+            kept = Arena.ofAuto().allocate(Math.max(bytes, 4096), 64);
+            KEPT.set(kept);
+        }
+        KEPT.remove();
+        try {
+            body.accept(kept);
+        } finally {
+            KEPT.set(kept);
+        }
+    }
+}
