@@ -271,9 +271,13 @@ public final class CpuKernels {
         }
     }
 
+    public static Kernel treeEnsemble(Node node, List<Tensor> constants, long features) {
+        return new TreeEnsembleKernel(node, constants, features);
+    }
+
     /** Operators whose kernels these factories provide. */
     public static List<String> operators() {
         return List.of("Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "Greater", "Sigmoid", "Tanh", "Relu", "Softmax",
-                "ReduceSum", "ArgMax", "Cast", "LabelMap", "Scaler", "Concat", "Identity", "Reshape");
+                "ReduceSum", "ArgMax", "Cast", "LabelMap", "Scaler", "Concat", "Identity", "Reshape", "TreeEnsemble");
     }
 }

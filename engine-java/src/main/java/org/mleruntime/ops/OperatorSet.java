@@ -61,6 +61,7 @@ public final class OperatorSet {
             return List.of(out(n, in.getFirst().dtype(), in.getFirst().shape()));
         });
         add("Reshape", OperatorSet::reshape);
+        add("TreeEnsemble", TreeEnsembleSchema::infer);
     }
 
     private OperatorSet() {}
