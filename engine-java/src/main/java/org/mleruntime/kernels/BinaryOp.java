@@ -1,8 +1,11 @@
 package org.mleruntime.kernels;
 
-/** The element-wise binary operators, computed in double (exact for float32 too: double has room for the float result's rounding). */
+/**
+ * The element-wise binary operators, computed in double. For float32 operands the double result of
+ * + − × ÷ rounds to exactly the float32 result (double has more than twice float's precision).
+ */
 public enum BinaryOp {
-    ADD, SUB, MUL, DIV, GREATER;
+    ADD, SUB, MUL, DIV, POW, GREATER;
 
     public double apply(double a, double b) {
         return switch (this) {
@@ -10,6 +13,7 @@ public enum BinaryOp {
             case SUB -> a - b;
             case MUL -> a * b;
             case DIV -> a / b;
+            case POW -> Math.pow(a, b);
             case GREATER -> a > b ? 1 : 0;
         };
     }
@@ -20,6 +24,7 @@ public enum BinaryOp {
             case "Sub" -> SUB;
             case "Mul" -> MUL;
             case "Div" -> DIV;
+            case "Pow" -> POW;
             case "Greater" -> GREATER;
             default -> throw new IllegalArgumentException("not a binary operator: " + opType);
         };

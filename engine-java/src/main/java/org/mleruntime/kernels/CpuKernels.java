@@ -63,7 +63,7 @@ public final class CpuKernels {
                 for (long i = 0; i < count; i++) {
                     y.setDouble(i, op.apply(a.getDouble(i), s));
                 }
-            } else if (aFull && op != BinaryOp.GREATER && y.shape().rank() == 2 && isRow(b.shape(), y.shape().dim(1))) {
+            } else if (aFull && op != BinaryOp.GREATER && op != BinaryOp.POW && y.shape().rank() == 2 && isRow(b.shape(), y.shape().dim(1))) {
                 math.rowBroadcast(op, a.dtype(), a.data(), b.data(), y.data(), y.shape().dim(0), Math.toIntExact(y.shape().dim(1)));
             } else {
                 Broadcast ia = new Broadcast(y.shape(), a.shape());
@@ -90,6 +90,10 @@ public final class CpuKernels {
             case "Sigmoid" -> x -> 1.0 / (1.0 + Math.exp(-x));
             case "Tanh" -> Math::tanh;
             case "Relu" -> x -> x > 0 || Double.isNaN(x) ? x : 0.0;
+            case "Exp" -> Math::exp;
+            case "Log" -> Math::log;
+            case "Neg" -> x -> -x;
+            case "Abs" -> Math::abs;
             default -> throw new IllegalArgumentException("not a unary operator: " + node.opType());
         };
         return (in, out) -> {
@@ -277,7 +281,7 @@ public final class CpuKernels {
 
     /** Operators whose kernels these factories provide. */
     public static List<String> operators() {
-        return List.of("Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "Greater", "Sigmoid", "Tanh", "Relu", "Softmax",
+        return List.of("Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "Pow", "Greater", "Sigmoid", "Tanh", "Relu", "Exp", "Log", "Neg", "Abs", "Softmax",
                 "ReduceSum", "ArgMax", "Cast", "LabelMap", "Scaler", "Concat", "Identity", "Reshape", "TreeEnsemble");
     }
 }

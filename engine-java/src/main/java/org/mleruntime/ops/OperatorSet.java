@@ -42,10 +42,10 @@ public final class OperatorSet {
     static {
         add("Gemm", OperatorSet::gemm);
         add("MatMul", OperatorSet::matMul);
-        for (String op : List.of("Add", "Sub", "Mul", "Div")) {
+        for (String op : List.of("Add", "Sub", "Mul", "Div", "Pow")) {
             add(op, OperatorSet::arithmetic);
         }
-        for (String op : List.of("Sigmoid", "Tanh", "Relu")) {
+        for (String op : List.of("Sigmoid", "Tanh", "Relu", "Exp", "Log", "Neg", "Abs")) {
             add(op, OperatorSet::floatUnary);
         }
         add("Softmax", OperatorSet::softmax);

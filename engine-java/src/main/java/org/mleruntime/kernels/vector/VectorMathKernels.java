@@ -126,7 +126,7 @@ public final class VectorMathKernels implements MathKernels {
 
     @Override
     public void rowBroadcast(BinaryOp op, DType t, MemorySegment a, MemorySegment row, MemorySegment out, long rows, int cols) {
-        if (t != DType.FLOAT64 || op == BinaryOp.GREATER || cols < D.length()) {
+        if (t != DType.FLOAT64 || op == BinaryOp.GREATER || op == BinaryOp.POW || cols < D.length()) {
             SCALAR.rowBroadcast(op, t, a, row, out, rows, cols);
             return;
         }
@@ -143,7 +143,7 @@ public final class VectorMathKernels implements MathKernels {
                     case SUB -> x.sub(y);
                     case MUL -> x.mul(y);
                     case DIV -> x.div(y);
-                    case GREATER -> throw new AssertionError("handled by the scalar path");
+                    case GREATER, POW -> throw new AssertionError("handled by the scalar path");
                 };
                 z.intoMemorySegment(out, base + j * 8L, LE);
             }
