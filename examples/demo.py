@@ -80,7 +80,8 @@ def main():
 
         expected, actual = theirs(big), ours(big)
         max_diff = float(np.max(np.abs(np.asarray(expected, dtype=float) - np.asarray(actual, dtype=float))))
-        labels_equal = np.array_equal(model.predict(big), loaded.predict(big))
+        is_classifier = hasattr(model, "classes_")
+        labels_equal = np.array_equal(model.predict(big), loaded.predict(big)) if is_classifier else None
         loaded.close()
 
         size_mle, size_joblib = os.path.getsize(mle_path), os.path.getsize(joblib_path)
@@ -90,7 +91,8 @@ def main():
         print(f"   {'load (warm process)':24}{fmt_time(load_mle):>14}{fmt_time(load_joblib):>16}{load_joblib / load_mle:>9.1f}x faster")
         print(f"   {'one-row latency':24}{fmt_time(row_mle):>14}{fmt_time(row_sk):>16}{row_sk / row_mle:>9.1f}x faster")
         print(f"   {'10 000 rows':24}{10_000 / batch_mle:>10.0f} r/s{10_000 / batch_sk:>12.0f} r/s{batch_sk / batch_mle:>9.1f}x faster")
-        print(f"   {'max |difference|':24}{max_diff:>14.2e}   labels identical: {labels_equal}\n")
+        verdict = f"labels identical: {labels_equal}" if is_classifier else "regressor: no labels"
+        print(f"   {'max |difference|':24}{max_diff:>14.2e}   {verdict}\n")
 
 
 if __name__ == "__main__":

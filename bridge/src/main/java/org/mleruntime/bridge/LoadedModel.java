@@ -63,7 +63,7 @@ public final class LoadedModel implements AutoCloseable {
                 bound.put(v.name(), wrap(v, rows, outputAddresses[i]));
             }
         }
-        Map<String, Tensor> result = model.session().run(in, bound);
+        Map<String, Tensor> result = model.session().run(in, bound, java.util.Arrays.asList(outputNames));
         String[][] strings = new String[outputNames.length][];
         for (int i = 0; i < outputNames.length; i++) {
             Tensor t = result.get(outputNames[i]);

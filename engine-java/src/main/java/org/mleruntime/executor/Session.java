@@ -2,6 +2,11 @@ package org.mleruntime.executor;
 
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,6 +59,7 @@ public final class Session {
     private final Tensor[] constantValues;
     private final int[] constantIds;
     private final Runnable intactCheck;
+    private final Map<Set<String>, Step[]> pruned = new ConcurrentHashMap<>();
 
     private record Step(Node node, Kernel kernel, int[] inputs, int[] outputs, ValueInfo[] outputTypes) {}
 
@@ -139,10 +145,22 @@ public final class Session {
      * name, with the exact dtype and shape) and allocating the rest; returns every graph output.
      */
     public Map<String, Tensor> run(Map<String, Tensor> inputs, Map<String, Tensor> outputBuffers) {
+        return run(inputs, outputBuffers, null);
+    }
+
+    /**
+     * Runs only the nodes that the outputs named in {@code wanted} depend on (every output when it
+     * is null) and returns those outputs; buffers as in {@link #run(Map, Map)}.
+     */
+    public Map<String, Tensor> run(Map<String, Tensor> inputs, Map<String, Tensor> outputBuffers, Collection<String> wanted) {
         intactCheck.run();
         long rows = checkInputs(inputs);
+        Step[] selected = wanted == null ? steps : stepsFor(wanted);
         Map<String, Tensor> outputs = new LinkedHashMap<>();
         for (ValueInfo v : graph.outputs()) {
+            if (wanted != null && !wanted.contains(v.name())) {
+                continue;
+            }
             Shape shape = types.get(v.name()).shape().withRows(rows);
             Tensor given = outputBuffers.get(v.name());
             if (given != null) {
@@ -157,29 +175,51 @@ public final class Session {
         }
         for (String name : outputBuffers.keySet()) {
             if (!outputs.containsKey(name)) {
-                throw new InvalidInputException("'" + name + "' is not an output of this model; outputs: " + names(graph.outputs()));
+                throw new InvalidInputException("'" + name + "' is not " + (types.containsKey(name) ? "a requested" : "an") + " output of this model; outputs: " + names(graph.outputs()));
             }
         }
         int parts = splittable ? (int) Math.min(options.threads(), rows / options.minRowsPerThread()) : 1;
         if (parts <= 1) {
-            execute(inputs, outputs, rows);
+            execute(selected, inputs, outputs, rows);
         } else {
-            runSplit(inputs, outputs, rows, parts);
+            runSplit(selected, inputs, outputs, rows, parts);
         }
         return outputs;
     }
 
-    private void runSplit(Map<String, Tensor> inputs, Map<String, Tensor> outputs, long rows, int parts) {
+    /** The steps the named outputs depend on, in order; computed once per set of names. */
+    private Step[] stepsFor(Collection<String> wanted) {
+        return pruned.computeIfAbsent(Set.copyOf(wanted), names -> {
+            for (String name : names) {
+                if (graph.outputs().stream().noneMatch(v -> v.name().equals(name))) {
+                    throw new InvalidInputException("'" + name + "' is not an output of this model; outputs: " + names(graph.outputs()));
+                }
+            }
+            Set<Integer> needed = new HashSet<>();
+            names.forEach(n -> needed.add(ids.get(n)));
+            List<Step> kept = new ArrayList<>();
+            for (int i = steps.length - 1; i >= 0; i--) {
+                Step step = steps[i];
+                if (Arrays.stream(step.outputs).anyMatch(needed::contains)) {
+                    kept.addFirst(step);
+                    Arrays.stream(step.inputs).forEach(needed::add);
+                }
+            }
+            return kept.toArray(Step[]::new);
+        });
+    }
+
+    private void runSplit(Step[] selected, Map<String, Tensor> inputs, Map<String, Tensor> outputs, long rows, int parts) {
         List<Future<?>> futures = new ArrayList<>();
         long chunk = (rows + parts - 1) / parts;
         for (int p = 1; p < parts; p++) {
             long from = p * chunk;
             long count = Math.min(chunk, rows - from);
             if (count > 0) {
-                futures.add(POOL.submit(() -> execute(slice(inputs, from, count), slice(outputs, from, count), count)));
+                futures.add(POOL.submit(() -> execute(selected, slice(inputs, from, count), slice(outputs, from, count), count)));
             }
         }
-        execute(slice(inputs, 0, Math.min(chunk, rows)), slice(outputs, 0, Math.min(chunk, rows)), Math.min(chunk, rows));
+        execute(selected, slice(inputs, 0, Math.min(chunk, rows)), slice(outputs, 0, Math.min(chunk, rows)), Math.min(chunk, rows));
         for (Future<?> f : futures) {
             try {
                 f.get();
@@ -201,7 +241,7 @@ public final class Session {
         return out;
     }
 
-    private void execute(Map<String, Tensor> inputs, Map<String, Tensor> outputs, long rows) {
+    private void execute(Step[] selected, Map<String, Tensor> inputs, Map<String, Tensor> outputs, long rows) {
         Tensor[] values = new Tensor[valueCount];
         for (ValueInfo v : graph.inputs()) {
             values[ids.get(v.name())] = inputs.get(v.name());
@@ -210,7 +250,7 @@ public final class Session {
             values[constantIds[i]] = constantValues[i];
         }
         ScratchMemory.with(plan.arenaBytes(rows), scratch -> {
-            for (Step step : steps) {
+            for (Step step : selected) {
                 Tensor[] in = new Tensor[step.inputs.length];
                 for (int j = 0; j < in.length; j++) {
                     in[j] = values[step.inputs[j]];

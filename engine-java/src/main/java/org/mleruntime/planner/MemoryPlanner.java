@@ -3,10 +3,8 @@ package org.mleruntime.planner;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.mleruntime.ir.DType;
 import org.mleruntime.ir.Graph;
 import org.mleruntime.ir.Node;
@@ -16,7 +14,9 @@ import org.mleruntime.ir.ValueInfo;
  * Assigns every intermediate numeric value a slot in the run's scratch arena, reusing memory
  * between values whose lifetimes (from the node that writes them to the last node that reads them)
  * do not overlap. Largest values are placed first, each at the lowest offset that is free for its
- * whole lifetime. Graph inputs, outputs and constants live outside the arena.
+ * whole lifetime. Graph inputs and constants live outside the arena; graph outputs get slots too,
+ * used when a caller does not ask for them but other nodes read them (a caller's own buffer is used
+ * otherwise).
  */
 public final class MemoryPlanner {
     private static final int ROW_ALIGNMENT = 8;
@@ -27,8 +27,6 @@ public final class MemoryPlanner {
     private record Interval(String name, boolean perRow, long size, int first, int last) {}
 
     public static MemoryPlan plan(Graph graph, Map<String, ValueInfo> types) {
-        Set<String> external = new HashSet<>();
-        graph.outputs().forEach(v -> external.add(v.name()));
         Map<String, Integer> firstUse = new HashMap<>();
         Map<String, Integer> lastUse = new HashMap<>();
         List<Node> nodes = graph.nodes();
@@ -44,7 +42,7 @@ public final class MemoryPlanner {
         long unplanned = 0;
         for (Map.Entry<String, Integer> e : firstUse.entrySet()) {
             ValueInfo v = types.get(e.getKey());
-            if (external.contains(v.name()) || v.dtype() == DType.STRING) {
+            if (v.dtype() == DType.STRING) {
                 continue;
             }
             boolean perRow = v.shape().isBatched();

@@ -103,6 +103,17 @@ class SessionTest {
     }
 
     @Test
+    void askingForSomeOutputsRunsOnlyWhatTheyNeed() {
+        Session s = session(SessionOptions.defaults());
+        Tensor input = Tensors.of(TestModels.randomRows(20, 4, 4));
+        Map<String, Tensor> all = s.run(Map.of("input", input));
+        Map<String, Tensor> some = s.run(Map.of("input", input), Map.of(), List.of("probabilities"));
+        assertEquals(java.util.Set.of("probabilities"), some.keySet());
+        assertArrayEquals(Tensors.toDoubles(all.get("probabilities")), Tensors.toDoubles(some.get("probabilities")));
+        assertThrows(InvalidInputException.class, () -> s.run(Map.of("input", input), Map.of(), List.of("centred")));
+    }
+
+    @Test
     void emptyBatchGivesEmptyOutputs() {
         Map<String, Tensor> out = session(SessionOptions.defaults()).run(Map.of("input", Tensors.of(DType.FLOAT64, Shape.of(0, 4))));
         assertEquals(Shape.of(0, 3), out.get("scores").shape());

@@ -34,9 +34,9 @@ class MemoryPlannerTest {
     void chainReusesTwoBuffers() {
         Graph g = chain(10, 16);
         MemoryPlan plan = MemoryPlanner.plan(g, ShapeInference.infer(g));
-        assertEquals(9, plan.slots().size());
+        assertEquals(10, plan.slots().size());
         assertEquals(2 * 16 * 8, plan.bytesPerRow(), "two row-buffers suffice for a chain");
-        assertEquals(9 * 16 * 8, plan.unplannedBytesPerRow());
+        assertEquals(10 * 16 * 8, plan.unplannedBytesPerRow());
     }
 
     @Test
@@ -54,8 +54,7 @@ class MemoryPlannerTest {
                 assertTrue(!(liveTogether && overlap), slots.get(i).getKey() + " and " + slots.get(j).getKey() + " overlap while both live");
             }
         }
-        assertTrue(plan.slots().keySet().stream().noneMatch(n -> g.outputs().stream().anyMatch(o -> o.name().equals(n))),
-                "graph outputs are bound to caller memory, not the arena");
+        assertTrue(plan.slots().containsKey("scores"), "an output other nodes read has a slot for runs that do not ask for it");
     }
 
     @Test

