@@ -38,6 +38,7 @@ _FRAMEWORKS: dict[str, tuple[str, ...]] = {
         "mle_runtime.exporters.sklearn_multiclass",
         "mle_runtime.exporters.sklearn_preprocessing",
         "mle_runtime.exporters.sklearn_pipeline",
+        "mle_runtime.exporters.sklearn_trees",
     ),
 }
 

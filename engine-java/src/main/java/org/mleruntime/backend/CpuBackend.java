@@ -44,7 +44,7 @@ public final class CpuBackend implements Backend {
         return switch (node.opType()) {
             case "Gemm" -> CpuKernels.gemm(node, math);
             case "MatMul" -> CpuKernels.matMul(math);
-            case "Add", "Sub", "Mul", "Div", "Pow", "Greater" -> CpuKernels.binary(node, math);
+            case "Add", "Sub", "Mul", "Div", "Pow", "Greater", "GreaterOrEqual" -> CpuKernels.binary(node, math);
             case "Sigmoid", "Tanh", "Relu", "Exp", "Log", "Neg", "Abs" -> CpuKernels.unary(node);
             case "Softmax" -> CpuKernels.softmax();
             case "ReduceSum" -> CpuKernels.reduceSum();

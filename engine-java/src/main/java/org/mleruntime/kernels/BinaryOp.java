@@ -5,7 +5,12 @@ package org.mleruntime.kernels;
  * + − × ÷ rounds to exactly the float32 result (double has more than twice float's precision).
  */
 public enum BinaryOp {
-    ADD, SUB, MUL, DIV, POW, GREATER;
+    ADD, SUB, MUL, DIV, POW, GREATER, GREATER_OR_EQUAL;
+
+    /** Whether the result is a bool (0 or 1) rather than a number of the operands' dtype. */
+    public boolean comparison() {
+        return this == GREATER || this == GREATER_OR_EQUAL;
+    }
 
     public double apply(double a, double b) {
         return switch (this) {
@@ -15,6 +20,7 @@ public enum BinaryOp {
             case DIV -> a / b;
             case POW -> Math.pow(a, b);
             case GREATER -> a > b ? 1 : 0;
+            case GREATER_OR_EQUAL -> a >= b ? 1 : 0;
         };
     }
 
@@ -26,6 +32,7 @@ public enum BinaryOp {
             case "Div" -> DIV;
             case "Pow" -> POW;
             case "Greater" -> GREATER;
+            case "GreaterOrEqual" -> GREATER_OR_EQUAL;
             default -> throw new IllegalArgumentException("not a binary operator: " + opType);
         };
     }

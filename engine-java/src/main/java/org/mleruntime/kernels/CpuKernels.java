@@ -63,7 +63,7 @@ public final class CpuKernels {
                 for (long i = 0; i < count; i++) {
                     y.setDouble(i, op.apply(a.getDouble(i), s));
                 }
-            } else if (aFull && op != BinaryOp.GREATER && op != BinaryOp.POW && y.shape().rank() == 2 && isRow(b.shape(), y.shape().dim(1))) {
+            } else if (aFull && !op.comparison() && op != BinaryOp.POW && y.shape().rank() == 2 && isRow(b.shape(), y.shape().dim(1))) {
                 math.rowBroadcast(op, a.dtype(), a.data(), b.data(), y.data(), y.shape().dim(0), Math.toIntExact(y.shape().dim(1)));
             } else {
                 Broadcast ia = new Broadcast(y.shape(), a.shape());
@@ -281,7 +281,7 @@ public final class CpuKernels {
 
     /** Operators whose kernels these factories provide. */
     public static List<String> operators() {
-        return List.of("Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "Pow", "Greater", "Sigmoid", "Tanh", "Relu", "Exp", "Log", "Neg", "Abs", "Softmax",
+        return List.of("Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "Pow", "Greater", "GreaterOrEqual", "Sigmoid", "Tanh", "Relu", "Exp", "Log", "Neg", "Abs", "Softmax",
                 "ReduceSum", "ArgMax", "Cast", "LabelMap", "Scaler", "Concat", "Identity", "Reshape", "TreeEnsemble");
     }
 }

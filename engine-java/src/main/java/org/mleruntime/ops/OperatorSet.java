@@ -52,6 +52,7 @@ public final class OperatorSet {
         add("ReduceSum", OperatorSet::reduceSum);
         add("ArgMax", OperatorSet::argMax);
         add("Greater", OperatorSet::greater);
+        add("GreaterOrEqual", OperatorSet::greater);
         add("Cast", OperatorSet::cast);
         add("LabelMap", OperatorSet::labelMap);
         add("Scaler", OperatorSet::scaler);

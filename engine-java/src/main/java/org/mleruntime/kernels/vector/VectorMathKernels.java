@@ -161,7 +161,7 @@ public final class VectorMathKernels implements MathKernels {
 
     @Override
     public void rowBroadcast(BinaryOp op, DType t, MemorySegment a, MemorySegment row, MemorySegment out, long rows, int cols) {
-        if (t != DType.FLOAT64 || op == BinaryOp.GREATER || op == BinaryOp.POW || cols < 2 * D.length() || !allNative(a, row, out)) {
+        if (t != DType.FLOAT64 || op.comparison() || op == BinaryOp.POW || cols < 2 * D.length() || !allNative(a, row, out)) {
             SCALAR.rowBroadcast(op, t, a, row, out, rows, cols);
             return;
         }
@@ -178,7 +178,7 @@ public final class VectorMathKernels implements MathKernels {
                     case SUB -> x.sub(y);
                     case MUL -> x.mul(y);
                     case DIV -> x.div(y);
-                    case GREATER, POW -> throw new AssertionError("handled by the scalar path");
+                    case GREATER, GREATER_OR_EQUAL, POW -> throw new AssertionError("handled by the scalar path");
                 };
                 z.intoMemorySegment(out, base + j * 8L, LE);
             }

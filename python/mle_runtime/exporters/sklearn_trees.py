@@ -1,0 +1,213 @@
+"""Converters for scikit-learn's decision trees and their ensembles: single trees, random forests,
+extra trees and gradient boosting, to the engine's TreeEnsemble operator.
+
+This module owns the translation of fitted `tree_` structures (children, features, thresholds,
+missing-value directions, leaf values) into TreeEnsemble's compact arrays and the heads scikit-learn
+puts on them (class probabilities, labels, the gradient-boosting link functions). scikit-learn
+compares float32-cast features with float64 thresholds, so features are cast to float32 once and
+each threshold is stored as the largest float32 not above it, which routes every float32 value the
+same way. It registers converters only and must not know other estimator families.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.dummy import DummyClassifier, DummyRegressor
+from sklearn.ensemble import (
+    ExtraTreesClassifier,
+    ExtraTreesRegressor,
+    GradientBoostingClassifier,
+    GradientBoostingRegressor,
+    RandomForestClassifier,
+    RandomForestRegressor,
+)
+from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor, ExtraTreeClassifier, ExtraTreeRegressor
+
+from ..errors import UnsupportedModelError
+from ..ir import BATCH, GraphBuilder, Value
+from .registry import register
+from .sklearn_common import class_labels, column_to_vector
+
+# Bits of a TreeEnsemble node word (docs/OPERATORS.md, "TreeEnsemble").
+DEFAULT_LEFT = 1 << 24
+LEAF = -1
+
+
+def _float32_at_most(thresholds: np.ndarray) -> np.ndarray:
+    """The largest float32 ≤ each threshold: for a float32 x, x ≤ t exactly when x ≤ this value."""
+    t32 = thresholds.astype(np.float32)
+    above = t32.astype(np.float64) > thresholds
+    t32[above] = np.nextafter(t32[above], np.float32(-np.inf))
+    return t32
+
+
+class _Forest:
+    """TreeEnsemble arrays accumulated tree by tree."""
+
+    def __init__(self) -> None:
+        self.nodes: list[np.ndarray] = []
+        self.thresholds: list[np.ndarray] = []
+        self.leaves: list[np.ndarray] = []
+        self.roots: list[int] = []
+        self.targets: list[int] = []
+        self.internal_count = 0
+        self.leaf_count = 0
+
+    def add(self, tree, leaf_values: np.ndarray, target: int = 0) -> None:
+        """Adds one `tree_`; `leaf_values[i]` is what node i contributes when it is a leaf."""
+        left, right = tree.children_left, tree.children_right
+        is_leaf = left == LEAF
+        internal_ids = np.flatnonzero(~is_leaf)
+        leaf_ids = np.flatnonzero(is_leaf)
+        # A node's reference: its internal-node index, or ~(leaf index) for a leaf.
+        reference = np.empty(tree.node_count, dtype=np.int64)
+        reference[internal_ids] = self.internal_count + np.arange(len(internal_ids))
+        reference[leaf_ids] = ~(self.leaf_count + np.arange(len(leaf_ids)))
+        missing_left = getattr(tree, "missing_go_to_left", np.zeros(tree.node_count, dtype=np.uint8))
+        word = tree.feature[internal_ids].astype(np.int64) | np.where(missing_left[internal_ids] != 0, DEFAULT_LEFT, 0)
+        self.nodes.append(np.stack([word, reference[left[internal_ids]], reference[right[internal_ids]]], axis=1))
+        self.thresholds.append(_float32_at_most(tree.threshold[internal_ids]))
+        self.leaves.append(np.asarray(leaf_values, dtype=np.float64)[leaf_ids])
+        self.roots.append(int(reference[0]))
+        self.targets.append(target)
+        self.internal_count += len(internal_ids)
+        self.leaf_count += len(leaf_ids)
+
+    def build(self, builder: GraphBuilder, x32: str, n_targets: int, aggregate: str, base=None) -> Value:
+        leaves = np.concatenate(self.leaves).reshape(self.leaf_count, -1)
+        # Leaves that float32 holds exactly (pure class fractions, many regression values) take half the space.
+        if np.array_equal(leaves.astype(np.float32).astype(np.float64), leaves):
+            leaves = leaves.astype(np.float32)
+        nodes = np.concatenate(self.nodes) if self.nodes else np.zeros((0, 3), dtype=np.int64)
+        thresholds = np.concatenate(self.thresholds) if self.thresholds else np.zeros(0, dtype=np.float32)
+        attributes = {"n_targets": n_targets, "aggregate": aggregate, "comparison": "le"}
+        if base is not None:
+            attributes["base_values"] = [float(b) for b in np.asarray(base, dtype=np.float64).reshape(-1)]
+        out = builder.add_node(
+            "TreeEnsemble",
+            [
+                x32,
+                builder.add_constant("tree_nodes", nodes.astype(np.int32)),
+                builder.add_constant("tree_thresholds", thresholds),
+                builder.add_constant("tree_roots", np.asarray(self.roots, dtype=np.int32)),
+                builder.add_constant("tree_leaves", leaves),
+                builder.add_constant("tree_targets", np.asarray(self.targets, dtype=np.int32)),
+            ],
+            builder.unique_name("trees"),
+            **attributes,
+        )
+        return Value(out, "float64", (BATCH, n_targets))
+
+
+def _as_float32(builder: GraphBuilder, x: Value) -> str:
+    """scikit-learn's trees read X as float32."""
+    return builder.add_node("Cast", [x.name], builder.unique_name("x_float32"), to="float32")
+
+
+def _class_probabilities(tree, n_classes: int) -> np.ndarray:
+    """Each node's predict_proba row, computed as DecisionTreeClassifier.predict_proba does."""
+    proba = tree.value[:, 0, :n_classes].astype(np.float64)
+    normalizer = proba.sum(axis=1)[:, np.newaxis]
+    normalizer[normalizer == 0.0] = 1.0
+    return proba / normalizer
+
+
+def _single_output_classifier(model) -> None:
+    if getattr(model, "n_outputs_", 1) != 1:
+        raise UnsupportedModelError(f"{type(model).__name__} with {model.n_outputs_} outputs (multi-output classification) is not supported")
+
+
+def _argmax_labels(builder: GraphBuilder, probabilities: Value, classes) -> Value:
+    index = builder.add_node("ArgMax", [probabilities.name], builder.unique_name("argmax"), axis=-1, keepdims=0)
+    out = builder.add_node("LabelMap", [index, class_labels(builder, classes)], builder.unique_name("label"))
+    return Value(out, builder.class_labels[0], (BATCH,))
+
+
+def _regression_output(builder: GraphBuilder, raw: Value, n_outputs: int) -> dict[str, Value]:
+    return {"variable": column_to_vector(builder, raw) if n_outputs == 1 else raw}
+
+
+@register(DecisionTreeClassifier, ExtraTreeClassifier)
+def decision_tree_classifier(builder, model, x):
+    _single_output_classifier(model)
+    forest = _Forest()
+    forest.add(model.tree_, _class_probabilities(model.tree_, model.n_classes_))
+    proba = forest.build(builder, _as_float32(builder, x), model.n_classes_, "sum")
+    return {"probabilities": proba, "label": _argmax_labels(builder, proba, model.classes_)}
+
+
+@register(RandomForestClassifier, ExtraTreesClassifier)
+def forest_classifier(builder, model, x):
+    _single_output_classifier(model)
+    forest = _Forest()
+    for estimator in model.estimators_:
+        forest.add(estimator.tree_, _class_probabilities(estimator.tree_, model.n_classes_))
+    proba = forest.build(builder, _as_float32(builder, x), model.n_classes_, "average")
+    return {"probabilities": proba, "label": _argmax_labels(builder, proba, model.classes_)}
+
+
+@register(DecisionTreeRegressor, ExtraTreeRegressor)
+def decision_tree_regressor(builder, model, x):
+    forest = _Forest()
+    forest.add(model.tree_, model.tree_.value[:, :, 0])
+    return _regression_output(builder, forest.build(builder, _as_float32(builder, x), model.n_outputs_, "sum"), model.n_outputs_)
+
+
+@register(RandomForestRegressor, ExtraTreesRegressor)
+def forest_regressor(builder, model, x):
+    forest = _Forest()
+    for estimator in model.estimators_:
+        forest.add(estimator.tree_, estimator.tree_.value[:, :, 0])
+    return _regression_output(builder, forest.build(builder, _as_float32(builder, x), model.n_outputs_, "average"), model.n_outputs_)
+
+
+def _boosted_raw(builder: GraphBuilder, model, x: Value) -> Value:
+    """scikit-learn's `_raw_predict`: the init estimator's constant raw prediction, then
+    `raw[:, k] += learning_rate * leaf` stage by stage (the product is taken before the sum, as here)."""
+    if not (model.init_ == "zero" or isinstance(model.init_, (DummyClassifier, DummyRegressor))):
+        raise UnsupportedModelError(
+            f"{type(model).__name__} with init={type(model.init_).__name__} is not supported: its initial prediction depends on X; "
+            "use the default init (or init='zero')"
+        )
+    base = model._raw_predict_init(np.zeros((1, model.n_features_in_)))[0]
+    forest = _Forest()
+    for stage in model.estimators_:
+        for k, estimator in enumerate(stage):
+            forest.add(estimator.tree_, model.learning_rate * estimator.tree_.value[:, 0, 0], target=k)
+    return forest.build(builder, _as_float32(builder, x), model.n_trees_per_iteration_, "sum", base=base)
+
+
+@register(GradientBoostingRegressor)
+def gradient_boosting_regressor(builder, model, x):
+    return {"variable": column_to_vector(builder, _boosted_raw(builder, model, x))}
+
+
+@register(GradientBoostingClassifier)
+def gradient_boosting_classifier(builder, model, x):
+    raw = _boosted_raw(builder, model, x)
+    classes = class_labels(builder, model.classes_)
+    label_dtype = builder.class_labels[0]
+    if raw.shape[1] == 1:
+        scores = column_to_vector(builder, raw)
+        # HalfBinomialLoss: p = expit(raw); ExponentialLoss: p = expit(2 raw).
+        logit = raw.name
+        if model.loss == "exponential":
+            logit = builder.add_node("Mul", [raw.name, builder.add_constant("two", np.float64(2.0))], builder.unique_name("logit"))
+        p1 = builder.add_node("Sigmoid", [logit], builder.unique_name("p1"))
+        p0 = builder.add_node("Sub", [builder.add_constant("one", np.float64(1.0)), p1], builder.unique_name("p0"))
+        proba = builder.add_node("Concat", [p0, p1], builder.unique_name("proba"), axis=1)
+        # predict is classes_[raw >= 0].
+        non_negative = builder.add_node(
+            "GreaterOrEqual", [scores.name, builder.add_constant("zero", np.float64(0.0))], builder.unique_name("non_negative")
+        )
+        label = builder.add_node("LabelMap", [non_negative, classes], builder.unique_name("label"))
+    else:
+        scores = raw
+        proba = builder.add_node("Softmax", [raw.name], builder.unique_name("proba"), axis=-1)
+        index = builder.add_node("ArgMax", [raw.name], builder.unique_name("argmax"), axis=-1, keepdims=0)
+        label = builder.add_node("LabelMap", [index, classes], builder.unique_name("label"))
+    return {
+        "scores": scores,
+        "probabilities": Value(proba, "float64", (BATCH, len(model.classes_))),
+        "label": Value(label, label_dtype, (BATCH,)),
+    }

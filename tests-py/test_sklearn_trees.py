@@ -1,0 +1,144 @@
+"""scikit-learn's trees and tree ensembles against their own predictions: on the bundled datasets, on
+rows whose values sit exactly on split thresholds (and one float32 step either side), and with
+missing values, every prediction method equal and every label identical."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from conftest import CLASSIFICATION, assert_labels_match, assert_values_match
+from sklearn.ensemble import (
+    ExtraTreesClassifier,
+    ExtraTreesRegressor,
+    GradientBoostingClassifier,
+    GradientBoostingRegressor,
+    RandomForestClassifier,
+    RandomForestRegressor,
+)
+from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor, ExtraTreeClassifier, ExtraTreeRegressor
+
+import mle_runtime
+
+CLASSIFIERS = {
+    "DecisionTreeClassifier": lambda: DecisionTreeClassifier(random_state=0),
+    "DecisionTreeClassifier-shallow": lambda: DecisionTreeClassifier(max_depth=3, random_state=0),
+    "ExtraTreeClassifier": lambda: ExtraTreeClassifier(random_state=0),
+    "RandomForestClassifier": lambda: RandomForestClassifier(n_estimators=15, random_state=0),
+    "RandomForestClassifier-leafy": lambda: RandomForestClassifier(n_estimators=10, min_samples_leaf=5, random_state=0),
+    "ExtraTreesClassifier": lambda: ExtraTreesClassifier(n_estimators=15, random_state=0),
+    "GradientBoostingClassifier": lambda: GradientBoostingClassifier(n_estimators=20, random_state=0),
+    "GradientBoostingClassifier-subsample": lambda: GradientBoostingClassifier(n_estimators=15, subsample=0.7, learning_rate=0.3, random_state=0),
+}
+
+REGRESSORS = {
+    "DecisionTreeRegressor": lambda: DecisionTreeRegressor(random_state=0),
+    "ExtraTreeRegressor": lambda: ExtraTreeRegressor(random_state=0),
+    "RandomForestRegressor": lambda: RandomForestRegressor(n_estimators=15, random_state=0),
+    "ExtraTreesRegressor": lambda: ExtraTreesRegressor(n_estimators=15, random_state=0),
+    "GradientBoostingRegressor": lambda: GradientBoostingRegressor(n_estimators=30, random_state=0),
+    "GradientBoostingRegressor-huber": lambda: GradientBoostingRegressor(loss="huber", n_estimators=20, random_state=0),
+    "GradientBoostingRegressor-absolute": lambda: GradientBoostingRegressor(loss="absolute_error", n_estimators=20, random_state=0),
+    "GradientBoostingRegressor-quantile": lambda: GradientBoostingRegressor(loss="quantile", alpha=0.8, n_estimators=20, random_state=0),
+}
+
+
+def threshold_rows(model, X):
+    """Rows that put every split value of the model's trees (and its float32 neighbours) on its feature."""
+    trees = [e.tree_ for e in np.ravel(getattr(model, "estimators_", [model]))]
+    rows = []
+    rng = np.random.default_rng(0)
+    for tree in trees:
+        internal = np.flatnonzero(tree.children_left != -1)
+        for node in internal[:40]:
+            t32 = np.float32(tree.threshold[node])
+            for value in (t32, np.nextafter(t32, np.float32(np.inf)), np.nextafter(t32, np.float32(-np.inf)), tree.threshold[node]):
+                row = X[rng.integers(len(X))].copy()
+                row[tree.feature[node]] = value
+                rows.append(row)
+    return np.array(rows)
+
+
+def check_methods(model, loaded, X):
+    assert_labels_match(loaded.predict(X), model.predict(X))
+    for method in ("predict_proba", "decision_function"):
+        if hasattr(model, method):
+            assert_values_match(getattr(loaded, method)(X), getattr(model, method)(X))
+    if not hasattr(model, "classes_"):
+        assert_values_match(loaded.predict(X), model.predict(X))
+
+
+@pytest.mark.parametrize("dataset", CLASSIFICATION)
+@pytest.mark.parametrize("name", CLASSIFIERS)
+def test_classifier(name, dataset, datasets, export_load):
+    X, y = datasets[dataset]
+    model = CLASSIFIERS[name]().fit(X, y)
+    loaded = export_load(model)
+    check_methods(model, loaded, X)
+    check_methods(model, loaded, threshold_rows(model, X))
+    check_methods(model, loaded, X.astype(np.float32))
+
+
+@pytest.mark.parametrize("name", REGRESSORS)
+def test_regressor(name, datasets, export_load):
+    X, y = datasets["diabetes"]
+    model = REGRESSORS[name]().fit(X, y)
+    loaded = export_load(model)
+    check_methods(model, loaded, X)
+    check_methods(model, loaded, threshold_rows(model, X))
+
+
+@pytest.mark.parametrize("factory", [lambda: DecisionTreeRegressor(random_state=0), lambda: RandomForestRegressor(n_estimators=8, random_state=0),
+                                     lambda: ExtraTreesRegressor(n_estimators=8, random_state=0)])
+def test_multi_output_regression(factory, datasets, export_load):
+    X, y = datasets["diabetes"]
+    Y = np.column_stack([y, np.log(y), -y])
+    model = factory().fit(X, Y)
+    loaded = export_load(model)
+    assert loaded.predict(X).shape == (len(X), 3)
+    assert_values_match(loaded.predict(X), model.predict(X))
+
+
+@pytest.mark.parametrize("factory", [lambda: DecisionTreeClassifier(random_state=0), lambda: RandomForestClassifier(n_estimators=10, random_state=0),
+                                     lambda: DecisionTreeRegressor(random_state=0), lambda: RandomForestRegressor(n_estimators=10, random_state=0)])
+def test_missing_values_follow_the_learned_direction(factory, datasets, export_load):
+    X, y = datasets["breast_cancer"]
+    rng = np.random.default_rng(1)
+    X = X.copy()
+    X[rng.random(X.shape) < 0.15] = np.nan
+    model = factory().fit(X, y)
+    loaded = export_load(model)
+    check_methods(model, loaded, X)
+
+
+def test_string_labels_and_binary_boosting(datasets, export_load):
+    X, y = datasets["breast_cancer"]
+    labels = np.where(y == 1, "benign", "malignant")
+    for model in (GradientBoostingClassifier(n_estimators=10, random_state=0).fit(X, labels),
+                  GradientBoostingClassifier(loss="exponential", n_estimators=10, random_state=0).fit(X, labels),
+                  RandomForestClassifier(n_estimators=5, random_state=0).fit(X, labels)):
+        loaded = export_load(model)
+        check_methods(model, loaded, X)
+        assert loaded.predict(X[:3]).dtype.kind == "U"
+
+
+def test_forest_file_is_small_and_uses_one_tree_operator(datasets, model_dir):
+    import joblib
+
+    X, y = datasets["breast_cancer"]
+    model = RandomForestClassifier(n_estimators=30, random_state=0).fit(X, y)
+    path, ref = model_dir / "forest.mle", model_dir / "forest.joblib"
+    mle_runtime.export_model(model, path)
+    joblib.dump(model, ref)
+    ops = [n["op_type"] for n in mle_runtime.inspect(path)["graph"]["nodes"]]
+    assert ops.count("TreeEnsemble") == 1
+    assert path.stat().st_size < 0.3 * ref.stat().st_size, (path.stat().st_size, ref.stat().st_size)
+
+
+def test_custom_init_estimator_is_refused(datasets, model_dir):
+    from sklearn.linear_model import LinearRegression
+
+    X, y = datasets["diabetes"]
+    model = GradientBoostingRegressor(init=LinearRegression(), n_estimators=3).fit(X, y)
+    with pytest.raises(mle_runtime.UnsupportedModelError, match="init=LinearRegression"):
+        mle_runtime.export_model(model, model_dir / "init.mle")
+    assert not (model_dir / "init.mle").exists()
