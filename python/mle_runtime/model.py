@@ -53,6 +53,26 @@ class _Spec:
         return self.shape
 
 
+class _JavaTypes:
+    """The JPype types a Model needs, looked up once per process: a lookup costs more than a prediction."""
+
+    def __init__(self) -> None:
+        from jpype import JArray, JClass, JLong, JString
+
+        self.long_array = JArray(JLong)
+        self.string_array = JArray(JString)
+        self.join = JClass("java.lang.String").join
+
+
+_JAVA_TYPES: list[_JavaTypes] = []
+
+
+def _java_types() -> _JavaTypes:
+    if not _JAVA_TYPES:
+        _JAVA_TYPES.append(_JavaTypes())
+    return _JAVA_TYPES[0]
+
+
 class Model:
     """A model loaded from a .mle file. Use `load_model(path)` to get one.
 
@@ -61,13 +81,12 @@ class Model:
     """
 
     def __init__(self, java_model: Any, path: str) -> None:
-        from jpype import JArray, JClass, JLong, JString
-
+        java = _java_types()
         self._java = java_model
         self._path = path
         self._closed = False
-        self._long_array = JArray(JLong)
-        self._join = JClass("java.lang.String").join
+        self._long_array = java.long_array
+        self._join = java.join
         with java_errors():
             description = json.loads(str(java_model.describe()))
         self._description = description
@@ -76,9 +95,9 @@ class Model:
         self._methods: dict[str, list[str]] = {m: list(outs) for m, outs in description.get("methods", {}).items()}
         self._feature_names = description["metadata"].get("feature_names") or None
         # Java string arrays for the names are built once; only addresses change between runs.
-        self._java_input_names = JArray(JString)([s.name for s in self._input_specs])
+        self._java_input_names = java.string_array([s.name for s in self._input_specs])
         self._java_output_names = {
-            key: (names, JArray(JString)(names))
+            key: (names, java.string_array(names))
             for key, names in [(None, list(self._output_specs))] + [(m, outs) for m, outs in self._methods.items()]
         }
         self._bound = {m: self._make_method(m) for m in self._methods if m.isidentifier()}
