@@ -18,7 +18,7 @@ from sklearn.svm import LinearSVC
 import mle_runtime
 
 
-def timed(fn, repeat, inner=1, warmup_seconds=0.5):
+def timed(fn, repeat, inner=1, warmup_seconds=1.5):
     """Median seconds per call of `fn` over `repeat` samples of `inner` calls, after calling it for
     `warmup_seconds` first so that the JIT compilers on both sides have settled."""
     deadline = time.perf_counter() + warmup_seconds
