@@ -14,8 +14,9 @@ public record SessionOptions(int threads, int minRowsPerThread, boolean optimize
         }
     }
 
+    /** All cores (or the system property {@code mle.threads}), parts of at least 1024 rows, optimised. */
     public static SessionOptions defaults() {
-        return new SessionOptions(Runtime.getRuntime().availableProcessors(), 1024, true);
+        return new SessionOptions(Integer.getInteger("mle.threads", Runtime.getRuntime().availableProcessors()), 1024, true);
     }
 
     public SessionOptions withThreads(int n) {

@@ -54,7 +54,7 @@ class MathKernelsTest {
     @MethodSource("implementations")
     void gemmTransBMatchesReference(MathKernels math) {
         for (DType t : List.of(DType.FLOAT64, DType.FLOAT32)) {
-            for (int[] dims : new int[][] {{1, 1, 1}, {7, 30, 3}, {33, 17, 5}, {5, 64, 1}, {2, 3, 9}}) {
+            for (int[] dims : new int[][] {{1, 1, 1}, {7, 30, 3}, {33, 17, 5}, {5, 64, 1}, {3, 131, 4}, {2, 3, 9}}) {
                 int n = dims[0], k = dims[1], m = dims[2];
                 MemorySegment a = random(t, n * k), b = random(t, m * k), bias = random(t, m), c = random(t, n * m);
                 math.gemmTransB(t, a, b, bias, m, c, n, k, m);
@@ -76,7 +76,7 @@ class MathKernelsTest {
     @MethodSource("implementations")
     void gemmMatchesReference(MathKernels math) {
         for (DType t : List.of(DType.FLOAT64, DType.FLOAT32)) {
-            for (int[] dims : new int[][] {{1, 1, 1}, {4, 6, 11}, {9, 3, 16}, {3, 8, 2}}) {
+            for (int[] dims : new int[][] {{1, 1, 1}, {4, 6, 11}, {9, 3, 16}, {3, 8, 2}, {2, 5, 77}}) {
                 int n = dims[0], k = dims[1], m = dims[2];
                 MemorySegment a = random(t, n * k), b = random(t, k * m), c = random(t, n * m);
                 MemorySegment bias = random(t, 1);
@@ -99,7 +99,7 @@ class MathKernelsTest {
     @MethodSource("implementations")
     void rowBroadcastAndScaleAreExact(MathKernels math) {
         for (DType t : List.of(DType.FLOAT64, DType.FLOAT32)) {
-            for (int cols : new int[] {1, 3, 8, 13, 30}) {
+            for (int cols : new int[] {1, 3, 8, 13, 30, 64, 99}) {
                 int rows = 5;
                 MemorySegment x = random(t, rows * cols), row = random(t, cols), row2 = random(t, cols), out = random(t, rows * cols);
                 for (BinaryOp op : List.of(BinaryOp.ADD, BinaryOp.SUB, BinaryOp.MUL, BinaryOp.DIV)) {
