@@ -46,7 +46,7 @@ class _Forest:
 
     def __init__(self) -> None:
         self.nodes: list[np.ndarray] = []
-        self.thresholds: list[np.ndarray] = []
+        self.depths: list[int] = []
         self.leaves: list[np.ndarray] = []
         self.roots: list[int] = []
         self.targets: list[int] = []
@@ -65,8 +65,9 @@ class _Forest:
         reference[leaf_ids] = ~(self.leaf_count + np.arange(len(leaf_ids)))
         missing_left = getattr(tree, "missing_go_to_left", np.zeros(tree.node_count, dtype=np.uint8))
         word = tree.feature[internal_ids].astype(np.int64) | np.where(missing_left[internal_ids] != 0, DEFAULT_LEFT, 0)
-        self.nodes.append(np.stack([word, reference[left[internal_ids]], reference[right[internal_ids]]], axis=1))
-        self.thresholds.append(_float32_at_most(tree.threshold[internal_ids]))
+        bits = _float32_at_most(tree.threshold[internal_ids]).view(np.int32).astype(np.int64)
+        self.nodes.append(np.stack([word, reference[left[internal_ids]], reference[right[internal_ids]], bits], axis=1))
+        self.depths.append(int(tree.max_depth))
         self.leaves.append(np.asarray(leaf_values, dtype=np.float64)[leaf_ids])
         self.roots.append(int(reference[0]))
         self.targets.append(target)
@@ -78,9 +79,8 @@ class _Forest:
         # Leaves that float32 holds exactly (pure class fractions, many regression values) take half the space.
         if np.array_equal(leaves.astype(np.float32).astype(np.float64), leaves):
             leaves = leaves.astype(np.float32)
-        nodes = np.concatenate(self.nodes) if self.nodes else np.zeros((0, 3), dtype=np.int64)
-        thresholds = np.concatenate(self.thresholds) if self.thresholds else np.zeros(0, dtype=np.float32)
-        attributes = {"n_targets": n_targets, "aggregate": aggregate, "comparison": "le"}
+        nodes = np.concatenate(self.nodes) if self.nodes else np.zeros((0, 4), dtype=np.int64)
+        attributes = {"n_targets": n_targets, "aggregate": aggregate, "comparison": "le", "max_depth": max(self.depths, default=0)}
         if base is not None:
             attributes["base_values"] = [float(b) for b in np.asarray(base, dtype=np.float64).reshape(-1)]
         out = builder.add_node(
@@ -88,7 +88,6 @@ class _Forest:
             [
                 x32,
                 builder.add_constant("tree_nodes", nodes.astype(np.int32)),
-                builder.add_constant("tree_thresholds", thresholds),
                 builder.add_constant("tree_roots", np.asarray(self.roots, dtype=np.int32)),
                 builder.add_constant("tree_leaves", leaves),
                 builder.add_constant("tree_targets", np.asarray(self.targets, dtype=np.int32)),

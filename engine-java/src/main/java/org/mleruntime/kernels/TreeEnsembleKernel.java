@@ -8,7 +8,6 @@ import static org.mleruntime.ops.TreeEnsembleSchema.SET_GOES_RIGHT;
 import static org.mleruntime.ops.TreeEnsembleSchema.ZERO_IS_MISSING;
 
 import java.lang.foreign.MemorySegment;
-import java.util.BitSet;
 import java.util.List;
 import org.mleruntime.InvalidModelException;
 import org.mleruntime.ir.Attribute;
@@ -17,50 +16,77 @@ import org.mleruntime.ir.Node;
 import org.mleruntime.ir.Tensor;
 
 /**
- * Walks every tree of a {@code TreeEnsemble} for every row, reading the node arrays in place from
- * the mapped file. Rows are processed in blocks, tree by tree, so one tree's nodes stay in cache
- * while a block of rows walks it. The ensemble's structure is checked once, when the kernel is
- * built: child indices in range, every node reached once (no cycles, no sharing), leaves and
- * targets in range, so a walk always ends.
+ * Walks every tree of a {@code TreeEnsemble} for every row, reading nodes and leaves in place from
+ * the mapped file: a node's word, children and float32 threshold share one 16-byte record. Rows are
+ * processed in blocks, tree by tree, so that a tree's top levels stay in cache, and eight rows walk
+ * a tree abreast so that the processor overlaps their memory loads.
+ *
+ * <p>Nothing is checked up front beyond the per-tree arrays, so building the kernel costs nothing
+ * per node. Instead every walk checks what it follows: a child index outside the nodes or leaves, a
+ * feature outside the row, a missing category set, or a walk longer than {@code max_depth} (a cycle)
+ * stops the run with an {@link InvalidModelException} naming the tree.
  */
 final class TreeEnsembleKernel implements Kernel {
     private static final int BLOCK = 64;
+    private static final int LANES = 8;
     private static final double ZERO_THRESHOLD = 1e-35;
+    /** Node flags that need more than a plain comparison. */
+    private static final int SPECIAL = ZERO_IS_MISSING | NAN_AS_ZERO | CATEGORICAL;
 
+    private final String name;
     private final MemorySegment nodes;
-    private final MemorySegment thresholds;
-    private final boolean doubleThresholds;
+    private final long internal;
+    private final MemorySegment thresholds64;
     private final int[] roots;
     private final int[] targets;
     private final MemorySegment leaves;
+    private final long leafCount;
     private final boolean doubleLeaves;
     private final int leafWidth;
     private final int outputs;
     private final boolean average;
     private final boolean lessOrEqual;
+    private final long maxDepth;
     private final double[] base;
     private final MemorySegment categoryWords;
     private final int[] categoryOffsets;
     private final int features;
 
     TreeEnsembleKernel(Node node, List<Tensor> constants, long features) {
+        this.name = node.name();
         Tensor nodeTensor = constants.get(1);
         this.nodes = nodeTensor.data();
-        this.thresholds = constants.get(2).data();
-        this.doubleThresholds = constants.get(2).dtype() == DType.FLOAT64;
-        this.roots = ints(constants.get(3));
-        this.leaves = constants.get(4).data();
-        this.doubleLeaves = constants.get(4).dtype() == DType.FLOAT64;
-        this.leafWidth = Math.toIntExact(constants.get(4).shape().dim(1));
-        this.targets = ints(constants.get(5));
+        this.internal = nodeTensor.shape().dim(0);
+        this.roots = ints(constants.get(2));
+        this.leaves = constants.get(3).data();
+        this.leafCount = constants.get(3).shape().dim(0);
+        this.doubleLeaves = constants.get(3).dtype() == DType.FLOAT64;
+        this.leafWidth = Math.toIntExact(constants.get(3).shape().dim(1));
+        this.targets = ints(constants.get(4));
+        Tensor thresholds = constants.size() > 5 ? constants.get(5) : null;
+        this.thresholds64 = thresholds == null ? null : thresholds.data();
+        Tensor words = constants.size() > 6 ? constants.get(6) : null;
+        this.categoryWords = words == null ? MemorySegment.NULL : words.data();
+        this.categoryOffsets = words == null ? new int[] {0} : ints(constants.get(7));
         this.outputs = Math.toIntExact(node.intAttr("n_targets", 1));
         this.average = node.stringAttr("aggregate", "sum").equals("average");
         this.lessOrEqual = node.stringAttr("comparison", "le").equals("le");
+        this.maxDepth = node.intAttr("max_depth", internal);
         this.base = baseValues(node, outputs);
-        this.categoryWords = constants.size() > 6 ? constants.get(6).data() : MemorySegment.NULL;
-        this.categoryOffsets = constants.size() > 6 ? ints(constants.get(7)) : new int[] {0};
         this.features = Math.toIntExact(features);
-        validate(node, nodeTensor.shape().dim(0), constants.get(4).shape().dim(0));
+        for (int t = 0; t < roots.length; t++) {
+            if (targets[t] < 0 || targets[t] + leafWidth > outputs) {
+                throw invalid("tree " + t + " writes outputs " + targets[t] + ".." + (targets[t] + leafWidth - 1) + " of " + outputs);
+            }
+            if (roots[t] >= internal || ~(long) roots[t] >= leafCount && roots[t] < 0) {
+                throw invalid("tree " + t + " has root " + roots[t] + ", outside the " + internal + " nodes and " + leafCount + " leaves");
+            }
+        }
+        for (int k = 0; k + 1 < categoryOffsets.length; k++) {
+            if (categoryOffsets[k] < 0 || categoryOffsets[k] > categoryOffsets[k + 1] || categoryOffsets[k + 1] * 4L > categoryWords.byteSize()) {
+                throw invalid("category set " + k + " lies outside category_words");
+            }
+        }
     }
 
     private static int[] ints(Tensor t) {
@@ -82,61 +108,8 @@ final class TreeEnsembleKernel implements Kernel {
         return f.values();
     }
 
-    private void validate(Node node, long internal, long leafCount) {
-        BitSet seen = new BitSet();
-        BitSet leafSeen = new BitSet();
-        int[] stack = new int[64];
-        for (int t = 0; t < roots.length; t++) {
-            if (targets[t] < 0 || targets[t] + leafWidth > outputs) {
-                throw invalid(node, "tree " + t + " writes outputs " + targets[t] + ".." + (targets[t] + leafWidth - 1) + " of " + outputs);
-            }
-            int sp = 0;
-            stack[sp++] = roots[t];
-            while (sp > 0) {
-                int n = stack[--sp];
-                if (n < 0) {
-                    long leaf = ~(long) n;
-                    if (leaf >= leafCount || leafSeen.get((int) leaf)) {
-                        throw invalid(node, "tree " + t + " reaches leaf " + leaf + (leaf >= leafCount ? ", beyond the " + leafCount + " leaves" : " a second time"));
-                    }
-                    leafSeen.set((int) leaf);
-                    continue;
-                }
-                if (n >= internal || seen.get(n)) {
-                    throw invalid(node, "tree " + t + " reaches node " + n + (n >= internal ? ", beyond the " + internal + " nodes" : " a second time (a cycle or a shared subtree)"));
-                }
-                seen.set(n);
-                int word = nodes.getAtIndex(Tensor.I32, 3L * n);
-                if ((word & FEATURE_MASK) >= features) {
-                    throw invalid(node, "node " + n + " splits on feature " + (word & FEATURE_MASK) + " of " + features);
-                }
-                if ((word & CATEGORICAL) != 0) {
-                    double k = threshold(n);
-                    if (k != Math.rint(k) || k < 0 || k >= categoryOffsets.length - 1
-                            || categoryOffsets[(int) k] < 0 || categoryOffsets[(int) k] > categoryOffsets[(int) k + 1]
-                            || categoryOffsets[(int) k + 1] * 4L > categoryWords.byteSize()) {
-                        throw invalid(node, "categorical node " + n + " names category set " + k + ", which does not exist");
-                    }
-                }
-                if (sp + 2 > stack.length) {
-                    stack = java.util.Arrays.copyOf(stack, stack.length * 2);
-                }
-                stack[sp++] = nodes.getAtIndex(Tensor.I32, 3L * n + 1);
-                stack[sp++] = nodes.getAtIndex(Tensor.I32, 3L * n + 2);
-            }
-        }
-    }
-
-    private static InvalidModelException invalid(Node node, String problem) {
-        return new InvalidModelException("node '" + node.name() + "' (TreeEnsemble): " + problem);
-    }
-
-    private double threshold(int n) {
-        return doubleThresholds ? thresholds.getAtIndex(Tensor.F64, n) : thresholds.getAtIndex(Tensor.F32, n);
-    }
-
-    private double leaf(long index) {
-        return doubleLeaves ? leaves.getAtIndex(Tensor.F64, index) : leaves.getAtIndex(Tensor.F32, index);
+    private InvalidModelException invalid(String problem) {
+        return new InvalidModelException("node '" + name + "' (TreeEnsemble): " + problem);
     }
 
     @Override
@@ -147,6 +120,7 @@ final class TreeEnsembleKernel implements Kernel {
         long rows = x.shape().dim(0);
         MemorySegment y = out[0].data();
         double[] acc = new double[BLOCK * outputs];
+        int[] position = new int[LANES];
         double[] start = average ? new double[outputs] : base;
         for (long first = 0; first < rows; first += BLOCK) {
             int count = (int) Math.min(BLOCK, rows - first);
@@ -154,18 +128,20 @@ final class TreeEnsembleKernel implements Kernel {
                 System.arraycopy(start, 0, acc, r * outputs, outputs);
             }
             for (int t = 0; t < roots.length; t++) {
-                int root = roots[t];
                 int target = targets[t];
-                for (int r = 0; r < count; r++) {
-                    long rowBase = (first + r) * features;
-                    int n = root;
-                    while (n >= 0) {
-                        n = next(n, doubleInput, xs, rowBase);
-                    }
-                    long leafBase = (long) ~n * leafWidth;
-                    int o = r * outputs + target;
-                    for (int w = 0; w < leafWidth; w++) {
-                        acc[o + w] += leaf(leafBase + w);
+                for (int g = 0; g < count; g += LANES) {
+                    int lanes = Math.min(LANES, count - g);
+                    walk(t, lanes, first + g, doubleInput, xs, position);
+                    for (int i = 0; i < lanes; i++) {
+                        long leaf = ~(long) position[i];
+                        if (leaf >= leafCount) {
+                            throw invalid("tree " + t + " reaches leaf " + leaf + ", beyond the " + leafCount + " leaves");
+                        }
+                        long leafBase = leaf * leafWidth;
+                        int o = (g + i) * outputs + target;
+                        for (int w = 0; w < leafWidth; w++) {
+                            acc[o + w] += doubleLeaves ? leaves.getAtIndex(Tensor.F64, leafBase + w) : leaves.getAtIndex(Tensor.F32, leafBase + w);
+                        }
                     }
                 }
             }
@@ -181,12 +157,46 @@ final class TreeEnsembleKernel implements Kernel {
         }
     }
 
+    /**
+     * Walks {@code lanes} consecutive rows down tree {@code t} together, one level per round, leaving
+     * each row's leaf (as ~index) in {@code position}.
+     */
+    private void walk(int t, int lanes, long firstRow, boolean doubleInput, MemorySegment xs, int[] position) {
+        int root = roots[t];
+        java.util.Arrays.fill(position, 0, lanes, root);
+        boolean active = root >= 0;
+        for (long depth = 0; active; depth++) {
+            if (depth > maxDepth) {
+                throw invalid("a walk down tree " + t + " is longer than max_depth " + maxDepth + ": the tree has a cycle");
+            }
+            active = false;
+            for (int i = 0; i < lanes; i++) {
+                int n = position[i];
+                if (n >= 0) {
+                    n = next(t, n, doubleInput, xs, (firstRow + i) * features);
+                    position[i] = n;
+                    active |= n >= 0;
+                }
+            }
+        }
+    }
+
     /** The child of internal node {@code n} that the row at {@code rowBase} goes to. */
-    private int next(int n, boolean doubleInput, MemorySegment xs, long rowBase) {
-        long at = 3L * n;
+    private int next(int t, int n, boolean doubleInput, MemorySegment xs, long rowBase) {
+        if (n >= internal) {
+            throw invalid("tree " + t + " reaches node " + n + ", beyond the " + internal + " nodes");
+        }
+        long at = 4L * n;
         int word = nodes.getAtIndex(Tensor.I32, at);
-        long f = rowBase + (word & FEATURE_MASK);
-        double v = doubleInput ? xs.getAtIndex(Tensor.F64, f) : xs.getAtIndex(Tensor.F32, f);
+        int feature = word & FEATURE_MASK;
+        if (feature >= features) {
+            throw invalid("node " + n + " of tree " + t + " splits on feature " + feature + " of " + features);
+        }
+        double v = doubleInput ? xs.getAtIndex(Tensor.F64, rowBase + feature) : xs.getAtIndex(Tensor.F32, rowBase + feature);
+        if ((word & SPECIAL) == 0 && v == v) {
+            double threshold = threshold(at, n);
+            return nodes.getAtIndex(Tensor.I32, at + ((lessOrEqual ? v <= threshold : v < threshold) ? 1 : 2));
+        }
         boolean left;
         if (Double.isNaN(v) && (word & (NAN_AS_ZERO | ZERO_IS_MISSING)) != 0) {
             v = 0.0;
@@ -194,15 +204,23 @@ final class TreeEnsembleKernel implements Kernel {
         if (Double.isNaN(v) || ((word & ZERO_IS_MISSING) != 0 && Math.abs(v) <= ZERO_THRESHOLD)) {
             left = (word & DEFAULT_LEFT) != 0;
         } else if ((word & CATEGORICAL) != 0) {
-            left = inCategorySet((int) threshold(n), v) != ((word & SET_GOES_RIGHT) != 0);
+            left = inCategorySet(t, n, threshold(at, n), v) != ((word & SET_GOES_RIGHT) != 0);
         } else {
-            double t = threshold(n);
-            left = lessOrEqual ? v <= t : v < t;
+            double threshold = threshold(at, n);
+            left = lessOrEqual ? v <= threshold : v < threshold;
         }
         return nodes.getAtIndex(Tensor.I32, at + (left ? 1 : 2));
     }
 
-    private boolean inCategorySet(int set, double v) {
+    private double threshold(long at, int n) {
+        return thresholds64 != null ? thresholds64.getAtIndex(Tensor.F64, n) : Float.intBitsToFloat(nodes.getAtIndex(Tensor.I32, at + 3));
+    }
+
+    private boolean inCategorySet(int t, int n, double setIndex, double v) {
+        int set = (int) setIndex;
+        if (set != setIndex || set < 0 || set + 1 >= categoryOffsets.length) {
+            throw invalid("categorical node " + n + " of tree " + t + " names category set " + setIndex + ", which does not exist");
+        }
         if (v < 0 || v >= Integer.MAX_VALUE) {
             return false;
         }

@@ -15,7 +15,8 @@ import org.mleruntime.ir.ValueInfo;
 /**
  * The TreeEnsemble operator: decision trees of any origin (scikit-learn, XGBoost, LightGBM,
  * CatBoost) in one compact layout. docs/OPERATORS.md defines the layout and the routing rules;
- * this class checks the shapes and dtypes of the arrays, the kernel checks their contents.
+ * this class checks the shapes and dtypes of the arrays; the kernel checks every index it follows
+ * as it follows it, so that opening a model does not cost a pass over all its nodes.
  */
 public final class TreeEnsembleSchema {
     /** Low 24 bits of a node's first word: the feature index. */
@@ -33,35 +34,37 @@ public final class TreeEnsembleSchema {
 
     static final int X = 0;
     static final int NODES = 1;
-    static final int THRESHOLDS = 2;
-    static final int ROOTS = 3;
-    static final int LEAVES = 4;
-    static final int TREE_TARGETS = 5;
+    static final int ROOTS = 2;
+    static final int LEAVES = 3;
+    static final int TREE_TARGETS = 4;
+    static final int THRESHOLDS = 5;
     static final int CATEGORY_WORDS = 6;
     static final int CATEGORY_OFFSETS = 7;
 
     private TreeEnsembleSchema() {}
 
     static List<ValueInfo> infer(Node n, List<ValueInfo> in, List<Tensor> constants) {
-        if (in.size() != 6 && in.size() != 8) {
-            throw error(n, "takes 6 inputs (X, nodes, thresholds, roots, leaves, tree_targets) or 8 (with category_words, category_offsets), got " + in.size());
+        if (in.size() < 5 || in.size() > 8) {
+            throw error(n, "takes 5 to 8 inputs (X, nodes, roots, leaves, tree_targets, then optional thresholds, category_words, "
+                    + "category_offsets), got " + in.size());
         }
         ValueInfo x = in.get(X);
         floating(n, x);
         rank(n, x, 2);
         for (int i = 1; i < in.size(); i++) {
-            if (constants.get(i) == null) {
+            if (in.get(i) != null && constants.get(i) == null) {
                 throw error(n, "input " + i + " ('" + in.get(i).name() + "') must be a constant");
             }
         }
-        expect(n, in.get(NODES), DType.INT32, 2);
-        if (in.get(NODES).shape().dim(1) != 3) {
-            throw error(n, "nodes must have shape [internal nodes, 3], got " + in.get(NODES).shape());
+        for (int i = 1; i < 5; i++) {
+            if (in.get(i) == null) {
+                throw error(n, "input " + i + " is required");
+            }
         }
-        floating(n, in.get(THRESHOLDS));
-        rank(n, in.get(THRESHOLDS), 1);
-        if (in.get(THRESHOLDS).shape().dim(0) != in.get(NODES).shape().dim(0)) {
-            throw error(n, "thresholds has " + in.get(THRESHOLDS).shape().dim(0) + " entries for " + in.get(NODES).shape().dim(0) + " nodes");
+        expect(n, in.get(NODES), DType.INT32, 2);
+        long internal = in.get(NODES).shape().dim(0);
+        if (in.get(NODES).shape().dim(1) != 4) {
+            throw error(n, "nodes must have shape [internal nodes, 4], got " + in.get(NODES).shape());
         }
         expect(n, in.get(ROOTS), DType.INT32, 1);
         floating(n, in.get(LEAVES));
@@ -70,13 +73,25 @@ public final class TreeEnsembleSchema {
         if (in.get(TREE_TARGETS).shape().dim(0) != in.get(ROOTS).shape().dim(0)) {
             throw error(n, "tree_targets needs one entry per tree (" + in.get(ROOTS).shape().dim(0) + ")");
         }
-        if (in.size() == 8) {
+        if (optional(in, THRESHOLDS) != null) {
+            expect(n, in.get(THRESHOLDS), DType.FLOAT64, 1);
+            if (in.get(THRESHOLDS).shape().dim(0) != internal) {
+                throw error(n, "thresholds has " + in.get(THRESHOLDS).shape().dim(0) + " entries for " + internal + " nodes");
+            }
+        }
+        if ((optional(in, CATEGORY_WORDS) == null) != (optional(in, CATEGORY_OFFSETS) == null)) {
+            throw error(n, "category_words and category_offsets come together");
+        }
+        if (optional(in, CATEGORY_WORDS) != null) {
             expect(n, in.get(CATEGORY_WORDS), DType.INT32, 1);
             expect(n, in.get(CATEGORY_OFFSETS), DType.INT32, 1);
         }
         long targets = n.intAttr("n_targets", 1);
         if (targets < 1) {
             throw error(n, "n_targets must be at least 1");
+        }
+        if (n.intAttr("max_depth", internal) < 0) {
+            throw error(n, "max_depth must not be negative");
         }
         String aggregate = n.stringAttr("aggregate", "sum");
         if (!aggregate.equals("sum") && !aggregate.equals("average")) {
@@ -87,6 +102,10 @@ public final class TreeEnsembleSchema {
             throw error(n, "comparison must be 'le' or 'lt', found '" + comparison + "'");
         }
         return List.of(out(n, DType.FLOAT64, Shape.of(x.shape().dim(0), targets)));
+    }
+
+    private static ValueInfo optional(List<ValueInfo> in, int index) {
+        return index < in.size() ? in.get(index) : null;
     }
 
     private static void expect(Node n, ValueInfo v, DType dtype, int rank) {

@@ -31,8 +31,9 @@ public final class ShapeInference {
             List<ValueInfo> inputs = new ArrayList<>();
             List<Tensor> constants = new ArrayList<>();
             for (String name : node.inputs()) {
-                inputs.add(types.get(name));
-                constants.add(graph.constants().get(name));
+                // An empty name is an optional input left out.
+                inputs.add(name.isEmpty() ? null : types.get(name));
+                constants.add(name.isEmpty() ? null : graph.constants().get(name));
             }
             List<ValueInfo> outputs = OperatorSet.schema(node).infer(node, inputs, constants);
             if (outputs.size() != node.outputs().size()) {

@@ -8,6 +8,7 @@ import static org.mleruntime.ops.TreeEnsembleSchema.DEFAULT_LEFT;
 import static org.mleruntime.ops.TreeEnsembleSchema.SET_GOES_RIGHT;
 import static org.mleruntime.ops.TreeEnsembleSchema.ZERO_IS_MISSING;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,34 +26,42 @@ import org.mleruntime.ir.Tensors;
 @Tag("kernels")
 class TreeEnsembleKernelTest {
     private static Tensor ints(long... v) {
-        return Tensors.of(DType.INT32, Shape.of(v.length), java.util.Arrays.stream(v).asDoubleStream().toArray());
+        return Tensors.of(DType.INT32, Shape.of(v.length), Arrays.stream(v).asDoubleStream().toArray());
+    }
+
+    /** Node records (word, left, right, float32 threshold bits). */
+    private static Tensor nodes(double[]... records) {
+        double[] flat = new double[records.length * 4];
+        for (int i = 0; i < records.length; i++) {
+            flat[4 * i] = records[i][0];
+            flat[4 * i + 1] = records[i][1];
+            flat[4 * i + 2] = records[i][2];
+            flat[4 * i + 3] = Float.floatToRawIntBits((float) records[i][3]);
+        }
+        return Tensors.of(DType.INT32, Shape.of(records.length, 4), flat);
+    }
+
+    private static double[] run(Map<String, Attribute> extra, List<Tensor> constants, int features, double[][] rows) {
+        Map<String, Attribute> attrs = new HashMap<>(Map.of("n_targets", new Attribute.Int(1)));
+        attrs.putAll(extra);
+        Node node = TestModels.node("trees", "TreeEnsemble", List.of(), List.of("y"), attrs);
+        Kernel k = CpuKernels.treeEnsemble(node, constants, features);
+        Tensor[] in = constants.toArray(Tensor[]::new);
+        in[0] = Tensors.of(rows);
+        Tensor y = Tensors.zeros(DType.FLOAT64, Shape.of(rows.length, 1));
+        k.compute(in, new Tensor[] {y});
+        return Tensors.toDoubles(y);
     }
 
     /**
      * Tree 0: x0 <= 2.5 ? (x1 <= 0 ? leaf0 : leaf1) : leaf2, NaN on x0 goes left, zero on x1 is missing and goes right.
      * Tree 1: categorical on x1: categories {1, 3} go left to leaf3, others right to leaf4.
      */
-    private static double[] run(Map<String, Attribute> extra, double[][] rows) {
-        Tensor nodes = Tensors.of(DType.INT32, Shape.of(3, 3),
-                0 | DEFAULT_LEFT, 1, ~2,
-                1 | ZERO_IS_MISSING, ~0, ~1,
-                1 | CATEGORICAL, ~3, ~4);
-        Tensor thresholds = Tensors.of(DType.FLOAT32, Shape.of(3), 2.5, 0, 0);
-        Tensor roots = ints(0, 2);
-        Tensor leaves = Tensors.of(DType.FLOAT64, Shape.of(5, 1), 10, 20, 30, 100, 200);
-        Tensor targets = ints(0, 0);
-        Tensor words = ints(0b1010);
-        Tensor offsets = ints(0, 1);
-        Map<String, Attribute> attrs = new HashMap<>(Map.of("n_targets", new Attribute.Int(1)));
-        attrs.putAll(extra);
-        Node node = TestModels.node("trees", "TreeEnsemble", List.of(), List.of("y"), attrs);
-        List<Tensor> constants = java.util.Arrays.asList(null, nodes, thresholds, roots, leaves, targets, words, offsets);
-        Kernel k = CpuKernels.treeEnsemble(node, constants, 2);
-        Tensor x = Tensors.of(rows);
-        Tensor y = Tensors.zeros(DType.FLOAT64, Shape.of(rows.length, 1));
-        Tensor[] in = {x, nodes, thresholds, roots, leaves, targets, words, offsets};
-        k.compute(in, new Tensor[] {y});
-        return Tensors.toDoubles(y);
+    private static List<Tensor> twoTrees() {
+        return Arrays.asList(null,
+                nodes(new double[] {0 | DEFAULT_LEFT, 1, ~2, 2.5}, new double[] {1 | ZERO_IS_MISSING, ~0, ~1, 0}, new double[] {1 | CATEGORICAL, ~3, ~4, 0}),
+                ints(0, 2), Tensors.of(DType.FLOAT64, Shape.of(5, 1), 10, 20, 30, 100, 200), ints(0, 0),
+                null, ints(0b1010), ints(0, 1));
     }
 
     @Test
@@ -64,48 +73,48 @@ class TreeEnsembleKernelTest {
             {Double.NaN, 0},  // NaN goes left; zero is missing, goes right → leaf1 (20); category 0 → 200
             {0, Double.NaN},  // left; NaN counts as zero, missing → right → 20; NaN on categorical, default right → 200
         };
-        assertArrayEquals(new double[] {210, 120, 130, 220, 220}, run(Map.of(), rows));
-        double[] lt = run(Map.of("comparison", new Attribute.Str("lt")), new double[][] {{2.5, 3}});
-        assertArrayEquals(new double[] {130}, lt, "with 'lt' a value on the threshold goes right");
-        double[] averaged = run(Map.of("aggregate", new Attribute.Str("average"), "base_values", new Attribute.Floats(new double[] {5})),
-                new double[][] {{2.6, 1}});
-        assertArrayEquals(new double[] {130 / 2.0 + 5}, averaged);
-        double[] summed = run(Map.of("base_values", new Attribute.Floats(new double[] {5})), new double[][] {{2.6, 1}});
-        assertArrayEquals(new double[] {135}, summed);
+        assertArrayEquals(new double[] {210, 120, 130, 220, 220}, run(Map.of(), twoTrees(), 2, rows));
+        assertArrayEquals(new double[] {130}, run(Map.of("comparison", new Attribute.Str("lt")), twoTrees(), 2, new double[][] {{2.5, 3}}),
+                "with 'lt' a value on the threshold goes right");
+        assertArrayEquals(new double[] {130 / 2.0 + 5}, run(Map.of("aggregate", new Attribute.Str("average"),
+                "base_values", new Attribute.Floats(new double[] {5})), twoTrees(), 2, new double[][] {{2.6, 1}}));
+        assertArrayEquals(new double[] {135}, run(Map.of("base_values", new Attribute.Floats(new double[] {5})), twoTrees(), 2,
+                new double[][] {{2.6, 1}}));
+    }
+
+    @Test
+    void float64ThresholdsReplaceTheFloat32Ones() {
+        double t = 0.1;
+        List<Tensor> constants = Arrays.asList(null, nodes(new double[] {0, ~0, ~1, 0}), ints(0),
+                Tensors.of(DType.FLOAT64, Shape.of(2, 1), 1, 2), ints(0), Tensors.of(DType.FLOAT64, Shape.of(1), t));
+        assertArrayEquals(new double[] {1, 2}, run(Map.of(), constants, 1, new double[][] {{0.1}, {Math.nextUp(0.1)}}));
     }
 
     @Test
     void setGoesRightFlipsCategoricalRouting() {
-        Tensor nodes = Tensors.of(DType.INT32, Shape.of(1, 3), 0 | CATEGORICAL | SET_GOES_RIGHT, ~0, ~1);
-        Node node = TestModels.node("trees", "TreeEnsemble", List.of(), List.of("y"), Map.of());
-        List<Tensor> constants = java.util.Arrays.asList(null, nodes, Tensors.of(DType.FLOAT64, Shape.of(1), 0), ints(0),
-                Tensors.of(DType.FLOAT64, Shape.of(2, 1), 1, 2), ints(0), ints(0b100), ints(0, 1));
-        Tensor y = Tensors.zeros(DType.FLOAT64, Shape.of(2, 1));
-        Tensor[] in = {Tensors.of(new double[][] {{2}, {1}}), null, null, null, null, null, null, null};
-        for (int i = 1; i < 8; i++) {
-            in[i] = constants.get(i);
-        }
-        CpuKernels.treeEnsemble(node, constants, 1).compute(in, new Tensor[] {y});
-        assertArrayEquals(new double[] {2, 1}, Tensors.toDoubles(y));
+        List<Tensor> constants = Arrays.asList(null, nodes(new double[] {0 | CATEGORICAL | SET_GOES_RIGHT, ~0, ~1, 0}), ints(0),
+                Tensors.of(DType.FLOAT64, Shape.of(2, 1), 1, 2), ints(0), null, ints(0b100), ints(0, 1));
+        assertArrayEquals(new double[] {2, 1}, run(Map.of(), constants, 1, new double[][] {{2}, {1}}));
     }
 
     @Test
-    void cyclesAndOutOfRangeChildrenAreRefusedAtBuild() {
-        Node node = TestModels.node("trees", "TreeEnsemble", List.of(), List.of("y"), Map.of());
-        Tensor cyclic = Tensors.of(DType.INT32, Shape.of(2, 3), 0, 1, ~0, 0, 0, ~1);
-        List<Tensor> constants = java.util.Arrays.asList(null, cyclic, Tensors.of(DType.FLOAT64, Shape.of(2), 0, 0), ints(0),
+    void brokenTreesStopTheRunWithTheTreeNamed() {
+        double[][] row = {{0.5}};
+        List<Tensor> cyclic = Arrays.asList(null, nodes(new double[] {0, 1, ~0, 1}, new double[] {0, 0, ~1, 1}), ints(0),
                 Tensors.of(DType.FLOAT64, Shape.of(2, 1), 1, 2), ints(0));
-        InvalidModelException e = assertThrows(InvalidModelException.class, () -> CpuKernels.treeEnsemble(node, constants, 1));
-        assertTrue(e.getMessage().contains("second time"), e.getMessage());
-        Tensor beyond = Tensors.of(DType.INT32, Shape.of(1, 3), 0, ~0, ~7);
-        List<Tensor> constants2 = java.util.Arrays.asList(null, beyond, Tensors.of(DType.FLOAT64, Shape.of(1), 0), ints(0),
+        InvalidModelException e = assertThrows(InvalidModelException.class, () -> run(Map.of(), cyclic, 1, row));
+        assertTrue(e.getMessage().contains("cycle") && e.getMessage().contains("tree 0"), e.getMessage());
+        List<Tensor> beyondLeaves = Arrays.asList(null, nodes(new double[] {0, ~7, ~0, 1}), ints(0),
                 Tensors.of(DType.FLOAT64, Shape.of(2, 1), 1, 2), ints(0));
-        e = assertThrows(InvalidModelException.class, () -> CpuKernels.treeEnsemble(node, constants2, 1));
+        e = assertThrows(InvalidModelException.class, () -> run(Map.of(), beyondLeaves, 1, row));
         assertTrue(e.getMessage().contains("leaf 7"), e.getMessage());
-        Tensor feature = Tensors.of(DType.INT32, Shape.of(1, 3), 5, ~0, ~1);
-        List<Tensor> constants3 = java.util.Arrays.asList(null, feature, Tensors.of(DType.FLOAT64, Shape.of(1), 0), ints(0),
+        List<Tensor> beyondNodes = Arrays.asList(null, nodes(new double[] {0, 5, ~0, 1}), ints(0),
                 Tensors.of(DType.FLOAT64, Shape.of(2, 1), 1, 2), ints(0));
-        e = assertThrows(InvalidModelException.class, () -> CpuKernels.treeEnsemble(node, constants3, 1));
+        e = assertThrows(InvalidModelException.class, () -> run(Map.of(), beyondNodes, 1, row));
+        assertTrue(e.getMessage().contains("node 5"), e.getMessage());
+        List<Tensor> feature = Arrays.asList(null, nodes(new double[] {5, ~0, ~1, 1}), ints(0),
+                Tensors.of(DType.FLOAT64, Shape.of(2, 1), 1, 2), ints(0));
+        e = assertThrows(InvalidModelException.class, () -> run(Map.of(), feature, 1, row));
         assertTrue(e.getMessage().contains("feature 5"), e.getMessage());
     }
 }

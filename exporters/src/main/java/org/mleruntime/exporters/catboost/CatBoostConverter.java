@@ -1,0 +1,385 @@
+package org.mleruntime.exporters.catboost;
+
+import static org.mleruntime.ops.TreeEnsembleSchema.DEFAULT_LEFT;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.mleruntime.InvalidModelException;
+import org.mleruntime.exporters.Converters;
+import org.mleruntime.exporters.ModelConverter;
+import org.mleruntime.exporters.UnsupportedModelException;
+import org.mleruntime.exporters.common.GraphAssembler;
+import org.mleruntime.exporters.common.Heads;
+import org.mleruntime.exporters.common.JsonArray;
+import org.mleruntime.exporters.common.JsonNumber;
+import org.mleruntime.exporters.common.JsonObject;
+import org.mleruntime.exporters.common.JsonReader;
+import org.mleruntime.exporters.common.JsonValue;
+import org.mleruntime.exporters.common.ModelDescription;
+import org.mleruntime.exporters.common.TreeEnsembleBuilder;
+import org.mleruntime.ir.DType;
+import org.mleruntime.ir.Model;
+import org.mleruntime.ir.Shape;
+import org.mleruntime.ir.Tensors;
+
+/**
+ * Converts a CatBoost model saved as JSON ({@code model.save_model("m.json", format="json")}),
+ * CatBoost 0.2x to 1.2.x, with float features only.
+ *
+ * <h2>Fields read</h2>
+ * <pre>
+ * model_info.params.loss_function.type   the objective (table in {@link #supportedObjectives()})
+ * model_info.class_params                class_names (class index → label) and class_label_type
+ *                                        ("Integer", "Float", "String"); absent for regressors
+ * model_info.catboost_version_info       "... tags/v1.2.10 ..." gives the framework version
+ * features_info.float_features[f]
+ *   flat_feature_index                   the input column
+ *   borders[]                            split values (float32, printed as doubles)
+ *   nan_value_treatment                  AsIs / AsFalse: NaN compares as "not greater", goes left;
+ *                                        AsTrue (nan_mode=Max): NaN goes right
+ *   feature_id                           the feature name (recorded when any is set)
+ * features_info.categorical_features, text_features, embedding_features   refused when present
+ * oblivious_trees[t]                     symmetric trees
+ *   splits[j]                            {split_type: "FloatFeature", float_feature_index, border};
+ *                                        split j gives bit j of the leaf index: 1 when x &gt; border
+ *   leaf_values[2^d · D]                 leaf-major: leaf i's D values (D classes for MultiClass)
+ * scale_and_bias                         [scale, [bias_0 .. bias_{D-1}]]: raw = scale · Σ trees + bias
+ * </pre>
+ * Each symmetric tree of depth d becomes a regular tree of 2^d − 1 nodes whose root tests split
+ * d − 1 and whose level k tests split d − 1 − k, so the leaf reached is the one CatBoost indexes by
+ * Σ bit_j · 2^j. CatBoost compares float32 features with float32 borders; the thresholds are kept as
+ * float32 ("x ≤ border" goes left) and the input is float32. Leaf values and sums are double.
+ */
+public final class CatBoostConverter implements ModelConverter {
+    private enum Kind { REGRESSION, EXPONENTIAL, BINARY, MULTICLASS, MULTICLASS_OVA, RANKING }
+
+    private static final Map<String, Kind> OBJECTIVES = new LinkedHashMap<>();
+    private static final int MAX_DEPTH = 16;
+
+    static {
+        for (String name : List.of("RMSE", "MAE", "Quantile", "MAPE", "Lq", "Huber", "Expectile", "MultiRMSE", "LogLinQuantile")) {
+            OBJECTIVES.put(name, Kind.REGRESSION);
+        }
+        for (String name : List.of("Poisson", "Tweedie")) {
+            OBJECTIVES.put(name, Kind.EXPONENTIAL);
+        }
+        OBJECTIVES.put("Logloss", Kind.BINARY);
+        OBJECTIVES.put("CrossEntropy", Kind.BINARY);
+        OBJECTIVES.put("MultiClass", Kind.MULTICLASS);
+        OBJECTIVES.put("MultiClassOneVsAll", Kind.MULTICLASS_OVA);
+        for (String name : List.of("YetiRank", "YetiRankPairwise", "PairLogit", "PairLogitPairwise", "QueryRMSE", "QuerySoftMax")) {
+            OBJECTIVES.put(name, Kind.RANKING);
+        }
+    }
+
+    public static List<String> supportedObjectives() {
+        return List.copyOf(OBJECTIVES.keySet());
+    }
+
+    @Override
+    public String framework() {
+        return "catboost";
+    }
+
+    @Override
+    public String description() {
+        return "CatBoost JSON model (save_model(\"m.json\", format=\"json\"); float features, symmetric trees)";
+    }
+
+    @Override
+    public Model convert(String source, byte[] bytes, Map<String, String> options) {
+        Converters.checkOptions(this, options);
+        JsonValue doc = JsonReader.parse(source, bytes);
+        if (!(doc instanceof JsonObject root) || !root.has("oblivious_trees") && !root.has("features_info")) {
+            throw new InvalidModelException(source + ": not a CatBoost JSON model (no 'oblivious_trees' and 'features_info' at the top)");
+        }
+        return convert(root);
+    }
+
+    public Model convert(JsonObject root) {
+        JsonObject info = root.object("model_info");
+        String loss = info.object("params").object("loss_function").string("type");
+        Kind kind = OBJECTIVES.get(loss);
+        if (kind == null) {
+            throw new UnsupportedModelException(info.where("params.loss_function.type") + ": loss function '" + loss
+                    + "' is not supported; supported loss functions: " + String.join(", ", OBJECTIVES.keySet()));
+        }
+        JsonObject features = root.object("features_info");
+        for (String other : List.of("categorical_features", "text_features", "embedding_features")) {
+            JsonArray a = features.optArray(other);
+            if (a != null && a.size() > 0) {
+                throw new UnsupportedModelException(features.where(other) + ": the model has " + a.size() + " " + other.replace('_', ' ')
+                        + "; only float features are supported (CatBoost's categorical features are target statistics and one-hot "
+                        + "splits over hashed values, which the engine cannot compute); one-hot or ordinal-encode them before training");
+            }
+        }
+        if (!root.has("oblivious_trees")) {
+            throw new UnsupportedModelException(root.where("oblivious_trees") + " is missing: only symmetric trees "
+                    + "(grow_policy=SymmetricTree, the default) are supported");
+        }
+        JsonArray floats = features.optArray("float_features");
+        int count = floats == null ? 0 : floats.size();
+        int[] column = new int[count];
+        boolean[] nanRight = new boolean[count];
+        String[] ids = new String[count];
+        int width = 0;
+        for (int f = 0; f < count; f++) {
+            JsonObject feature = floats.object(f);
+            column[f] = feature.intIn("flat_feature_index", 0, (1 << 24) - 1);
+            width = Math.max(width, column[f] + 1);
+            String treatment = feature.optString("nan_value_treatment", "AsIs");
+            nanRight[f] = switch (treatment) {
+                case "AsIs", "AsFalse" -> false;
+                case "AsTrue" -> true;
+                default -> throw new UnsupportedModelException(feature.where("nan_value_treatment") + ": '" + treatment
+                        + "' is not supported; supported: AsIs, AsFalse, AsTrue");
+            };
+            ids[f] = feature.optString("feature_id", "");
+        }
+        if (width == 0) {
+            throw new InvalidModelException(features.where("float_features") + " is empty: the model has no features");
+        }
+
+        JsonArray trees = root.array("oblivious_trees");
+        if (trees.size() == 0) {
+            throw new InvalidModelException(root.where("oblivious_trees") + " is empty");
+        }
+        int dims = -1;
+        List<ObliviousTree> parsed = new ArrayList<>();
+        for (int t = 0; t < trees.size(); t++) {
+            ObliviousTree tree = new ObliviousTree(trees.object(t), column, nanRight);
+            if (dims < 0) {
+                dims = tree.dims;
+            } else if (tree.dims != dims) {
+                throw new InvalidModelException(trees.where(t) + " has " + tree.dims + " values per leaf, tree 0 has " + dims);
+            }
+            parsed.add(tree);
+        }
+
+        JsonArray scaleAndBias = root.optArray("scale_and_bias");
+        double scale = 1.0;
+        double[] bias = new double[dims];
+        if (scaleAndBias != null) {
+            if (scaleAndBias.size() != 2) {
+                throw new InvalidModelException(scaleAndBias.where() + " must be [scale, [bias...]]");
+            }
+            scale = requireNumber(scaleAndBias, 0).asDouble();
+            double[] b = scaleAndBias.array(1).doubles();
+            if (b.length == 1 && dims > 1) {
+                Arrays.fill(bias, b[0]);
+            } else if (b.length == dims) {
+                bias = b;
+            } else if (b.length != 0) {
+                throw new InvalidModelException(scaleAndBias.where(1) + " has " + b.length + " biases for " + dims + " dimensions");
+            }
+        }
+
+        TreeEnsembleBuilder ensemble = new TreeEnsembleBuilder(width, dims, DType.FLOAT32, DType.FLOAT64);
+        for (int t = 0; t < parsed.size(); t++) {
+            ensemble.addTree(parsed.get(t), 0, trees.where(t));
+        }
+        GraphAssembler g = new GraphAssembler(DType.FLOAT32, width);
+        String out;
+        if (scale == 1.0) {
+            out = Heads.ensembleOutput(dims, DType.FLOAT64);
+            ensemble.addTo(g, g.input(), out, dims, bias, "sum", "le");
+        } else {
+            // raw = scale · Σ trees + bias, in that order.
+            String sum = g.fresh("tree_sum");
+            ensemble.addTo(g, g.input(), sum, dims, new double[dims], "sum", "le");
+            String scaled = g.node("Mul", sum, g.scalar("scale", DType.FLOAT64, scale));
+            out = Heads.ensembleOutput(dims, DType.FLOAT64);
+            g.node("Add", List.of(scaled, g.constant("bias", Tensors.of(DType.FLOAT64, Shape.of(dims), bias))), Map.of(), out);
+        }
+        Heads heads = Heads.fromEnsemble(g, out, dims, DType.FLOAT64);
+
+        List<String> labels = List.of();
+        DType labelType = DType.INT64;
+        Map<String, List<String>> methods;
+        switch (kind) {
+            case BINARY, MULTICLASS, MULTICLASS_OVA -> {
+                int classes = kind == Kind.BINARY ? 2 : dims;
+                if (kind == Kind.BINARY ? dims != 1 : dims < 2) {
+                    throw new InvalidModelException(trees.where(0) + ": " + dims + " values per leaf do not fit loss function " + loss);
+                }
+                JsonObject classParams = info.optObject("class_params");
+                JsonArray names = classParams == null ? null : classParams.optArray("class_names");
+                if (names != null && names.size() > 0) {
+                    if (names.size() != classes) {
+                        throw new InvalidModelException(classParams.where("class_names") + " has " + names.size() + " classes, the trees "
+                                + classes);
+                    }
+                    labels = Arrays.asList(names.texts());
+                    labelType = switch (classParams.optString("class_label_type", "String")) {
+                        case "Integer" -> DType.INT64;
+                        case "Float" -> DType.FLOAT64;
+                        default -> DType.STRING;
+                    };
+                } else {
+                    labels = ModelDescription.indexLabels(classes);
+                }
+                boolean indices = labelType == DType.INT64 && labels.equals(ModelDescription.indexLabels(classes));
+                var labelTensor = indices ? null : ModelDescription.labelTensor(labels, labelType);
+                methods = switch (kind) {
+                    case BINARY -> heads.classifier(Heads.ClassLink.BINARY_SIGMOID, 1.0, labelTensor, false);
+                    case MULTICLASS -> heads.classifier(Heads.ClassLink.SOFTMAX, 1.0, labelTensor, true);
+                    default -> heads.classifier(Heads.ClassLink.SIGMOID_EACH, 1.0, labelTensor, false);
+                };
+            }
+            case EXPONENTIAL -> methods = heads.regressor(Heads.Link.EXP);
+            default -> methods = heads.regressor(Heads.Link.IDENTITY);
+        }
+
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("loss_function", loss);
+        properties.put("trees", Integer.toString(parsed.size()));
+        if (scale != 1.0) {
+            properties.put("scale", Double.toString(scale));
+        }
+        String version = "";
+        if (info.has("catboost_version_info")) {
+            Matcher m = Pattern.compile("tags/v([0-9][0-9.]*)").matcher(info.string("catboost_version_info"));
+            if (m.find()) {
+                version = m.group(1);
+            }
+        }
+        List<String> names = new ArrayList<>();
+        boolean anyName = false;
+        for (int c = 0; c < width; c++) {
+            names.add(Integer.toString(c));
+        }
+        for (int f = 0; f < count; f++) {
+            if (!ids[f].isEmpty()) {
+                anyName = true;
+                names.set(column[f], ids[f]);
+            }
+        }
+        String description = "CatBoost symmetric trees, loss " + loss + ", " + parsed.size() + " trees";
+        return ModelDescription.model(g.graph(), framework(), version, "catboost:" + loss, description,
+                anyName ? names : List.of(), labels, labelType, methods, properties);
+    }
+
+    private static JsonNumber requireNumber(JsonArray a, int i) {
+        if (a.get(i) instanceof JsonNumber n) {
+            return n;
+        }
+        throw JsonValue.wrongType(a.where(i), "a number", a.get(i));
+    }
+
+    /**
+     * The largest float32 not above {@code border}: for a float32 x, {@code x ≤ border} exactly when
+     * {@code x ≤ that float}, so the float32 threshold routes every input as the double would.
+     */
+    static float floatAtOrBelow(double border) {
+        float f = (float) border;
+        if (f > border) {
+            f = Math.nextDown(f);
+        }
+        return f;
+    }
+
+    /** One symmetric tree, seen as a complete binary tree in heap order: internal ids 0..2^d−2, leaf i at 2^d−1+i. */
+    private static final class ObliviousTree implements TreeEnsembleBuilder.TreeSource {
+        final int depth;
+        final int dims;
+        private final int[] column;
+        private final float[] border;
+        private final boolean[] nanRight;
+        private final double[] leafValues;
+
+        ObliviousTree(JsonObject tree, int[] columns, boolean[] nanRightByFeature) {
+            JsonArray splits = tree.array("splits");
+            depth = splits.size();
+            if (depth > MAX_DEPTH) {
+                throw new InvalidModelException(splits.where() + ": depth " + depth + " exceeds the supported " + MAX_DEPTH);
+            }
+            column = new int[depth];
+            border = new float[depth];
+            nanRight = new boolean[depth];
+            for (int j = 0; j < depth; j++) {
+                JsonObject split = splits.object(j);
+                String type = split.optString("split_type", "FloatFeature");
+                if (!type.equals("FloatFeature")) {
+                    throw new UnsupportedModelException(split.where("split_type") + ": split type '" + type
+                            + "' is not supported; only FloatFeature splits are");
+                }
+                int f = split.intIn("float_feature_index", 0, columns.length - 1);
+                column[j] = columns[f];
+                nanRight[j] = nanRightByFeature[f];
+                border[j] = floatAtOrBelow(split.doubleValue("border"));
+            }
+            leafValues = tree.array("leaf_values").doubles();
+            int leaves = 1 << depth;
+            if (leafValues.length == 0 || leafValues.length % leaves != 0) {
+                throw new InvalidModelException(tree.where("leaf_values") + " has " + leafValues.length + " values for " + leaves + " leaves");
+            }
+            dims = leafValues.length / leaves;
+        }
+
+        private int internal() {
+            return (1 << depth) - 1;
+        }
+
+        @Override
+        public int nodeCount() {
+            return 2 * (1 << depth) - 1;
+        }
+
+        @Override
+        public int root() {
+            return 0;
+        }
+
+        @Override
+        public boolean isLeaf(int node) {
+            return node >= internal();
+        }
+
+        @Override
+        public int left(int node) {
+            return 2 * node + 1;
+        }
+
+        @Override
+        public int right(int node) {
+            return 2 * node + 2;
+        }
+
+        /** The split tested at heap node {@code node}: level k = floor(log2(node + 1)) tests split d − 1 − k. */
+        private int split(int node) {
+            int level = 31 - Integer.numberOfLeadingZeros(node + 1);
+            return depth - 1 - level;
+        }
+
+        @Override
+        public int feature(int node) {
+            return column[split(node)];
+        }
+
+        @Override
+        public int flags(int node) {
+            return nanRight[split(node)] ? 0 : DEFAULT_LEFT;
+        }
+
+        @Override
+        public double threshold(int node) {
+            return border[split(node)];
+        }
+
+        @Override
+        public int[] categories(int node) {
+            return null;
+        }
+
+        @Override
+        public void leaf(int node, double[] out) {
+            int index = node - internal();
+            System.arraycopy(leafValues, index * dims, out, 0, dims);
+        }
+    }
+}
