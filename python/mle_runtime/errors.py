@@ -46,6 +46,7 @@ _BY_JAVA_NAME: dict[str, type[MleError]] = {
     "CorruptFileException": FormatError,
     "InvalidInputException": InputError,
     "UnsupportedOperatorException": ModelError,
+    "UnsupportedModelException": UnsupportedModelError,
     "InvalidModelException": ModelError,
     "MleException": EngineError,
 }

@@ -32,11 +32,15 @@ _TYPED_METADATA = ("producer_name", "producer_version", "framework", "framework_
 
 
 def export(model: Any, path: str | os.PathLike, *, description: str | None = None, properties: Mapping[str, Any] | None = None) -> None:
-    converter = registry.converter_for(model)
-    info = registry.model_info(model)
     clashes = sorted(set(properties or ()) & set(_TYPED_METADATA))
     if clashes:
         raise ValueError(f"properties may not set the typed metadata fields {clashes}; use description= for the description")
+    saver = registry.file_converter_for(model)
+    if saver is not None:
+        _export_saved(saver(model), path, description, properties)
+        return
+    converter = registry.converter_for(model)
+    info = registry.model_info(model)
 
     builder = GraphBuilder()
     builder.reserve(INPUT_NAME, *ROLE_METHODS)
@@ -67,3 +71,32 @@ def export(model: Any, path: str | os.PathLike, *, description: str | None = Non
 
 
 __all__ = ["export", "register", "supported_models", "ROLE_METHODS"]
+
+
+def _export_saved(saved: registry.SavedModel, path: str | os.PathLike, description: str | None,
+                  properties: Mapping[str, Any] | None) -> None:
+    """Converts a framework's own saved model in the engine and completes it with what Python knows."""
+    from jpype import JArray, JByte, JString
+
+    from .. import _jvm
+    from ..errors import java_errors
+    from .labels import label_strings
+
+    options = saved.options or {}
+    with java_errors():
+        converted = _jvm.bridge().convert(
+            saved.framework, saved.source, JArray(JByte)(saved.content),
+            JArray(JString)(list(options)), JArray(JString)(list(options.values())),
+        )
+        if saved.classes is not None:
+            dtype, rendered = label_strings(saved.classes)
+            converted.relabel(dtype, JArray(JString)(rendered))
+        if saved.feature_names:
+            converted.featureNames(JArray(JString)(saved.feature_names))
+        converted.metadata("framework_version", saved.framework_version)
+        converted.metadata("model_type", saved.model_type)
+        if description:
+            converted.metadata("description", description)
+        for key, value in (properties or {}).items():
+            converted.metadata(str(key), str(value))
+        converted.write(os.fspath(path))

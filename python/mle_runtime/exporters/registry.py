@@ -32,6 +32,9 @@ class ModelInfo:
 # Per framework (the top-level package of a model's class): the module with its `model_info`
 # function, then its converter modules. Imported on first use, only if the framework is installed.
 _FRAMEWORKS: dict[str, tuple[str, ...]] = {
+    "xgboost": ("mle_runtime.exporters.boosters",),
+    "lightgbm": ("mle_runtime.exporters.boosters",),
+    "catboost": ("mle_runtime.exporters.boosters",),
     "sklearn": (
         "mle_runtime.exporters.sklearn_common",
         "mle_runtime.exporters.sklearn_linear",
@@ -42,7 +45,28 @@ _FRAMEWORKS: dict[str, tuple[str, ...]] = {
     ),
 }
 
+@dataclass(frozen=True)
+class SavedModel:
+    """A model in its framework's own file format, for the engine's Java converters (exporters module).
+
+    `framework` names the Java converter; `classes` are the wrapper's class labels when they are not
+    simply 0..K-1; `options` go to the converter (e.g. {"iterations": "all"}).
+    """
+
+    framework: str
+    source: str
+    content: bytes
+    framework_version: str
+    model_type: str
+    feature_names: list[str] | None = None
+    classes: Any = None
+    options: dict[str, str] | None = None
+
+
+FileConverter = Callable[[Any], SavedModel]
+
 _CONVERTERS: dict[type, Converter] = {}
+_FILE_CONVERTERS: dict[type, FileConverter] = {}
 _loaded: set[str] = set()
 
 
@@ -59,6 +83,26 @@ def register(*classes: type) -> Callable[[Converter], Converter]:
         return converter
 
     return decorate
+
+
+def register_file(*classes: type) -> Callable[[FileConverter], FileConverter]:
+    """Decorator registering a function that saves a model in its framework's own format, for
+    frameworks whose files the engine converts itself (XGBoost, LightGBM, CatBoost)."""
+
+    def decorate(converter: FileConverter) -> FileConverter:
+        for cls in classes:
+            _FILE_CONVERTERS[cls] = converter
+        return converter
+
+    return decorate
+
+
+def file_converter_for(model: Any) -> FileConverter | None:
+    """The registered saver for exactly this model's class, if its framework's file is converted in Java."""
+    framework = framework_of(model)
+    if framework in _FRAMEWORKS:
+        _load(framework)
+    return _FILE_CONVERTERS.get(type(model))
 
 
 def framework_of(model: Any) -> str:
@@ -93,7 +137,7 @@ def supported_models() -> list[str]:
     """Every model class export_model converts, by public name, for the frameworks installed here."""
     for framework in _FRAMEWORKS:
         _load(framework)
-    return sorted(public_name(cls) for cls in _CONVERTERS)
+    return sorted(public_name(cls) for cls in {**_CONVERTERS, **_FILE_CONVERTERS})
 
 
 def converter_for(model: Any) -> Converter:
@@ -106,7 +150,7 @@ def converter_for(model: Any) -> Converter:
     if framework in _FRAMEWORKS:
         _load(framework)
     converter = _CONVERTERS.get(type(model))
-    if converter is None:
+    if converter is None and type(model) not in _FILE_CONVERTERS:
         raise UnsupportedModelError(
             f"cannot export {public_name(type(model))}: no converter is registered for it. "
             f"Supported models: {', '.join(supported_models())}"

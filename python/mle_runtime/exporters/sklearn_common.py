@@ -18,6 +18,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..errors import ModelError
 from ..ir import BATCH, GraphBuilder, Value
+from .labels import label_strings
 from .registry import ModelInfo
 
 
@@ -68,23 +69,8 @@ def class_labels(builder: GraphBuilder, classes: Any) -> str:
 
     Labels keep their kind: integers as int64, floats as float64, booleans, strings.
     """
-    classes = np.asarray(classes)
-    kind = classes.dtype.kind
-    if kind == "O" and all(isinstance(c, str) for c in classes.tolist()):
-        kind = "U"
-    if kind in "iu":
-        dtype, values, rendered = "int64", classes.astype(np.int64), [str(int(c)) for c in classes]
-    elif kind == "f":
-        dtype, values, rendered = "float64", classes.astype(np.float64), [repr(float(c)) for c in classes]
-    elif kind == "b":
-        dtype, values, rendered = "bool", classes.astype(np.bool_), [str(bool(c)) for c in classes]
-    elif kind in "US":
-        rendered = [c.decode() if isinstance(c, bytes) else str(c) for c in classes.tolist()]
-        dtype, values = "string", rendered
-    else:
-        raise ModelError(
-            f"class labels of dtype {classes.dtype} ({classes.tolist()!r}) cannot be stored; use integers, floats, booleans or strings"
-        )
+    dtype, rendered = label_strings(classes)
+    values = rendered if dtype == "string" else np.asarray(classes).astype({"int64": np.int64, "float64": np.float64, "bool": np.bool_}[dtype])
     builder.class_labels = (dtype, rendered)
     return builder.add_constant("classes", values)
 

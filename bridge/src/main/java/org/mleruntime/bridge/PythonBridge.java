@@ -37,6 +37,18 @@ public final class PythonBridge {
         return new LoadedModel(MleModel.open(Path.of(path), options, SessionOptions.defaults()));
     }
 
+    /**
+     * Converts a framework's own saved model ({@code content}, e.g. XGBoost JSON or a LightGBM text
+     * model) with the exporters module; options are parallel key/value arrays.
+     */
+    public static ConvertedModel convert(String framework, String source, byte[] content, String[] optionKeys, String[] optionValues) {
+        java.util.Map<String, String> options = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < optionKeys.length; i++) {
+            options.put(optionKeys[i], optionValues[i]);
+        }
+        return new ConvertedModel(org.mleruntime.exporters.Converters.convert(framework, source, content, options));
+    }
+
     public static String inspect(String path) {
         try (ModelFile file = ModelFile.open(Path.of(path))) {
             return Json.write(Descriptions.inspect(file));
