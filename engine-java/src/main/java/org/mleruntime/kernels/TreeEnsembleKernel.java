@@ -135,7 +135,7 @@ final class TreeEnsembleKernel implements Kernel {
                     for (int i = 0; i < lanes; i++) {
                         long leaf = ~(long) position[i];
                         if (leaf >= leafCount) {
-                            throw invalid("tree " + t + " reaches leaf " + leaf + ", beyond the " + leafCount + " leaves");
+                            throw beyondLeaves(t, leaf);
                         }
                         long leafBase = leaf * leafWidth;
                         int o = (g + i) * outputs + target;
@@ -167,36 +167,55 @@ final class TreeEnsembleKernel implements Kernel {
         boolean active = root >= 0;
         for (long depth = 0; active; depth++) {
             if (depth > maxDepth) {
-                throw invalid("a walk down tree " + t + " is longer than max_depth " + maxDepth + ": the tree has a cycle");
+                throw cycle(t);
             }
-            active = false;
+            int live = 0;
             for (int i = 0; i < lanes; i++) {
+                // Branch-free: a row already at its leaf computes a dummy step at node 0 and keeps its leaf,
+                // since whether a row has finished is what the processor cannot predict.
                 int n = position[i];
-                if (n >= 0) {
-                    n = next(t, n, doubleInput, xs, (firstRow + i) * features);
-                    position[i] = n;
-                    active |= n >= 0;
-                }
+                int child = next(t, n & ~(n >> 31), doubleInput, xs, (firstRow + i) * features);
+                n = n >= 0 ? child : n;
+                position[i] = n;
+                live |= ~n;
             }
+            active = live < 0;
         }
     }
 
-    /** The child of internal node {@code n} that the row at {@code rowBase} goes to. */
+    /**
+     * The child of internal node {@code n} that the row at {@code rowBase} goes to. Kept small so
+     * that the JIT inlines it, with the memory accesses' bounds checks, into the walk; anything but a
+     * plain comparison of a present value goes to {@link #special}.
+     */
     private int next(int t, int n, boolean doubleInput, MemorySegment xs, long rowBase) {
         if (n >= internal) {
-            throw invalid("tree " + t + " reaches node " + n + ", beyond the " + internal + " nodes");
+            throw beyondNodes(t, n);
         }
         long at = 4L * n;
         int word = nodes.getAtIndex(Tensor.I32, at);
         int feature = word & FEATURE_MASK;
         if (feature >= features) {
-            throw invalid("node " + n + " of tree " + t + " splits on feature " + feature + " of " + features);
+            throw beyondRow(t, n, feature);
         }
         double v = doubleInput ? xs.getAtIndex(Tensor.F64, rowBase + feature) : xs.getAtIndex(Tensor.F32, rowBase + feature);
-        if ((word & SPECIAL) == 0 && v == v) {
-            double threshold = threshold(at, n);
-            return nodes.getAtIndex(Tensor.I32, at + ((lessOrEqual ? v <= threshold : v < threshold) ? 1 : 2));
+        if ((word & SPECIAL) != 0 || v != v) {
+            return special(t, n, at, word, v);
         }
+        double threshold = thresholds64 != null ? thresholds64.getAtIndex(Tensor.F64, n) : Float.intBitsToFloat(nodes.getAtIndex(Tensor.I32, at + 3));
+        return nodes.getAtIndex(Tensor.I32, at + ((lessOrEqual ? v <= threshold : v < threshold) ? 1 : 2));
+    }
+
+    private InvalidModelException beyondLeaves(int t, long leaf) {
+        return invalid("tree " + t + " reaches leaf " + leaf + ", beyond the " + leafCount + " leaves");
+    }
+
+    private InvalidModelException cycle(int t) {
+        return invalid("a walk down tree " + t + " is longer than max_depth " + maxDepth + ": the tree has a cycle");
+    }
+
+    /** Missing values, zero-as-missing and categorical splits. */
+    private int special(int t, int n, long at, int word, double v) {
         boolean left;
         if (Double.isNaN(v) && (word & (NAN_AS_ZERO | ZERO_IS_MISSING)) != 0) {
             v = 0.0;
@@ -210,6 +229,14 @@ final class TreeEnsembleKernel implements Kernel {
             left = lessOrEqual ? v <= threshold : v < threshold;
         }
         return nodes.getAtIndex(Tensor.I32, at + (left ? 1 : 2));
+    }
+
+    private InvalidModelException beyondNodes(int t, int n) {
+        return invalid("tree " + t + " reaches node " + n + ", beyond the " + internal + " nodes");
+    }
+
+    private InvalidModelException beyondRow(int t, int n, int feature) {
+        return invalid("node " + n + " of tree " + t + " splits on feature " + feature + " of " + features);
     }
 
     private double threshold(long at, int n) {
