@@ -15,7 +15,7 @@ export PATH := $(JDK)/bin:$(PATH)
 export MAVEN_OPTS ?= --enable-native-access=ALL-UNNAMED
 MVN := mvn -B -q -Dstyle.color=never
 
-.PHONY: setup venv jar test test-java test-py demo schema clean
+.PHONY: setup venv jar test test-java test-py demo bench schema clean
 
 setup: venv jar
 
@@ -52,3 +52,7 @@ schema:
 clean:
 	$(MVN) clean
 	rm -rf $(JARS_DIR)
+
+# Tree-ensemble benchmark against joblib + scikit-learn and the boosters' own predict (tables, not tests).
+bench: setup
+	$(PY) bench/trees.py $(BENCH_ARGS)

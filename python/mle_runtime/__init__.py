@@ -51,16 +51,19 @@ def _existing(path: str | os.PathLike) -> str:
     return target
 
 
-def load_model(path: str | os.PathLike, *, defer_checksum: bool = False) -> Model:
+def load_model(path: str | os.PathLike, *, defer_checksum: bool = False, threads: int | None = None) -> Model:
     """Opens a .mle file (memory-mapped, verified) and returns a Model ready to predict.
 
     With `defer_checksum=True` the weights' checksum is verified in the background instead of
     before returning, so very large models open at once; a mismatch then fails the next call.
+    `threads` caps the threads one call may use for a large batch (default: every core).
     """
+    if threads is not None and (not isinstance(threads, int) or threads < 1):
+        raise ValueError(f"threads must be a positive integer, got {threads!r}")
     target = _existing(path)
     bridge = _jvm.bridge()
     with java_errors():
-        java_model = bridge.load(target, bool(defer_checksum))
+        java_model = bridge.load(target, bool(defer_checksum), int(threads or 0))
     return Model(java_model, target)
 
 

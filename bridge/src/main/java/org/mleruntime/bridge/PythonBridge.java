@@ -33,8 +33,14 @@ public final class PythonBridge {
     }
 
     public static LoadedModel load(String path, boolean deferTensorChecksum) {
+        return load(path, deferTensorChecksum, 0);
+    }
+
+    /** As {@link #load(String, boolean)}, with at most {@code threads} threads per run (0: all cores). */
+    public static LoadedModel load(String path, boolean deferTensorChecksum, int threads) {
         OpenOptions options = deferTensorChecksum ? OpenOptions.deferredVerification() : OpenOptions.defaults();
-        return new LoadedModel(MleModel.open(Path.of(path), options, SessionOptions.defaults()));
+        SessionOptions session = threads > 0 ? SessionOptions.defaults().withThreads(threads) : SessionOptions.defaults();
+        return new LoadedModel(MleModel.open(Path.of(path), options, session));
     }
 
     /**
