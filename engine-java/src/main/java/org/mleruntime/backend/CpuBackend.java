@@ -54,7 +54,8 @@ public final class CpuBackend implements Backend {
             case "Scaler" -> CpuKernels.scaler(node, math);
             case "Concat" -> CpuKernels.concat(node);
             case "Identity", "Reshape" -> CpuKernels.copy();
-            case "TreeEnsemble" -> CpuKernels.treeEnsemble(node, constants, inputs.getFirst().shape().dim(1));
+            case "TreeEnsemble" -> CpuKernels.treeEnsemble(node, constants, inputs.getFirst().dtype(),
+                    inputs.getFirst().shape().dim(1));
             default -> throw new UnsupportedOperatorException("the " + name() + " backend has no kernel for operator '" + node.opType()
                     + "' (node '" + node.name() + "')");
         };

@@ -275,8 +275,21 @@ public final class CpuKernels {
         }
     }
 
-    public static Kernel treeEnsemble(Node node, List<Tensor> constants, long features) {
-        return new TreeEnsembleKernel(node, constants, features);
+    /** A tree-ensemble kernel, from the class copy for its variant of input, threshold and leaf types. */
+    public static Kernel treeEnsemble(Node node, List<Tensor> constants, DType inputType, long features) {
+        String variant = inputType.label() + "-" + TreeEnsembleKernel.variant(node, constants);
+        try {
+            return (Kernel) KernelSpecializer.copyFor(TreeEnsembleKernel.class, variant)
+                    .getDeclaredConstructor(Node.class, List.class, long.class)
+                    .newInstance(node, constants, features);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (ReflectiveOperationException e) {
+            return new TreeEnsembleKernel(node, constants, features);
+        }
     }
 
     /** Operators whose kernels these factories provide. */

@@ -89,6 +89,14 @@ final class TreeEnsembleKernel implements Kernel {
         }
     }
 
+    /** What distinguishes the code paths a model takes: input, threshold and leaf types, comparison. */
+    static String variant(Node node, List<Tensor> constants) {
+        boolean thresholds64 = constants.size() > 5 && constants.get(5) != null;
+        boolean categorical = constants.size() > 6 && constants.get(6) != null;
+        return node.stringAttr("comparison", "le") + (thresholds64 ? "-t64" : "-t32") + "-" + constants.get(3).dtype().label()
+                + (categorical ? "-categorical" : "");
+    }
+
     private static int[] ints(Tensor t) {
         int[] out = new int[Math.toIntExact(t.elementCount())];
         for (int i = 0; i < out.length; i++) {

@@ -1,0 +1,37 @@
+package org.mleruntime.kernels;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Gives a kernel class one private copy per variant (say, float32 or float64 inputs), as a hidden
+ * class defined from the same bytecode. The JIT profiles and compiles each copy on its own, so a
+ * process that serves several kinds of model does not run one model with code shaped by another's
+ * branch and type profile — which, measured on tree walks, cost up to three times the time.
+ */
+final class KernelSpecializer {
+    private static final Map<String, Class<?>> COPIES = new ConcurrentHashMap<>();
+
+    private KernelSpecializer() {}
+
+    /** The copy of {@code kernelClass} for {@code variant}, defined on first use. */
+    static Class<?> copyFor(Class<?> kernelClass, String variant) {
+        return COPIES.computeIfAbsent(kernelClass.getName() + "/" + variant, key -> define(kernelClass));
+    }
+
+    private static Class<?> define(Class<?> kernelClass) {
+        String resource = kernelClass.getSimpleName() + ".class";
+        try (InputStream in = kernelClass.getResourceAsStream(resource)) {
+            if (in == null) {
+                return kernelClass;
+            }
+            return MethodHandles.lookup().defineHiddenClass(in.readAllBytes(), true).lookupClass();
+        } catch (IOException | IllegalAccessException | LinkageError e) {
+            // Sharing the one class is slower for mixed workloads but just as correct.
+            return kernelClass;
+        }
+    }
+}
