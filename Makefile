@@ -34,9 +34,9 @@ jar:
 
 test: setup test-java test-py
 
+# Maven's own output is long; keep the per-class test counts, failures and the verdict.
 test-java:
-	$(MVN) test -Dsurefire.printSummary=true
-	@echo "Java test reports: */target/surefire-reports*"
+	set -o pipefail; mvn -B -Dstyle.color=never test 2>&1 | grep -E "Tests run:|FAIL|ERROR|BUILD"
 
 test-py:
 	$(PY) -m pytest tests-py -q
