@@ -9,6 +9,8 @@ import pytest
 from conftest import CLASSIFICATION, assert_labels_match, assert_values_match
 from sklearn.ensemble import (
     ExtraTreesClassifier,
+    HistGradientBoostingClassifier,
+    HistGradientBoostingRegressor,
     ExtraTreesRegressor,
     GradientBoostingClassifier,
     GradientBoostingRegressor,
@@ -28,6 +30,7 @@ CLASSIFIERS = {
     "ExtraTreesClassifier": lambda: ExtraTreesClassifier(n_estimators=15, random_state=0),
     "GradientBoostingClassifier": lambda: GradientBoostingClassifier(n_estimators=20, random_state=0),
     "GradientBoostingClassifier-subsample": lambda: GradientBoostingClassifier(n_estimators=15, subsample=0.7, learning_rate=0.3, random_state=0),
+    "HistGradientBoostingClassifier": lambda: HistGradientBoostingClassifier(max_iter=30, random_state=0),
 }
 
 REGRESSORS = {
@@ -39,32 +42,46 @@ REGRESSORS = {
     "GradientBoostingRegressor-huber": lambda: GradientBoostingRegressor(loss="huber", n_estimators=20, random_state=0),
     "GradientBoostingRegressor-absolute": lambda: GradientBoostingRegressor(loss="absolute_error", n_estimators=20, random_state=0),
     "GradientBoostingRegressor-quantile": lambda: GradientBoostingRegressor(loss="quantile", alpha=0.8, n_estimators=20, random_state=0),
+    "HistGradientBoostingRegressor": lambda: HistGradientBoostingRegressor(max_iter=30, random_state=0),
+    "HistGradientBoostingRegressor-poisson": lambda: HistGradientBoostingRegressor(loss="poisson", max_iter=30, random_state=0),
 }
+
+
+def split_points(model):
+    """(feature, threshold) of every split of the model's first trees."""
+    if hasattr(model, "_predictors"):
+        for predictors in model._predictors[:10]:
+            for predictor in predictors:
+                nodes = predictor.nodes[predictor.nodes["is_leaf"] == 0]
+                yield from zip(nodes["feature_idx"][:40], nodes["num_threshold"][:40])
+        return
+    for tree in [e.tree_ for e in np.ravel(getattr(model, "estimators_", [model]))]:
+        internal = np.flatnonzero(tree.children_left != -1)[:40]
+        yield from zip(tree.feature[internal], tree.threshold[internal])
 
 
 def threshold_rows(model, X):
     """Rows that put every split value of the model's trees (and its float32 neighbours) on its feature."""
-    trees = [e.tree_ for e in np.ravel(getattr(model, "estimators_", [model]))]
     rows = []
     rng = np.random.default_rng(0)
-    for tree in trees:
-        internal = np.flatnonzero(tree.children_left != -1)
-        for node in internal[:40]:
-            t32 = np.float32(tree.threshold[node])
-            for value in (t32, np.nextafter(t32, np.float32(np.inf)), np.nextafter(t32, np.float32(-np.inf)), tree.threshold[node]):
-                row = X[rng.integers(len(X))].copy()
-                row[tree.feature[node]] = value
-                rows.append(row)
+    for feature, threshold in split_points(model):
+        t32 = np.float32(threshold)
+        for value in (t32, np.nextafter(t32, np.float32(np.inf)), np.nextafter(t32, np.float32(-np.inf)), threshold,
+                      np.nextafter(threshold, np.inf), np.nextafter(threshold, -np.inf)):
+            row = X[rng.integers(len(X))].copy()
+            row[feature] = value
+            rows.append(row)
     return np.array(rows)
 
 
 def check_methods(model, loaded, X):
-    assert_labels_match(loaded.predict(X), model.predict(X))
+    if hasattr(model, "classes_"):
+        assert_labels_match(loaded.predict(X), model.predict(X))
+    else:
+        assert_values_match(loaded.predict(X), model.predict(X))
     for method in ("predict_proba", "decision_function"):
         if hasattr(model, method):
             assert_values_match(getattr(loaded, method)(X), getattr(model, method)(X))
-    if not hasattr(model, "classes_"):
-        assert_values_match(loaded.predict(X), model.predict(X))
 
 
 @pytest.mark.parametrize("dataset", CLASSIFICATION)
@@ -99,7 +116,9 @@ def test_multi_output_regression(factory, datasets, export_load):
 
 
 @pytest.mark.parametrize("factory", [lambda: DecisionTreeClassifier(random_state=0), lambda: RandomForestClassifier(n_estimators=10, random_state=0),
-                                     lambda: DecisionTreeRegressor(random_state=0), lambda: RandomForestRegressor(n_estimators=10, random_state=0)])
+                                     lambda: DecisionTreeRegressor(random_state=0), lambda: RandomForestRegressor(n_estimators=10, random_state=0),
+                                     lambda: HistGradientBoostingClassifier(max_iter=20, random_state=0),
+                                     lambda: HistGradientBoostingRegressor(max_iter=20, random_state=0)])
 def test_missing_values_follow_the_learned_direction(factory, datasets, export_load):
     X, y = datasets["breast_cancer"]
     rng = np.random.default_rng(1)
@@ -142,3 +161,12 @@ def test_custom_init_estimator_is_refused(datasets, model_dir):
     with pytest.raises(mle_runtime.UnsupportedModelError, match="init=LinearRegression"):
         mle_runtime.export_model(model, model_dir / "init.mle")
     assert not (model_dir / "init.mle").exists()
+
+
+def test_histogram_boosting_with_categorical_features_is_refused(datasets, model_dir):
+    X, y = datasets["iris"]
+    X = X.copy()
+    X[:, 0] = np.round(X[:, 0]) % 4
+    model = HistGradientBoostingClassifier(max_iter=5, categorical_features=[0]).fit(X, y)
+    with pytest.raises(mle_runtime.UnsupportedModelError, match="categorical"):
+        mle_runtime.export_model(model, model_dir / "hgb_categorical.mle")

@@ -15,6 +15,8 @@ import numpy as np
 from sklearn.dummy import DummyClassifier, DummyRegressor
 from sklearn.ensemble import (
     ExtraTreesClassifier,
+    HistGradientBoostingClassifier,
+    HistGradientBoostingRegressor,
     ExtraTreesRegressor,
     GradientBoostingClassifier,
     GradientBoostingRegressor,
@@ -47,6 +49,7 @@ class _Forest:
     def __init__(self) -> None:
         self.nodes: list[np.ndarray] = []
         self.depths: list[int] = []
+        self.thresholds64: list[np.ndarray] = []
         self.leaves: list[np.ndarray] = []
         self.roots: list[int] = []
         self.targets: list[int] = []
@@ -74,6 +77,26 @@ class _Forest:
         self.internal_count += len(internal_ids)
         self.leaf_count += len(leaf_ids)
 
+    def add_histogram_tree(self, nodes: np.ndarray, target: int) -> None:
+        """Adds one HistGradientBoosting predictor (its `nodes` record array), whose thresholds are
+        float64 and compared with float64 features."""
+        is_leaf = nodes["is_leaf"].astype(bool)
+        internal_ids = np.flatnonzero(~is_leaf)
+        leaf_ids = np.flatnonzero(is_leaf)
+        reference = np.empty(len(nodes), dtype=np.int64)
+        reference[internal_ids] = self.internal_count + np.arange(len(internal_ids))
+        reference[leaf_ids] = ~(self.leaf_count + np.arange(len(leaf_ids)))
+        word = nodes["feature_idx"][internal_ids].astype(np.int64) | np.where(nodes["missing_go_to_left"][internal_ids] != 0, DEFAULT_LEFT, 0)
+        children = [reference[nodes["left"][internal_ids]], reference[nodes["right"][internal_ids]]]
+        self.nodes.append(np.stack([word, *children, np.zeros(len(internal_ids), dtype=np.int64)], axis=1))
+        self.thresholds64.append(nodes["num_threshold"][internal_ids].astype(np.float64))
+        self.depths.append(int(nodes["depth"].max()) if len(nodes) else 0)
+        self.leaves.append(nodes["value"][leaf_ids].astype(np.float64))
+        self.roots.append(int(reference[0]))
+        self.targets.append(target)
+        self.internal_count += len(internal_ids)
+        self.leaf_count += len(leaf_ids)
+
     def build(self, builder: GraphBuilder, x32: str, n_targets: int, aggregate: str, base=None) -> Value:
         leaves = np.concatenate(self.leaves).reshape(self.leaf_count, -1)
         # Leaves that float32 holds exactly (pure class fractions, many regression values) take half the space.
@@ -83,15 +106,18 @@ class _Forest:
         attributes = {"n_targets": n_targets, "aggregate": aggregate, "comparison": "le", "max_depth": max(self.depths, default=0)}
         if base is not None:
             attributes["base_values"] = [float(b) for b in np.asarray(base, dtype=np.float64).reshape(-1)]
+        inputs = [
+            x32,
+            builder.add_constant("tree_nodes", nodes.astype(np.int32)),
+            builder.add_constant("tree_roots", np.asarray(self.roots, dtype=np.int32)),
+            builder.add_constant("tree_leaves", leaves),
+            builder.add_constant("tree_targets", np.asarray(self.targets, dtype=np.int32)),
+        ]
+        if self.thresholds64:
+            inputs.append(builder.add_constant("tree_thresholds", np.concatenate(self.thresholds64)))
         out = builder.add_node(
             "TreeEnsemble",
-            [
-                x32,
-                builder.add_constant("tree_nodes", nodes.astype(np.int32)),
-                builder.add_constant("tree_roots", np.asarray(self.roots, dtype=np.int32)),
-                builder.add_constant("tree_leaves", leaves),
-                builder.add_constant("tree_targets", np.asarray(self.targets, dtype=np.int32)),
-            ],
+            inputs,
             builder.unique_name("trees"),
             **attributes,
         )
@@ -205,6 +231,59 @@ def gradient_boosting_classifier(builder, model, x):
         proba = builder.add_node("Softmax", [raw.name], builder.unique_name("proba"), axis=-1)
         index = builder.add_node("ArgMax", [raw.name], builder.unique_name("argmax"), axis=-1, keepdims=0)
         label = builder.add_node("LabelMap", [index, classes], builder.unique_name("label"))
+    return {
+        "scores": scores,
+        "probabilities": Value(proba, "float64", (BATCH, len(model.classes_))),
+        "label": Value(label, label_dtype, (BATCH,)),
+    }
+
+
+def _histogram_raw(builder: GraphBuilder, model, x: Value) -> Value:
+    """`_raw_predict`: the baseline, then every predictor's value added iteration by iteration, on
+    float64 features (HistGradientBoosting does not cast to float32)."""
+    categorical = getattr(model, "is_categorical_", None)
+    if categorical is not None and np.any(categorical):
+        raise UnsupportedModelError(
+            f"{type(model).__name__} with categorical features is not supported yet; "
+            "encode the categories (e.g. OrdinalEncoder) and fit without categorical_features"
+        )
+    forest = _Forest()
+    for predictors in model._predictors:
+        for k, predictor in enumerate(predictors):
+            forest.add_histogram_tree(predictor.nodes, target=k)
+    base = np.asarray(model._baseline_prediction, dtype=np.float64).reshape(-1)
+    return forest.build(builder, x.name, model.n_trees_per_iteration_, "sum", base=base)
+
+
+@register(HistGradientBoostingRegressor)
+def histogram_boosting_regressor(builder, model, x):
+    raw = column_to_vector(builder, _histogram_raw(builder, model, x))
+    link = type(model._loss.link).__name__
+    if link == "IdentityLink":
+        return {"variable": raw}
+    if link == "LogLink":
+        out = builder.add_node("Exp", [raw.name], builder.unique_name("inverse_link"))
+        return {"variable": Value(out, "float64", (BATCH,))}
+    raise UnsupportedModelError(f"HistGradientBoostingRegressor with loss {model.loss!r} ({link}) is not supported")
+
+
+@register(HistGradientBoostingClassifier)
+def histogram_boosting_classifier(builder, model, x):
+    raw = _histogram_raw(builder, model, x)
+    classes = class_labels(builder, model.classes_)
+    label_dtype = builder.class_labels[0]
+    if raw.shape[1] == 1:
+        scores = column_to_vector(builder, raw)
+        p1 = builder.add_node("Sigmoid", [raw.name], builder.unique_name("p1"))
+        p0 = builder.add_node("Sub", [builder.add_constant("one", np.float64(1.0)), p1], builder.unique_name("p0"))
+        proba = builder.add_node("Concat", [p0, p1], builder.unique_name("proba"), axis=1)
+        # predict is classes_[raw > 0] here (not >= as in GradientBoostingClassifier).
+        index = builder.add_node("Greater", [scores.name, builder.add_constant("zero", np.float64(0.0))], builder.unique_name("positive"))
+    else:
+        scores = raw
+        proba = builder.add_node("Softmax", [raw.name], builder.unique_name("proba"), axis=-1)
+        index = builder.add_node("ArgMax", [raw.name], builder.unique_name("argmax"), axis=-1, keepdims=0)
+    label = builder.add_node("LabelMap", [index, classes], builder.unique_name("label"))
     return {
         "scores": scores,
         "probabilities": Value(proba, "float64", (BATCH, len(model.classes_))),
