@@ -210,30 +210,35 @@ def gradient_boosting_regressor(builder, model, x):
 @register(GradientBoostingClassifier)
 def gradient_boosting_classifier(builder, model, x):
     raw = _boosted_raw(builder, model, x)
-    classes = class_labels(builder, model.classes_)
+    logit = raw.name
+    if raw.shape[1] == 1 and model.loss == "exponential":
+        # ExponentialLoss: p = expit(2 raw); HalfBinomialLoss: p = expit(raw).
+        logit = builder.add_node("Mul", [raw.name, builder.add_constant("two", np.float64(2.0))], builder.unique_name("logit"))
+    # GradientBoostingClassifier.predict is classes_[raw >= 0] for two classes.
+    return _boosting_head(builder, model.classes_, raw, logit, "GreaterOrEqual")
+
+
+def _boosting_head(builder: GraphBuilder, classes, raw: Value, logit: str, positive_if: str) -> dict[str, Value]:
+    """decision_function, predict_proba and predict of a boosted classifier from its raw scores:
+    for two classes p = expit(logit) and the label is classes_[raw `positive_if` 0]; for more, a
+    softmax and the first maximum."""
+    labels = class_labels(builder, classes)
     label_dtype = builder.class_labels[0]
     if raw.shape[1] == 1:
         scores = column_to_vector(builder, raw)
-        # HalfBinomialLoss: p = expit(raw); ExponentialLoss: p = expit(2 raw).
-        logit = raw.name
-        if model.loss == "exponential":
-            logit = builder.add_node("Mul", [raw.name, builder.add_constant("two", np.float64(2.0))], builder.unique_name("logit"))
         p1 = builder.add_node("Sigmoid", [logit], builder.unique_name("p1"))
         p0 = builder.add_node("Sub", [builder.add_constant("one", np.float64(1.0)), p1], builder.unique_name("p0"))
         proba = builder.add_node("Concat", [p0, p1], builder.unique_name("proba"), axis=1)
-        # predict is classes_[raw >= 0].
-        non_negative = builder.add_node(
-            "GreaterOrEqual", [scores.name, builder.add_constant("zero", np.float64(0.0))], builder.unique_name("non_negative")
-        )
-        label = builder.add_node("LabelMap", [non_negative, classes], builder.unique_name("label"))
+        zero = builder.add_constant("zero", np.float64(0.0))
+        index = builder.add_node(positive_if, [scores.name, zero], builder.unique_name("positive"))
     else:
         scores = raw
         proba = builder.add_node("Softmax", [raw.name], builder.unique_name("proba"), axis=-1)
         index = builder.add_node("ArgMax", [raw.name], builder.unique_name("argmax"), axis=-1, keepdims=0)
-        label = builder.add_node("LabelMap", [index, classes], builder.unique_name("label"))
+    label = builder.add_node("LabelMap", [index, labels], builder.unique_name("label"))
     return {
         "scores": scores,
-        "probabilities": Value(proba, "float64", (BATCH, len(model.classes_))),
+        "probabilities": Value(proba, "float64", (BATCH, len(classes))),
         "label": Value(label, label_dtype, (BATCH,)),
     }
 
@@ -270,22 +275,5 @@ def histogram_boosting_regressor(builder, model, x):
 @register(HistGradientBoostingClassifier)
 def histogram_boosting_classifier(builder, model, x):
     raw = _histogram_raw(builder, model, x)
-    classes = class_labels(builder, model.classes_)
-    label_dtype = builder.class_labels[0]
-    if raw.shape[1] == 1:
-        scores = column_to_vector(builder, raw)
-        p1 = builder.add_node("Sigmoid", [raw.name], builder.unique_name("p1"))
-        p0 = builder.add_node("Sub", [builder.add_constant("one", np.float64(1.0)), p1], builder.unique_name("p0"))
-        proba = builder.add_node("Concat", [p0, p1], builder.unique_name("proba"), axis=1)
-        # predict is classes_[raw > 0] here (not >= as in GradientBoostingClassifier).
-        index = builder.add_node("Greater", [scores.name, builder.add_constant("zero", np.float64(0.0))], builder.unique_name("positive"))
-    else:
-        scores = raw
-        proba = builder.add_node("Softmax", [raw.name], builder.unique_name("proba"), axis=-1)
-        index = builder.add_node("ArgMax", [raw.name], builder.unique_name("argmax"), axis=-1, keepdims=0)
-    label = builder.add_node("LabelMap", [index, classes], builder.unique_name("label"))
-    return {
-        "scores": scores,
-        "probabilities": Value(proba, "float64", (BATCH, len(model.classes_))),
-        "label": Value(label, label_dtype, (BATCH,)),
-    }
+    # HistGradientBoostingClassifier.predict is classes_[raw > 0] for two classes (not >=).
+    return _boosting_head(builder, model.classes_, raw, raw.name, "Greater")
