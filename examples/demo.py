@@ -10,6 +10,7 @@ import time
 import joblib
 import numpy as np
 from sklearn.datasets import load_breast_cancer, load_diabetes, load_iris, load_wine
+from sklearn.ensemble import HistGradientBoostingRegressor, RandomForestClassifier
 from sklearn.linear_model import ElasticNet, LogisticRegression, Ridge, SGDClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
@@ -37,6 +38,8 @@ def models():
     X, y = load_breast_cancer(return_X_y=True)
     yield "breast_cancer: StandardScaler + LogisticRegression", make_pipeline(
         StandardScaler(), LogisticRegression(max_iter=5000)).fit(X, y), X, "predict_proba"
+    yield "breast_cancer: RandomForestClassifier (100 trees)", RandomForestClassifier(
+        n_estimators=100, random_state=0).fit(X, y), X, "predict_proba"
     X, y = load_iris(return_X_y=True)
     yield "iris: StandardScaler + multinomial LogisticRegression", make_pipeline(
         StandardScaler(), LogisticRegression(max_iter=5000)).fit(X, y), X, "predict_proba"
@@ -49,6 +52,8 @@ def models():
     yield "diabetes: Ridge", Ridge().fit(X, y), X, "predict"
     yield "diabetes: StandardScaler + ElasticNet", make_pipeline(
         StandardScaler(), ElasticNet(alpha=0.01)).fit(X, y), X, "predict"
+    yield "diabetes: HistGradientBoostingRegressor (100 trees)", HistGradientBoostingRegressor(
+        random_state=0).fit(X, y), X, "predict"
 
 
 def fmt_time(seconds):
