@@ -107,3 +107,14 @@ def test_boosters_are_listed_as_supported():
     supported = mle_runtime.supported_models()
     for name in ("xgboost.sklearn.XGBClassifier", "lightgbm.sklearn.LGBMRegressor", "catboost.core.CatBoostClassifier", "xgboost.core.Booster"):
         assert name in supported
+
+
+def test_rankers(datasets, export_load):
+    X, y = datasets["diabetes"]
+    relevance = np.digitize(y, np.quantile(y, [0.5, 0.8]))
+    groups = [20] * (len(X) // 20) + ([len(X) % 20] if len(X) % 20 else [])
+    qid = np.repeat(np.arange(len(groups)), groups)
+    xgb = xgboost.XGBRanker(n_estimators=20, objective="rank:ndcg").fit(X, relevance, qid=qid)
+    close(export_load(xgb).predict(X), xgb.predict(X), True)
+    lgb = lightgbm.LGBMRanker(n_estimators=20, verbose=-1).fit(X, relevance, group=groups)
+    close(export_load(lgb).predict(X), lgb.predict(X), False)

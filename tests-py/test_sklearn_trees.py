@@ -170,3 +170,22 @@ def test_histogram_boosting_with_categorical_features_is_refused(datasets, model
     model = HistGradientBoostingClassifier(max_iter=5, categorical_features=[0]).fit(X, y)
     with pytest.raises(mle_runtime.UnsupportedModelError, match="categorical"):
         mle_runtime.export_model(model, model_dir / "hgb_categorical.mle")
+
+
+def test_a_tree_of_depth_60_and_an_ensemble_of_10000_trees(model_dir):
+    lightgbm = pytest.importorskip("lightgbm")
+    # Each split peels off the largest target, so the tree is a chain as deep as there are points.
+    X = np.arange(61, dtype=np.float64).reshape(-1, 1)
+    y = 4.0 ** np.arange(61)
+    deep = DecisionTreeRegressor().fit(X, y)
+    assert deep.get_depth() == 60
+    mle_runtime.export_model(deep, model_dir / "deep.mle")
+    np.testing.assert_array_equal(mle_runtime.load_model(model_dir / "deep.mle").predict(X), deep.predict(X))
+
+    rng = np.random.default_rng(0)
+    Xw = rng.normal(size=(300, 5))
+    yw = Xw[:, 0] - 2 * Xw[:, 1] + rng.normal(scale=0.1, size=300)
+    many = lightgbm.LGBMRegressor(n_estimators=10_000, num_leaves=4, learning_rate=0.01, verbose=-1).fit(Xw, yw)
+    assert many.booster_.num_trees() == 10_000
+    mle_runtime.export_model(many, model_dir / "many.mle")
+    np.testing.assert_allclose(mle_runtime.load_model(model_dir / "many.mle").predict(Xw), many.predict(Xw), rtol=1e-9, atol=1e-12)
