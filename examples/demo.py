@@ -56,6 +56,11 @@ def models():
         random_state=0).fit(X, y), X, "predict"
 
 
+def faster(ours, theirs):
+    """`theirs / ours` as "N.N× faster", or "N.N× slower" when ours takes longer."""
+    return f"{theirs / ours:.1f}× faster" if ours <= theirs else f"{ours / theirs:.1f}× slower"
+
+
 def fmt_time(seconds):
     if seconds < 1e-3:
         return f"{seconds * 1e6:.1f} µs"
@@ -97,10 +102,10 @@ def main():
         size_mle, size_joblib = os.path.getsize(mle_path), os.path.getsize(joblib_path)
         print(f"== {title} ({method})")
         print(f"   {'':24}{'.mle':>14}{'joblib+sklearn':>16}{'ratio':>10}")
-        print(f"   {'file size':24}{size_mle:>12} B{size_joblib:>14} B{size_mle / size_joblib:>9.2f}x")
-        print(f"   {'load (warm process)':24}{fmt_time(load_mle):>14}{fmt_time(load_joblib):>16}{load_joblib / load_mle:>9.1f}x faster")
-        print(f"   {'one-row latency':24}{fmt_time(row_mle):>14}{fmt_time(row_sk):>16}{row_sk / row_mle:>9.1f}x faster")
-        print(f"   {'10 000 rows':24}{10_000 / batch_mle:>10.0f} r/s{10_000 / batch_sk:>12.0f} r/s{batch_sk / batch_mle:>9.1f}x faster")
+        print(f"   {'file size':24}{size_mle:>12} B{size_joblib:>14} B{size_mle / size_joblib:>13.2f}×")
+        print(f"   {'load (warm process)':24}{fmt_time(load_mle):>14}{fmt_time(load_joblib):>16}{faster(load_mle, load_joblib):>16}")
+        print(f"   {'one-row latency':24}{fmt_time(row_mle):>14}{fmt_time(row_sk):>16}{faster(row_mle, row_sk):>16}")
+        print(f"   {'10 000 rows':24}{10_000 / batch_mle:>10.0f} r/s{10_000 / batch_sk:>12.0f} r/s{faster(batch_mle, batch_sk):>16}")
         verdict = f"labels identical: {labels_equal}" if is_classifier else "regressor: no labels"
         print(f"   {'max |difference|':24}{max_diff:>14.2e}   {verdict}\n")
 
