@@ -56,6 +56,8 @@ public final class CpuBackend implements Backend {
             case "Identity", "Reshape" -> CpuKernels.copy();
             case "TreeEnsemble" -> CpuKernels.treeEnsemble(node, constants, inputs.getFirst().dtype(),
                     inputs.getFirst().shape().dim(1));
+            case "ObliviousTreeEnsemble" -> CpuKernels.obliviousTreeEnsemble(node, constants, inputs.getFirst().dtype(),
+                    inputs.getFirst().shape().dim(1));
             default -> throw new UnsupportedOperatorException("the " + name() + " backend has no kernel for operator '" + node.opType()
                     + "' (node '" + node.name() + "')");
         };

@@ -277,24 +277,18 @@ public final class CpuKernels {
 
     /** A tree-ensemble kernel, from the class copy for its variant of input, threshold and leaf types. */
     public static Kernel treeEnsemble(Node node, List<Tensor> constants, DType inputType, long features) {
-        String variant = inputType.label() + "-" + TreeEnsembleKernel.variant(node, constants);
-        try {
-            return (Kernel) KernelSpecializer.copyFor(TreeEnsembleKernel.class, variant)
-                    .getDeclaredConstructor(Node.class, List.class, long.class)
-                    .newInstance(node, constants, features);
-        } catch (java.lang.reflect.InvocationTargetException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(e.getCause());
-        } catch (ReflectiveOperationException e) {
-            return new TreeEnsembleKernel(node, constants, features);
-        }
+        return (Kernel) KernelSpecializer.instantiate(TreeEnsembleKernel.class, inputType.label() + "-" + TreeEnsembleKernel.variant(node, constants),
+                node, constants, features);
+    }
+
+    public static Kernel obliviousTreeEnsemble(Node node, List<Tensor> constants, DType inputType, long features) {
+        return (Kernel) KernelSpecializer.instantiate(ObliviousTreeEnsembleKernel.class, inputType.label() + "-" + constants.get(3).dtype().label(),
+                node, constants, features);
     }
 
     /** Operators whose kernels these factories provide. */
     public static List<String> operators() {
         return List.of("Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "Pow", "Greater", "GreaterOrEqual", "Sigmoid", "Tanh", "Relu", "Exp", "Log", "Neg", "Abs", "Softmax",
-                "ReduceSum", "ArgMax", "Cast", "LabelMap", "Scaler", "Concat", "Identity", "Reshape", "TreeEnsemble");
+                "ReduceSum", "ArgMax", "Cast", "LabelMap", "Scaler", "Concat", "Identity", "Reshape", "TreeEnsemble", "ObliviousTreeEnsemble");
     }
 }

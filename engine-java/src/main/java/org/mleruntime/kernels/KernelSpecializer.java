@@ -22,6 +22,22 @@ final class KernelSpecializer {
         return COPIES.computeIfAbsent(kernelClass.getName() + "/" + variant, key -> define(kernelClass));
     }
 
+    /** A new kernel from the copy of {@code kernelClass} for {@code variant}, built with its (Node, List, long) constructor. */
+    static Object instantiate(Class<?> kernelClass, String variant, org.mleruntime.ir.Node node,
+                              java.util.List<org.mleruntime.ir.Tensor> constants, long features) {
+        try {
+            return copyFor(kernelClass, variant).getDeclaredConstructor(org.mleruntime.ir.Node.class, java.util.List.class, long.class)
+                    .newInstance(node, constants, features);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot build a " + kernelClass.getSimpleName() + ": " + e, e);
+        }
+    }
+
     private static Class<?> define(Class<?> kernelClass) {
         String resource = kernelClass.getSimpleName() + ".class";
         try (InputStream in = kernelClass.getResourceAsStream(resource)) {

@@ -11,14 +11,13 @@ import java.lang.foreign.MemorySegment;
 import java.util.List;
 import org.mleruntime.InvalidModelException;
 import org.mleruntime.ir.Attribute;
-import org.mleruntime.ir.DType;
 import org.mleruntime.ir.Node;
 import org.mleruntime.ir.Tensor;
 
 /**
  * Walks every tree of a {@code TreeEnsemble} for every row, reading nodes and leaves in place from
  * the mapped file: a node's word, children and float32 threshold share one 16-byte record. Rows are
- * processed in blocks, tree by tree, so that a tree's top levels stay in cache, and eight rows walk
+ * processed in blocks (read once into a Java array), tree by tree, so that a tree's top levels stay in cache, and eight rows walk
  * a tree abreast so that the processor overlaps their memory loads.
  *
  * <p>Nothing is checked up front beyond the per-tree arrays, so building the kernel costs nothing
@@ -27,7 +26,6 @@ import org.mleruntime.ir.Tensor;
  * stops the run with an {@link InvalidModelException} naming the tree.
  */
 final class TreeEnsembleKernel implements Kernel {
-    private static final int BLOCK = 64;
     private static final int LANES = 8;
     private static final double ZERO_THRESHOLD = 1e-35;
     /** Node flags that need more than a plain comparison. */
@@ -39,9 +37,8 @@ final class TreeEnsembleKernel implements Kernel {
     private final MemorySegment thresholds64;
     private final int[] roots;
     private final int[] targets;
-    private final MemorySegment leaves;
+    private final Tensor leafTensor;
     private final long leafCount;
-    private final boolean doubleLeaves;
     private final int leafWidth;
     private final int outputs;
     private final boolean average;
@@ -58,9 +55,8 @@ final class TreeEnsembleKernel implements Kernel {
         this.nodes = nodeTensor.data();
         this.internal = nodeTensor.shape().dim(0);
         this.roots = ints(constants.get(2));
-        this.leaves = constants.get(3).data();
+        this.leafTensor = constants.get(3);
         this.leafCount = constants.get(3).shape().dim(0);
-        this.doubleLeaves = constants.get(3).dtype() == DType.FLOAT64;
         this.leafWidth = Math.toIntExact(constants.get(3).shape().dim(1));
         this.targets = ints(constants.get(4));
         Tensor thresholds = constants.size() > 5 ? constants.get(5) : null;
@@ -123,45 +119,26 @@ final class TreeEnsembleKernel implements Kernel {
     @Override
     public void compute(Tensor[] in, Tensor[] out) {
         Tensor x = in[0];
-        MemorySegment xs = x.data();
-        boolean doubleInput = x.dtype() == DType.FLOAT64;
         long rows = x.shape().dim(0);
-        MemorySegment y = out[0].data();
-        double[] acc = new double[BLOCK * outputs];
+        EnsembleBlock block = new EnsembleBlock(features, outputs, average, base, leafTensor);
         int[] position = new int[LANES];
-        double[] start = average ? new double[outputs] : base;
-        for (long first = 0; first < rows; first += BLOCK) {
-            int count = (int) Math.min(BLOCK, rows - first);
-            for (int r = 0; r < count; r++) {
-                System.arraycopy(start, 0, acc, r * outputs, outputs);
-            }
+        for (long first = 0; first < rows; first += EnsembleBlock.ROWS) {
+            int count = (int) Math.min(EnsembleBlock.ROWS, rows - first);
+            block.load(x, first, count);
             for (int t = 0; t < roots.length; t++) {
-                int target = targets[t];
                 for (int g = 0; g < count; g += LANES) {
                     int lanes = Math.min(LANES, count - g);
-                    walk(t, lanes, first + g, doubleInput, xs, position);
+                    walk(t, lanes, g, block.features, position);
                     for (int i = 0; i < lanes; i++) {
                         long leaf = ~(long) position[i];
                         if (leaf >= leafCount) {
                             throw beyondLeaves(t, leaf);
                         }
-                        long leafBase = leaf * leafWidth;
-                        int o = (g + i) * outputs + target;
-                        for (int w = 0; w < leafWidth; w++) {
-                            acc[o + w] += doubleLeaves ? leaves.getAtIndex(Tensor.F64, leafBase + w) : leaves.getAtIndex(Tensor.F32, leafBase + w);
-                        }
+                        block.addLeaf(g + i, leaf, targets[t]);
                     }
                 }
             }
-            for (int r = 0; r < count; r++) {
-                for (int j = 0; j < outputs; j++) {
-                    double v = acc[r * outputs + j];
-                    if (average) {
-                        v = v / roots.length + base[j];
-                    }
-                    y.setAtIndex(Tensor.F64, (first + r) * outputs + j, v);
-                }
-            }
+            block.store(out[0].data(), first, roots.length);
         }
     }
 
@@ -169,7 +146,7 @@ final class TreeEnsembleKernel implements Kernel {
      * Walks {@code lanes} consecutive rows down tree {@code t} together, one level per round, leaving
      * each row's leaf (as ~index) in {@code position}.
      */
-    private void walk(int t, int lanes, long firstRow, boolean doubleInput, MemorySegment xs, int[] position) {
+    private void walk(int t, int lanes, int firstRow, double[] block, int[] position) {
         int root = roots[t];
         java.util.Arrays.fill(position, 0, lanes, root);
         boolean active = root >= 0;
@@ -182,7 +159,7 @@ final class TreeEnsembleKernel implements Kernel {
                 // Branch-free: a row already at its leaf computes a dummy step at node 0 and keeps its leaf,
                 // since whether a row has finished is what the processor cannot predict.
                 int n = position[i];
-                int child = next(t, n & ~(n >> 31), doubleInput, xs, (firstRow + i) * features);
+                int child = next(t, n & ~(n >> 31), block, (firstRow + i) * features);
                 n = n >= 0 ? child : n;
                 position[i] = n;
                 live |= ~n;
@@ -196,7 +173,7 @@ final class TreeEnsembleKernel implements Kernel {
      * that the JIT inlines it, with the memory accesses' bounds checks, into the walk; anything but a
      * plain comparison of a present value goes to {@link #special}.
      */
-    private int next(int t, int n, boolean doubleInput, MemorySegment xs, long rowBase) {
+    private int next(int t, int n, double[] block, int rowBase) {
         if (n >= internal) {
             throw beyondNodes(t, n);
         }
@@ -206,7 +183,7 @@ final class TreeEnsembleKernel implements Kernel {
         if (feature >= features) {
             throw beyondRow(t, n, feature);
         }
-        double v = doubleInput ? xs.getAtIndex(Tensor.F64, rowBase + feature) : xs.getAtIndex(Tensor.F32, rowBase + feature);
+        double v = block[rowBase + feature];
         if ((word & SPECIAL) != 0 || v != v) {
             return special(t, n, at, word, v);
         }

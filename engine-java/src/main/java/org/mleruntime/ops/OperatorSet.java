@@ -63,6 +63,7 @@ public final class OperatorSet {
         });
         add("Reshape", OperatorSet::reshape);
         add("TreeEnsemble", TreeEnsembleSchema::infer);
+        add("ObliviousTreeEnsemble", ObliviousTreeEnsembleSchema::infer);
     }
 
     private OperatorSet() {}

@@ -1,7 +1,5 @@
 package org.mleruntime.exporters.catboost;
 
-import static org.mleruntime.ops.TreeEnsembleSchema.DEFAULT_LEFT;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -21,11 +19,12 @@ import org.mleruntime.exporters.common.JsonObject;
 import org.mleruntime.exporters.common.JsonReader;
 import org.mleruntime.exporters.common.JsonValue;
 import org.mleruntime.exporters.common.ModelDescription;
-import org.mleruntime.exporters.common.TreeEnsembleBuilder;
+import org.mleruntime.ir.Attribute;
 import org.mleruntime.ir.DType;
 import org.mleruntime.ir.Model;
 import org.mleruntime.ir.Shape;
 import org.mleruntime.ir.Tensors;
+import org.mleruntime.ops.ObliviousTreeEnsembleSchema;
 
 /**
  * Converts a CatBoost model saved as JSON ({@code model.save_model("m.json", format="json")}),
@@ -50,16 +49,17 @@ import org.mleruntime.ir.Tensors;
  *   leaf_values[2^d · D]                 leaf-major: leaf i's D values (D classes for MultiClass)
  * scale_and_bias                         [scale, [bias_0 .. bias_{D-1}]]: raw = scale · Σ trees + bias
  * </pre>
- * Each symmetric tree of depth d becomes a regular tree of 2^d − 1 nodes whose root tests split
- * d − 1 and whose level k tests split d − 1 − k, so the leaf reached is the one CatBoost indexes by
- * Σ bit_j · 2^j. CatBoost compares float32 features with float32 borders; the thresholds are kept as
- * float32 ("x ≤ border" goes left) and the input is float32. Leaf values and sums are double.
+ * All symmetric trees go into one ObliviousTreeEnsemble node, which computes the leaf index
+ * Σ bit_j · 2^j exactly as CatBoost does, from d splits per tree instead of 2^d − 1 nodes. CatBoost
+ * compares float32 features with float32 borders; each border is kept as the largest float32 not
+ * above it (for a float32 x, x &gt; that value exactly when x &gt; the border) and the input is
+ * float32. Leaf values and sums are double.
  */
 public final class CatBoostConverter implements ModelConverter {
     private enum Kind { REGRESSION, EXPONENTIAL, BINARY, MULTICLASS, MULTICLASS_OVA, RANKING }
 
     private static final Map<String, Kind> OBJECTIVES = new LinkedHashMap<>();
-    private static final int MAX_DEPTH = 16;
+    private static final int MAX_DEPTH = ObliviousTreeEnsembleSchema.MAX_DEPTH;
 
     static {
         for (String name : List.of("RMSE", "MAE", "Quantile", "MAPE", "Lq", "Huber", "Expectile", "MultiRMSE", "LogLinQuantile")) {
@@ -179,19 +179,15 @@ public final class CatBoostConverter implements ModelConverter {
             }
         }
 
-        TreeEnsembleBuilder ensemble = new TreeEnsembleBuilder(width, dims, DType.FLOAT32, DType.FLOAT64);
-        for (int t = 0; t < parsed.size(); t++) {
-            ensemble.addTree(parsed.get(t), 0, trees.where(t));
-        }
         GraphAssembler g = new GraphAssembler(DType.FLOAT32, width);
         String out;
         if (scale == 1.0) {
             out = Heads.ensembleOutput(dims, DType.FLOAT64);
-            ensemble.addTo(g, g.input(), out, dims, bias, "sum", "le");
+            addEnsemble(g, parsed, out, dims, bias);
         } else {
             // raw = scale · Σ trees + bias, in that order.
             String sum = g.fresh("tree_sum");
-            ensemble.addTo(g, g.input(), sum, dims, new double[dims], "sum", "le");
+            addEnsemble(g, parsed, sum, dims, new double[dims]);
             String scaled = g.node("Mul", sum, g.scalar("scale", DType.FLOAT64, scale));
             out = Heads.ensembleOutput(dims, DType.FLOAT64);
             g.node("Add", List.of(scaled, g.constant("bias", Tensors.of(DType.FLOAT64, Shape.of(dims), bias))), Map.of(), out);
@@ -283,8 +279,40 @@ public final class CatBoostConverter implements ModelConverter {
         return f;
     }
 
-    /** One symmetric tree, seen as a complete binary tree in heap order: internal ids 0..2^d−2, leaf i at 2^d−1+i. */
-    private static final class ObliviousTree implements TreeEnsembleBuilder.TreeSource {
+    /**
+     * One ObliviousTreeEnsemble node for all trees: per tree its splits (feature, float32 border,
+     * whether NaN sets the bit) and its 2^d leaves, which CatBoost already orders by the split bits.
+     */
+    private static void addEnsemble(GraphAssembler g, List<ObliviousTree> trees, String output, int dims, double[] base) {
+        int splitCount = trees.stream().mapToInt(t -> t.depth).sum();
+        int leafCount = trees.stream().mapToInt(t -> 1 << t.depth).sum();
+        double[] splits = new double[2 * splitCount];
+        double[] treeTable = new double[2 * trees.size()];
+        double[] leaves = new double[leafCount * dims];
+        int s = 0;
+        int l = 0;
+        for (int t = 0; t < trees.size(); t++) {
+            ObliviousTree tree = trees.get(t);
+            treeTable[2 * t] = s;
+            treeTable[2 * t + 1] = tree.depth;
+            for (int j = 0; j < tree.depth; j++, s++) {
+                splits[2 * s] = tree.column[j] | (tree.nanRight[j] ? ObliviousTreeEnsembleSchema.NAN_GOES_ONE : 0);
+                splits[2 * s + 1] = Float.floatToRawIntBits(tree.border[j]);
+            }
+            System.arraycopy(tree.leafValues, 0, leaves, l, tree.leafValues.length);
+            l += tree.leafValues.length;
+        }
+        List<String> in = List.of(g.input(),
+                g.constant("tree_splits", Tensors.of(DType.INT32, Shape.of(splitCount, 2), splits)),
+                g.constant("trees", Tensors.of(DType.INT32, Shape.of(trees.size(), 2), treeTable)),
+                g.constant("tree_leaves", Tensors.of(DType.FLOAT64, Shape.of(leafCount, dims), leaves)),
+                g.constant("tree_targets", Tensors.of(DType.INT32, Shape.of(trees.size()), new double[trees.size()])));
+        g.node("ObliviousTreeEnsemble", in, Map.of("n_targets", new Attribute.Int(dims), "aggregate", new Attribute.Str("sum"),
+                "base_values", new Attribute.Floats(base)), output);
+    }
+
+    /** One symmetric tree: d splits, split j giving bit j of the leaf index, and 2^d leaves of {@code dims} values. */
+    private static final class ObliviousTree {
         final int depth;
         final int dims;
         private final int[] column;
@@ -319,67 +347,6 @@ public final class CatBoostConverter implements ModelConverter {
                 throw new InvalidModelException(tree.where("leaf_values") + " has " + leafValues.length + " values for " + leaves + " leaves");
             }
             dims = leafValues.length / leaves;
-        }
-
-        private int internal() {
-            return (1 << depth) - 1;
-        }
-
-        @Override
-        public int nodeCount() {
-            return 2 * (1 << depth) - 1;
-        }
-
-        @Override
-        public int root() {
-            return 0;
-        }
-
-        @Override
-        public boolean isLeaf(int node) {
-            return node >= internal();
-        }
-
-        @Override
-        public int left(int node) {
-            return 2 * node + 1;
-        }
-
-        @Override
-        public int right(int node) {
-            return 2 * node + 2;
-        }
-
-        /** The split tested at heap node {@code node}: level k = floor(log2(node + 1)) tests split d − 1 − k. */
-        private int split(int node) {
-            int level = 31 - Integer.numberOfLeadingZeros(node + 1);
-            return depth - 1 - level;
-        }
-
-        @Override
-        public int feature(int node) {
-            return column[split(node)];
-        }
-
-        @Override
-        public int flags(int node) {
-            return nanRight[split(node)] ? 0 : DEFAULT_LEFT;
-        }
-
-        @Override
-        public double threshold(int node) {
-            return border[split(node)];
-        }
-
-        @Override
-        public int[] categories(int node) {
-            return null;
-        }
-
-        @Override
-        public void leaf(int node, double[] out) {
-            int index = node - internal();
-            System.arraycopy(leafValues, index * dims, out, 0, dims);
         }
     }
 }
