@@ -57,7 +57,7 @@ def models(quick: bool, threads: int):
         n_estimators=n_trees, num_leaves=63, n_jobs=threads, verbose=-1)
     yield f"XGBoost ({n_trees} trees, depth 6)", lambda: xgboost.XGBClassifier(n_estimators=n_trees, max_depth=6, n_jobs=threads)
     yield f"CatBoost ({n_trees} trees, depth 6)", lambda: catboost.CatBoostClassifier(
-        iterations=n_trees, depth=6, thread_count=threads, verbose=0, random_seed=0)
+        iterations=n_trees, depth=6, thread_count=threads, verbose=0, random_seed=0, allow_writing_files=False)
 
 
 def datasets(quick: bool):

@@ -33,7 +33,7 @@ CLASSIFIERS = {
     "XGBClassifier": (lambda: xgboost.XGBClassifier(n_estimators=30, max_depth=4), True),
     "XGBClassifier-dart": (lambda: xgboost.XGBClassifier(n_estimators=15, booster="dart", rate_drop=0.2, random_state=0), True),
     "LGBMClassifier": (lambda: lightgbm.LGBMClassifier(n_estimators=30, num_leaves=15, verbose=-1), False),
-    "CatBoostClassifier": (lambda: catboost.CatBoostClassifier(iterations=30, depth=4, verbose=0, random_seed=0), False),
+    "CatBoostClassifier": (lambda: catboost.CatBoostClassifier(iterations=30, depth=4, verbose=0, random_seed=0, allow_writing_files=False), False),
 }
 
 REGRESSORS = {
@@ -41,7 +41,7 @@ REGRESSORS = {
     "XGBRegressor-poisson": (lambda: xgboost.XGBRegressor(n_estimators=20, objective="count:poisson"), True),
     "LGBMRegressor": (lambda: lightgbm.LGBMRegressor(n_estimators=30, verbose=-1), False),
     "LGBMRegressor-gamma": (lambda: lightgbm.LGBMRegressor(n_estimators=20, objective="gamma", verbose=-1), False),
-    "CatBoostRegressor": (lambda: catboost.CatBoostRegressor(iterations=30, verbose=0, random_seed=0), False),
+    "CatBoostRegressor": (lambda: catboost.CatBoostRegressor(iterations=30, verbose=0, random_seed=0, allow_writing_files=False), False),
 }
 
 
@@ -68,7 +68,7 @@ def test_regressor(name, datasets, export_load):
 
 
 @pytest.mark.parametrize("factory", [lambda: lightgbm.LGBMClassifier(n_estimators=10, verbose=-1),
-                                     lambda: catboost.CatBoostClassifier(iterations=10, verbose=0)])
+                                     lambda: catboost.CatBoostClassifier(iterations=10, verbose=0, allow_writing_files=False)])
 def test_string_labels_come_back(factory, datasets, export_load):
     X, y = datasets["iris"]
     labels = np.array(["setosa", "versicolor", "virginica"])[y]
