@@ -189,3 +189,16 @@ def test_a_tree_of_depth_60_and_an_ensemble_of_10000_trees(model_dir):
     assert many.booster_.num_trees() == 10_000
     mle_runtime.export_model(many, model_dir / "many.mle")
     np.testing.assert_allclose(mle_runtime.load_model(model_dir / "many.mle").predict(Xw), many.predict(Xw), rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("options", [{}, {"max_features": 0.5, "max_samples": 64}, {"contamination": 0.1}])
+def test_isolation_forest(options, datasets, export_load):
+    from sklearn.ensemble import IsolationForest
+
+    X, _ = datasets["breast_cancer"]
+    model = IsolationForest(n_estimators=30, random_state=0, **options).fit(X)
+    loaded = export_load(model)
+    for rows in (X, threshold_rows(model, X)):
+        assert_values_match(loaded.score_samples(rows), model.score_samples(rows))
+        assert_values_match(loaded.decision_function(rows), model.decision_function(rows))
+        assert_labels_match(loaded.predict(rows), model.predict(rows))

@@ -26,6 +26,7 @@ ROLE_METHODS = {
     "probabilities": "predict_proba",
     "scores": "decision_function",
     "transformed": "transform",
+    "score_samples": "score_samples",
 }
 
 _TYPED_METADATA = ("producer_name", "producer_version", "framework", "framework_version", "model_type", "description")

@@ -15,6 +15,7 @@ import numpy as np
 from sklearn.dummy import DummyClassifier, DummyRegressor
 from sklearn.ensemble import (
     ExtraTreesClassifier,
+    IsolationForest,
     HistGradientBoostingClassifier,
     HistGradientBoostingRegressor,
     ExtraTreesRegressor,
@@ -56,8 +57,9 @@ class _Forest:
         self.internal_count = 0
         self.leaf_count = 0
 
-    def add(self, tree, leaf_values: np.ndarray, target: int = 0) -> None:
-        """Adds one `tree_`; `leaf_values[i]` is what node i contributes when it is a leaf."""
+    def add(self, tree, leaf_values: np.ndarray, target: int = 0, features: np.ndarray | None = None) -> None:
+        """Adds one `tree_`; `leaf_values[i]` is what node i contributes when it is a leaf. A tree
+        trained on a subset of the columns names them in `features`."""
         left, right = tree.children_left, tree.children_right
         is_leaf = left == LEAF
         internal_ids = np.flatnonzero(~is_leaf)
@@ -67,7 +69,10 @@ class _Forest:
         reference[internal_ids] = self.internal_count + np.arange(len(internal_ids))
         reference[leaf_ids] = ~(self.leaf_count + np.arange(len(leaf_ids)))
         missing_left = getattr(tree, "missing_go_to_left", np.zeros(tree.node_count, dtype=np.uint8))
-        word = tree.feature[internal_ids].astype(np.int64) | np.where(missing_left[internal_ids] != 0, DEFAULT_LEFT, 0)
+        feature = tree.feature[internal_ids].astype(np.int64)
+        if features is not None:
+            feature = np.asarray(features, dtype=np.int64)[feature]
+        word = feature | np.where(missing_left[internal_ids] != 0, DEFAULT_LEFT, 0)
         bits = _float32_at_most(tree.threshold[internal_ids]).view(np.int32).astype(np.int64)
         self.nodes.append(np.stack([word, reference[left[internal_ids]], reference[right[internal_ids]], bits], axis=1))
         self.depths.append(int(tree.max_depth))
@@ -277,3 +282,35 @@ def histogram_boosting_classifier(builder, model, x):
     raw = _histogram_raw(builder, model, x)
     # HistGradientBoostingClassifier.predict is classes_[raw > 0] for two classes (not >=).
     return _boosting_head(builder, model.classes_, raw, raw.name, "Greater")
+
+
+@register(IsolationForest)
+def isolation_forest(builder, model, x):
+    """score_samples = −2^(−depths / (n_trees · c(max_samples))), where depths sums, tree by tree,
+    each leaf's path length plus the average path length of the samples left in it, minus one;
+    decision_function subtracts offset_, and predict is −1 where that is negative, else 1."""
+    from sklearn.ensemble._iforest import _average_path_length
+
+    forest = _Forest()
+    subsample = model._max_features != model.n_features_in_
+    for index, (estimator, features) in enumerate(zip(model.estimators_, model.estimators_features_)):
+        leaf_depths = model._decision_path_lengths[index] + model._average_path_length_per_tree[index] - 1.0
+        forest.add(estimator.tree_, leaf_depths, features=features if subsample else None)
+    depths = forest.build(builder, _as_float32(builder, x), 1, "sum")
+    denominator = len(model.estimators_) * float(_average_path_length([model._max_samples])[0])
+    if denominator == 0:
+        raise UnsupportedModelError("IsolationForest trained on a single sample (its scores are constant) is not supported")
+    ratio = builder.add_node("Div", [depths.name, builder.add_constant("denominator", np.float64(denominator))], builder.unique_name("ratio"))
+    exponent = builder.add_node("Neg", [ratio], builder.unique_name("exponent"))
+    scores = builder.add_node("Pow", [builder.add_constant("two", np.float64(2.0)), exponent], builder.unique_name("scores"))
+    samples = builder.add_node("Neg", [scores], builder.unique_name("score_samples"))
+    samples = column_to_vector(builder, Value(samples, "float64", (BATCH, 1)))
+    decision = builder.add_node("Sub", [samples.name, builder.add_constant("offset", np.float64(model.offset_))], builder.unique_name("decision"))
+    inlier = builder.add_node("GreaterOrEqual", [decision, builder.add_constant("zero", np.float64(0.0))], builder.unique_name("inlier"))
+    label = builder.add_node("LabelMap", [inlier, builder.add_constant("outlier_labels", np.array([-1, 1], dtype=np.int64))],
+                             builder.unique_name("label"))
+    return {
+        "score_samples": samples,
+        "scores": Value(decision, "float64", (BATCH,)),
+        "label": Value(label, "int64", (BATCH,)),
+    }
