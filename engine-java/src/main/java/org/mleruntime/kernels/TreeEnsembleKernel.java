@@ -5,6 +5,7 @@ import static org.mleruntime.ops.TreeEnsembleSchema.DEFAULT_LEFT;
 import static org.mleruntime.ops.TreeEnsembleSchema.FEATURE_MASK;
 import static org.mleruntime.ops.TreeEnsembleSchema.NAN_AS_ZERO;
 import static org.mleruntime.ops.TreeEnsembleSchema.SET_GOES_RIGHT;
+import static org.mleruntime.ops.TreeEnsembleSchema.TRUNCATE_CATEGORY;
 import static org.mleruntime.ops.TreeEnsembleSchema.ZERO_IS_MISSING;
 
 import java.lang.foreign.MemorySegment;
@@ -208,7 +209,7 @@ final class TreeEnsembleKernel implements Kernel {
         if (Double.isNaN(v) || ((word & ZERO_IS_MISSING) != 0 && Math.abs(v) <= ZERO_THRESHOLD)) {
             left = (word & DEFAULT_LEFT) != 0;
         } else if ((word & CATEGORICAL) != 0) {
-            left = inCategorySet(t, n, threshold(at, n), v) != ((word & SET_GOES_RIGHT) != 0);
+            left = inCategorySet(t, n, word, threshold(at, n), v) != ((word & SET_GOES_RIGHT) != 0);
         } else {
             double threshold = threshold(at, n);
             left = lessOrEqual ? v <= threshold : v < threshold;
@@ -228,19 +229,20 @@ final class TreeEnsembleKernel implements Kernel {
         return thresholds64 != null ? thresholds64.getAtIndex(Tensor.F64, n) : Float.intBitsToFloat(nodes.getAtIndex(Tensor.I32, at + 3));
     }
 
-    private boolean inCategorySet(int t, int n, double setIndex, double v) {
+    private boolean inCategorySet(int t, int n, int word, double setIndex, double v) {
         int set = (int) setIndex;
         if (set != setIndex || set < 0 || set + 1 >= categoryOffsets.length) {
             throw invalid("categorical node " + n + " of tree " + t + " names category set " + setIndex + ", which does not exist");
         }
-        if (v < 0 || v >= Integer.MAX_VALUE) {
+        boolean truncated = (word & TRUNCATE_CATEGORY) != 0;
+        if (v <= -1 || v >= Integer.MAX_VALUE || (v < 0 && !truncated)) {
             return false;
         }
         int category = (int) v;
-        int word = categoryOffsets[set] + (category >>> 5);
-        if (word >= categoryOffsets[set + 1]) {
+        int at = categoryOffsets[set] + (category >>> 5);
+        if (at >= categoryOffsets[set + 1]) {
             return false;
         }
-        return (categoryWords.getAtIndex(Tensor.I32, word) >>> (category & 31) & 1) != 0;
+        return (categoryWords.getAtIndex(Tensor.I32, at) >>> (category & 31) & 1) != 0;
     }
 }

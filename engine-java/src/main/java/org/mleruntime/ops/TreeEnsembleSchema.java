@@ -31,6 +31,8 @@ public final class TreeEnsembleSchema {
     public static final int CATEGORICAL = 1 << 27;
     /** Categories in the set go right (XGBoost); otherwise they go left (LightGBM, scikit-learn). */
     public static final int SET_GOES_RIGHT = 1 << 28;
+    /** A categorical value is truncated toward zero before the negative test, so x in (−1, 0) is category 0 (LightGBM's {@code static_cast<int>}). */
+    public static final int TRUNCATE_CATEGORY = 1 << 29;
 
     static final int X = 0;
     static final int NODES = 1;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mleruntime.ops.TreeEnsembleSchema.CATEGORICAL;
 import static org.mleruntime.ops.TreeEnsembleSchema.DEFAULT_LEFT;
 import static org.mleruntime.ops.TreeEnsembleSchema.SET_GOES_RIGHT;
+import static org.mleruntime.ops.TreeEnsembleSchema.TRUNCATE_CATEGORY;
 import static org.mleruntime.ops.TreeEnsembleSchema.ZERO_IS_MISSING;
 
 import java.util.Arrays;
@@ -95,6 +96,17 @@ class TreeEnsembleKernelTest {
         List<Tensor> constants = Arrays.asList(null, nodes(new double[] {0 | CATEGORICAL | SET_GOES_RIGHT, ~0, ~1, 0}), ints(0),
                 Tensors.of(DType.FLOAT64, Shape.of(2, 1), 1, 2), ints(0), null, ints(0b100), ints(0, 1));
         assertArrayEquals(new double[] {2, 1}, run(Map.of(), constants, 1, new double[][] {{2}, {1}}));
+    }
+
+    @Test
+    void truncatedCategoriesPutFractionsAboveMinusOneInCategoryZero() {
+        double[][] rows = {{-0.5}, {-1}, {0.9}, {1}};
+        for (boolean truncate : new boolean[] {true, false}) {
+            List<Tensor> constants = Arrays.asList(null, nodes(new double[] {0 | CATEGORICAL | (truncate ? TRUNCATE_CATEGORY : 0), ~0, ~1, 0}),
+                    ints(0), Tensors.of(DType.FLOAT64, Shape.of(2, 1), 1, 2), ints(0), null, ints(0b1), ints(0, 1));
+            double expectedForMinusHalf = truncate ? 1 : 2;
+            assertArrayEquals(new double[] {expectedForMinusHalf, 2, 1, 2}, run(Map.of(), constants, 1, rows), "truncate=" + truncate);
+        }
     }
 
     @Test

@@ -126,7 +126,8 @@ public final class JsonReader {
         };
     }
 
-    private static String childPath(String parent, String key, int index) {
+    /** The path of a child for error messages: {@code parent.key} or {@code parent[index]}; shared with the UBJSON reader. */
+    public static String childPath(String parent, String key, int index) {
         if (index < 0 && key == null) {
             return parent;
         }

@@ -2,6 +2,7 @@ package org.mleruntime.exporters.lightgbm;
 
 import static org.mleruntime.ops.TreeEnsembleSchema.DEFAULT_LEFT;
 import static org.mleruntime.ops.TreeEnsembleSchema.NAN_AS_ZERO;
+import static org.mleruntime.ops.TreeEnsembleSchema.TRUNCATE_CATEGORY;
 import static org.mleruntime.ops.TreeEnsembleSchema.ZERO_IS_MISSING;
 
 import java.nio.ByteBuffer;
@@ -21,11 +22,8 @@ import org.mleruntime.exporters.common.GraphAssembler;
 import org.mleruntime.exporters.common.Heads;
 import org.mleruntime.exporters.common.ModelDescription;
 import org.mleruntime.exporters.common.TreeEnsembleBuilder;
-import org.mleruntime.ir.Attribute;
 import org.mleruntime.ir.DType;
 import org.mleruntime.ir.Model;
-import org.mleruntime.ir.Shape;
-import org.mleruntime.ir.Tensors;
 
 /**
  * Converts LightGBM's text model ({@code Booster.save_model("m.txt")}, {@code model_to_string()},
@@ -58,7 +56,8 @@ import org.mleruntime.ir.Tensors;
  * Numerical node, by missing type: None — NaN is read as 0.0 and nothing is missing (flag
  * NAN_AS_ZERO); Zero — NaN is read as 0.0, and |x| ≤ 1e−35 goes the default way (ZERO_IS_MISSING);
  * NaN — NaN goes the default way. Otherwise x ≤ threshold goes left. Categorical node: NaN and a
- * negative value go right; otherwise the value truncated to an int goes left when its bit is set.
+ * value of −1 or less go right; otherwise the value truncated to an int (so x in (−1, 0) is
+ * category 0, flag TRUNCATE_CATEGORY) goes left when its bit is set.
  * Predictions are in double throughout, as LightGBM's; input is float64.
  */
 public final class LightGbmConverter implements ModelConverter {
@@ -162,27 +161,15 @@ public final class LightGbmConverter implements ModelConverter {
                     + perIteration + " trees");
         }
         TreeEnsembleBuilder ensemble = new TreeEnsembleBuilder(features, 1, DType.FLOAT64, DType.FLOAT64);
-        List<LightGbmTree> trees = new ArrayList<>();
         for (int t = 0; t < model.trees.size(); t++) {
             LightGbmModelText.Block block = model.trees.get(t);
-            LightGbmTree tree = new LightGbmTree(block);
-            trees.add(tree);
-            ensemble.addTree(tree, t % perIteration, block.where(null));
+            ensemble.addTree(new LightGbmTree(block), t % perIteration, block.where(null));
         }
         int iterations = model.trees.size() / perIteration;
 
         GraphAssembler g = new GraphAssembler(DType.FLOAT64, features);
-        String x = g.input();
-        boolean[] zeroCategory = new boolean[features];
-        boolean anyZeroCategory = false;
-        for (LightGbmTree tree : trees) {
-            anyZeroCategory |= tree.markCategoricalFeaturesWithZero(zeroCategory);
-        }
-        if (anyZeroCategory) {
-            x = truncateNegativeFractions(g, x, zeroCategory);
-        }
         String out = Heads.ensembleOutput(numClass, DType.FLOAT64);
-        ensemble.addTo(g, x, out, numClass, new double[numClass], "sum", "le");
+        ensemble.addTo(g, g.input(), out, numClass, new double[numClass], "sum", "le");
         Heads heads = Heads.fromEnsemble(g, out, numClass, DType.FLOAT64);
         if (model.averageOutput) {
             heads = heads.averagedBy(iterations);
@@ -225,27 +212,6 @@ public final class LightGbmConverter implements ModelConverter {
                 + ", " + model.trees.size() + " trees";
         return ModelDescription.model(g.graph(), framework(), "", "lightgbm:" + objective, description,
                 featureNames(h, features), labels, DType.INT64, methods, properties);
-    }
-
-    /**
-     * LightGBM reads a categorical value as {@code static_cast<int>(x)}, so x in (−1, 0) is category 0,
-     * while the engine's TreeEnsemble counts every negative x as outside the set. Where some set
-     * holds category 0, this replaces x in (−1, 0) by 0 in the categorical columns before the
-     * ensemble: x · (1 − [x &lt; 0] · [x &gt; −1] · categorical), which leaves every other value
-     * (NaN and infinities included) bit for bit as it is.
-     */
-    private static String truncateNegativeFractions(GraphAssembler g, String x, boolean[] columns) {
-        double[] mask = new double[columns.length];
-        for (int i = 0; i < mask.length; i++) {
-            mask[i] = columns[i] ? 1.0 : 0.0;
-        }
-        Map<String, Attribute> toFloat = Map.of("to", new Attribute.Str("float64"));
-        String negative = g.node("Cast", List.of(g.node("Greater", g.scalar("zero", DType.FLOAT64, 0.0), x)), toFloat, null);
-        String aboveMinusOne = g.node("Cast", List.of(g.node("Greater", x, g.scalar("minus_one", DType.FLOAT64, -1.0))), toFloat, null);
-        String fraction = g.node("Mul", g.node("Mul", negative, aboveMinusOne),
-                g.constant("categorical_columns", Tensors.of(DType.FLOAT64, Shape.of(columns.length), mask)));
-        String keep = g.node("Sub", g.scalar("one", DType.FLOAT64, 1.0), fraction);
-        return g.node("Mul", x, keep);
     }
 
     private static List<String> featureNames(LightGbmModelText.Block h, int features) {
@@ -337,18 +303,6 @@ public final class LightGbmConverter implements ModelConverter {
         }
 
         /** Marks the features of categorical nodes whose set holds category 0; returns whether there is one. */
-        boolean markCategoricalFeaturesWithZero(boolean[] features) {
-            boolean any = false;
-            for (int i = 0; i < internal; i++) {
-                int[] set = categories(i);
-                if (set != null && set.length > 0 && (set[0] & 1) != 0) {
-                    features[feature[i]] = true;
-                    any = true;
-                }
-            }
-            return any;
-        }
-
         @Override
         public int nodeCount() {
             return internal + leafValue.length;
@@ -387,8 +341,9 @@ public final class LightGbmConverter implements ModelConverter {
         public int flags(int node) {
             int d = decision[node];
             if ((d & 1) != 0) {
-                // CategoricalDecision: NaN goes right whatever the missing type, so no default-left and no NaN-as-zero.
-                return 0;
+                // CategoricalDecision: NaN goes right whatever the missing type, so no default-left and no NaN-as-zero;
+                // the value is cast to int first, so x in (−1, 0) is category 0.
+                return TRUNCATE_CATEGORY;
             }
             int flags = (d & 2) != 0 ? DEFAULT_LEFT : 0;
             return switch ((d >> 2) & 3) {

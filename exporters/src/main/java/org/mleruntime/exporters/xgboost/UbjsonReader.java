@@ -15,6 +15,7 @@ import org.mleruntime.exporters.common.JsonBoolean;
 import org.mleruntime.exporters.common.JsonNull;
 import org.mleruntime.exporters.common.JsonNumber;
 import org.mleruntime.exporters.common.JsonObject;
+import org.mleruntime.exporters.common.JsonReader;
 import org.mleruntime.exporters.common.JsonString;
 import org.mleruntime.exporters.common.JsonValue;
 
@@ -83,16 +84,6 @@ public final class UbjsonReader {
         return m;
     }
 
-    private static String childPath(String parent, String key, int index) {
-        if (index < 0 && key == null) {
-            return parent;
-        }
-        if (key == null) {
-            return parent + "[" + index + "]";
-        }
-        return parent.isEmpty() ? key : parent + "." + key;
-    }
-
     private JsonValue value(byte marker, String parent, String key, int index) {
         return switch (marker) {
             case 'Z' -> JsonNull.INSTANCE;
@@ -120,8 +111,8 @@ public final class UbjsonReader {
                 yield new JsonString(String.valueOf((char) (in.get() & 0xFF)));
             }
             case 'S' -> new JsonString(string());
-            case '[' -> array(childPath(parent, key, index));
-            case '{' -> object(childPath(parent, key, index));
+            case '[' -> array(JsonReader.childPath(parent, key, index));
+            case '{' -> object(JsonReader.childPath(parent, key, index));
             default -> throw error("unknown type marker 0x" + Integer.toHexString(marker & 0xFF)
                     + (marker >= 32 && marker < 127 ? " ('" + (char) marker + "')" : ""));
         };
