@@ -10,7 +10,6 @@ import org.mleruntime.format.ModelFileWriter;
 import org.mleruntime.ir.DType;
 import org.mleruntime.ir.Graph;
 import org.mleruntime.ir.Model;
-import org.mleruntime.ir.ModelMetadata;
 import org.mleruntime.ir.Node;
 import org.mleruntime.ir.Shape;
 import org.mleruntime.ir.Tensor;
@@ -56,10 +55,7 @@ public final class ConvertedModel {
         }
         List<ValueInfo> outputs = g.outputs().stream()
                 .map(v -> v == label ? new ValueInfo("label", type, Shape.of(Shape.BATCH)) : v).toList();
-        ModelMetadata m = model.metadata();
-        model = new Model(new Graph(g.inputs(), outputs, constants, nodes),
-                new ModelMetadata(m.producerName(), m.producerVersion(), m.framework(), m.frameworkVersion(), m.modelType(),
-                        m.description(), m.created(), m.featureNames(), List.of(labels), type, m.methods(), m.properties()));
+        model = new Model(new Graph(g.inputs(), outputs, constants, nodes), model.metadata().withClassLabels(List.of(labels), type));
     }
 
     private static Tensor labelTensor(DType type, String[] labels) {
@@ -88,25 +84,13 @@ public final class ConvertedModel {
                 || g.inputs().stream().anyMatch(v -> v.name().equals(name));
     }
 
-    /** Sets a metadata field (producer/framework fields, model_type, description) or a free property. */
+    /** Sets a typed metadata field (framework_version, model_type, description, …) or a free property. */
     public void metadata(String key, String value) {
-        ModelMetadata m = model.metadata();
-        Map<String, String> properties = new LinkedHashMap<>(m.properties());
-        String frameworkVersion = key.equals("framework_version") ? value : m.frameworkVersion();
-        String modelType = key.equals("model_type") ? value : m.modelType();
-        String description = key.equals("description") ? value : m.description();
-        if (!List.of("framework_version", "model_type", "description").contains(key)) {
-            properties.put(key, value);
-        }
-        model = new Model(model.graph(), new ModelMetadata(m.producerName(), m.producerVersion(), m.framework(), frameworkVersion,
-                modelType, description, m.created(), m.featureNames(), m.classLabels(), m.classLabelDtype(), m.methods(), properties));
+        model = new Model(model.graph(), model.metadata().with(key, value));
     }
 
     public void featureNames(String[] names) {
-        ModelMetadata m = model.metadata();
-        model = new Model(model.graph(), new ModelMetadata(m.producerName(), m.producerVersion(), m.framework(), m.frameworkVersion(),
-                m.modelType(), m.description(), m.created(), List.of(names), m.classLabels(), m.classLabelDtype(), m.methods(),
-                m.properties()));
+        model = new Model(model.graph(), model.metadata().withFeatureNames(List.of(names)));
     }
 
     public String describe() {

@@ -35,17 +35,9 @@ public final class ModelWriter {
     private final List<ValueInfo> outputs = new ArrayList<>();
     private final Map<String, Tensor> constants = new LinkedHashMap<>();
     private final List<NodeDraft> nodes = new ArrayList<>();
-    private final Map<String, String> fields = new LinkedHashMap<>();
-    private final Map<String, String> properties = new LinkedHashMap<>();
-    private final Map<String, List<String>> methods = new LinkedHashMap<>();
-    private List<String> featureNames = List.of();
-    private List<String> classLabels = List.of();
-    private DType classLabelDtype;
+    private ModelMetadata metadata = ModelMetadata.empty();
 
     private record NodeDraft(String opType, String name, List<String> inputs, List<String> outputs, Map<String, Attribute> attributes) {}
-
-    private static final List<String> TYPED_FIELDS = List.of("producer_name", "producer_version", "framework",
-            "framework_version", "model_type", "description");
 
     public void input(String name, String dtype, long[] shape) {
         inputs.add(new ValueInfo(name, dtype(dtype), shape(shape, name)));
@@ -124,20 +116,19 @@ public final class ModelWriter {
     }
 
     public void metadata(String key, String value) {
-        (TYPED_FIELDS.contains(key) ? fields : properties).put(key, value);
+        metadata = metadata.with(key, value);
     }
 
     public void featureNames(String[] names) {
-        featureNames = List.of(names);
+        metadata = metadata.withFeatureNames(List.of(names));
     }
 
     public void classLabels(String dtype, String[] labels) {
-        classLabelDtype = dtype(dtype);
-        classLabels = List.of(labels);
+        metadata = metadata.withClassLabels(List.of(labels), dtype(dtype));
     }
 
     public void method(String method, String[] methodOutputs) {
-        methods.put(method, List.of(methodOutputs));
+        metadata = metadata.withMethod(method, List.of(methodOutputs));
     }
 
     /** Validates the model (structure, operators, types, method bindings) and writes it atomically. */
@@ -153,18 +144,15 @@ public final class ModelWriter {
                 throw new InvalidModelException("operator '" + n.opType() + "' of node '" + n.name() + "' has no kernel");
             }
         }
-        for (Map.Entry<String, List<String>> m : methods.entrySet()) {
+        for (Map.Entry<String, List<String>> m : metadata.methods().entrySet()) {
             for (String out : m.getValue()) {
                 if (outputs.stream().noneMatch(v -> v.name().equals(out))) {
                     throw new InvalidModelException("method '" + m.getKey() + "' returns '" + out + "', which is not a graph output");
                 }
             }
         }
-        ModelMetadata metadata = new ModelMetadata(fields.getOrDefault("producer_name", ""), fields.getOrDefault("producer_version", ""),
-                fields.getOrDefault("framework", ""), fields.getOrDefault("framework_version", ""),
-                fields.getOrDefault("model_type", ""), fields.getOrDefault("description", ""),
-                Instant.now().truncatedTo(ChronoUnit.MILLIS).toString(), featureNames, classLabels, classLabelDtype, methods, properties);
-        ModelFileWriter.write(new Model(graph, metadata), Path.of(path));
+        ModelMetadata stamped = metadata.with("created", Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
+        ModelFileWriter.write(new Model(graph, stamped), Path.of(path));
     }
 
     private static DType dtype(String label) {

@@ -122,15 +122,6 @@ public final class Session {
         return graph.outputs();
     }
 
-    /** The graph as optimised for execution. */
-    public Graph executionGraph() {
-        return graph;
-    }
-
-    public MemoryPlan memoryPlan() {
-        return plan;
-    }
-
     public String backendName() {
         return backendName;
     }

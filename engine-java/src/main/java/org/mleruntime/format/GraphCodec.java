@@ -178,9 +178,20 @@ final class GraphCodec {
         }
     }
 
-    static ModelMetadata decodeMetadata(ByteBuffer bytes) {
+    /** The metadata section: the metadata proper and its copy of the signature, checked against the graph's. */
+    record DecodedMetadata(ModelMetadata metadata, List<ValueInfo> inputs, List<ValueInfo> outputs) {}
+
+    static DecodedMetadata decodeMetadata(ByteBuffer bytes) {
         try {
             org.mleruntime.format.fb.Metadata m = org.mleruntime.format.fb.Metadata.getRootAsMetadata(bytes);
+            List<ValueInfo> inputs = new ArrayList<>();
+            for (int i = 0; i < m.inputsLength(); i++) {
+                inputs.add(valueInfo(m.inputs(i)));
+            }
+            List<ValueInfo> outputs = new ArrayList<>();
+            for (int i = 0; i < m.outputsLength(); i++) {
+                outputs.add(valueInfo(m.outputs(i)));
+            }
             List<String> features = new ArrayList<>();
             for (int i = 0; i < m.featureNamesLength(); i++) {
                 features.add(m.featureNames(i));
@@ -203,9 +214,11 @@ final class GraphCodec {
                 props.put(m.properties(i).key(), nullToEmpty(m.properties(i).value()));
             }
             DType labelDtype = m.classLabelDtype() == 0 ? null : DType.fromCode(m.classLabelDtype());
-            return new ModelMetadata(nullToEmpty(m.producerName()), nullToEmpty(m.producerVersion()), nullToEmpty(m.framework()),
-                    nullToEmpty(m.frameworkVersion()), nullToEmpty(m.modelType()), nullToEmpty(m.description()),
-                    nullToEmpty(m.created()), features, labels, labelDtype, methods, props);
+            return new DecodedMetadata(new ModelMetadata(nullToEmpty(m.producerName()), nullToEmpty(m.producerVersion()),
+                    nullToEmpty(m.framework()), nullToEmpty(m.frameworkVersion()), nullToEmpty(m.modelType()), nullToEmpty(m.description()),
+                    nullToEmpty(m.created()), features, labels, labelDtype, methods, props), inputs, outputs);
+        } catch (CorruptFileException e) {
+            throw e;
         } catch (RuntimeException e) {
             throw new CorruptFileException("metadata section cannot be decoded: " + e, e);
         }
@@ -344,16 +357,5 @@ final class GraphCodec {
 
     private static String nullToEmpty(String s) {
         return s == null ? "" : s;
-    }
-
-    /** The metadata's copy of the signature, checked against the graph's at load. */
-    static List<ValueInfo> metadataSignature(ByteBuffer bytes, boolean inputs) {
-        org.mleruntime.format.fb.Metadata m = org.mleruntime.format.fb.Metadata.getRootAsMetadata(bytes);
-        List<ValueInfo> out = new ArrayList<>();
-        int n = inputs ? m.inputsLength() : m.outputsLength();
-        for (int i = 0; i < n; i++) {
-            out.add(valueInfo(inputs ? m.inputs(i) : m.outputs(i)));
-        }
-        return out;
     }
 }

@@ -18,7 +18,6 @@ import org.mleruntime.MleException;
 import org.mleruntime.UnsupportedVersionException;
 import org.mleruntime.ir.Graph;
 import org.mleruntime.ir.Model;
-import org.mleruntime.ir.ModelMetadata;
 
 /**
  * An .mle file mapped into memory once and validated strictly before any use: header, section
@@ -95,14 +94,13 @@ public final class ModelFile implements AutoCloseable {
             case DEFERRED -> dataEntry == null ? CompletableFuture.completedFuture(null)
                     : CompletableFuture.runAsync(() -> verify(tensorData, dataEntry), Thread.ofVirtual()::start);
         };
-        ModelMetadata metadata = GraphCodec.decodeMetadata(metadataBytes.asByteBuffer());
+        GraphCodec.DecodedMetadata metadata = GraphCodec.decodeMetadata(metadataBytes.asByteBuffer());
         Graph graph = GraphCodec.decodeGraph(graphBytes.asByteBuffer(), tensorData);
-        if (!GraphCodec.metadataSignature(metadataBytes.asByteBuffer(), true).equals(graph.inputs())
-                || !GraphCodec.metadataSignature(metadataBytes.asByteBuffer(), false).equals(graph.outputs())) {
+        if (!metadata.inputs().equals(graph.inputs()) || !metadata.outputs().equals(graph.outputs())) {
             throw new CorruptFileException("the signature in the metadata section differs from the graph's inputs and outputs");
         }
         graph.validated();
-        return new ModelFile(path, arena, mapping, header, List.copyOf(sections), new Model(graph, metadata), tensorCheck);
+        return new ModelFile(path, arena, mapping, header, List.copyOf(sections), new Model(graph, metadata.metadata()), tensorCheck);
     }
 
     private static Map<SectionKind, SectionEntry> checkSections(FileHeader header, List<SectionEntry> sections) {
@@ -198,13 +196,6 @@ public final class ModelFile implements AutoCloseable {
                 throw new CorruptFileException(c.getMessage(), c);
             }
             throw e;
-        }
-    }
-
-    /** Every section's CRC, including sections of kinds this reader skips. */
-    public void verifyAll() {
-        for (SectionEntry e : sections) {
-            verify(section(mapping, e), e);
         }
     }
 

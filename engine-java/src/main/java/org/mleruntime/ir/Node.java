@@ -18,12 +18,6 @@ public record Node(String name, String opType, int opsetVersion, List<String> in
         return new Node(name, opType, opsetVersion, newInputs, outputs, attributes);
     }
 
-    public Node withAttribute(String key, Attribute value) {
-        Map<String, Attribute> a = new LinkedHashMap<>(attributes);
-        a.put(key, value);
-        return new Node(name, opType, opsetVersion, inputs, outputs, a);
-    }
-
     public long intAttr(String key, long defaultValue) {
         return switch (attributes.get(key)) {
             case null -> defaultValue;

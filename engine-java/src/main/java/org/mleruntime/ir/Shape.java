@@ -65,13 +65,6 @@ public record Shape(long[] dims) {
         return new Shape(d);
     }
 
-    /** This shape with its first dimension turned into the batch dimension. */
-    public Shape asBatched() {
-        long[] d = dims.clone();
-        d[0] = BATCH;
-        return new Shape(d);
-    }
-
     @Override
     public long[] dims() {
         return dims.clone();

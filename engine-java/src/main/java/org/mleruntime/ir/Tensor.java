@@ -132,14 +132,6 @@ public final class Tensor {
         return new Tensor(dtype, new Shape(d), data.asSlice(from * rowBytes, count * rowBytes), null, 0);
     }
 
-    /** The same elements seen with another shape of equal element count. */
-    public Tensor reshaped(Shape newShape) {
-        if (newShape.elementCount() != elementCount()) {
-            throw new IllegalArgumentException("cannot view " + shape + " as " + newShape);
-        }
-        return new Tensor(dtype, newShape, data, strings, stringOffset);
-    }
-
     @Override
     public String toString() {
         return "Tensor(" + dtype.label() + shape + ")";

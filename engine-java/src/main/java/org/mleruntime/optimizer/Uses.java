@@ -40,8 +40,4 @@ final class Uses {
     Node producer(String value) {
         return producers.get(value);
     }
-
-    int reads(String value) {
-        return reads.getOrDefault(value, 0);
-    }
 }
