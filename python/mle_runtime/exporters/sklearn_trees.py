@@ -57,17 +57,21 @@ class _Forest:
         self.internal_count = 0
         self.leaf_count = 0
 
+    def _references(self, is_leaf: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Each node's reference in the ensemble (its internal-node index, or ~leaf index for a leaf),
+        numbered after the trees already added; also the internal and leaf node ids."""
+        internal_ids = np.flatnonzero(~is_leaf)
+        leaf_ids = np.flatnonzero(is_leaf)
+        reference = np.empty(len(is_leaf), dtype=np.int64)
+        reference[internal_ids] = self.internal_count + np.arange(len(internal_ids))
+        reference[leaf_ids] = ~(self.leaf_count + np.arange(len(leaf_ids)))
+        return reference, internal_ids, leaf_ids
+
     def add(self, tree, leaf_values: np.ndarray, target: int = 0, features: np.ndarray | None = None) -> None:
         """Adds one `tree_`; `leaf_values[i]` is what node i contributes when it is a leaf. A tree
         trained on a subset of the columns names them in `features`."""
         left, right = tree.children_left, tree.children_right
-        is_leaf = left == LEAF
-        internal_ids = np.flatnonzero(~is_leaf)
-        leaf_ids = np.flatnonzero(is_leaf)
-        # A node's reference: its internal-node index, or ~(leaf index) for a leaf.
-        reference = np.empty(tree.node_count, dtype=np.int64)
-        reference[internal_ids] = self.internal_count + np.arange(len(internal_ids))
-        reference[leaf_ids] = ~(self.leaf_count + np.arange(len(leaf_ids)))
+        reference, internal_ids, leaf_ids = self._references(left == LEAF)
         missing_left = getattr(tree, "missing_go_to_left", np.zeros(tree.node_count, dtype=np.uint8))
         feature = tree.feature[internal_ids].astype(np.int64)
         if features is not None:
@@ -85,12 +89,7 @@ class _Forest:
     def add_histogram_tree(self, nodes: np.ndarray, target: int) -> None:
         """Adds one HistGradientBoosting predictor (its `nodes` record array), whose thresholds are
         float64 and compared with float64 features."""
-        is_leaf = nodes["is_leaf"].astype(bool)
-        internal_ids = np.flatnonzero(~is_leaf)
-        leaf_ids = np.flatnonzero(is_leaf)
-        reference = np.empty(len(nodes), dtype=np.int64)
-        reference[internal_ids] = self.internal_count + np.arange(len(internal_ids))
-        reference[leaf_ids] = ~(self.leaf_count + np.arange(len(leaf_ids)))
+        reference, internal_ids, leaf_ids = self._references(nodes["is_leaf"].astype(bool))
         word = nodes["feature_idx"][internal_ids].astype(np.int64) | np.where(nodes["missing_go_to_left"][internal_ids] != 0, DEFAULT_LEFT, 0)
         children = [reference[nodes["left"][internal_ids]], reference[nodes["right"][internal_ids]]]
         self.nodes.append(np.stack([word, *children, np.zeros(len(internal_ids), dtype=np.int64)], axis=1))
