@@ -15,7 +15,7 @@ export PATH := $(JDK)/bin:$(PATH)
 export MAVEN_OPTS ?= --enable-native-access=ALL-UNNAMED
 MVN := mvn -B -q -Dstyle.color=never
 
-.PHONY: setup venv jar test test-java test-py demo bench schema clean
+.PHONY: setup venv jar test test-java test-py demo bench schema docs clean
 
 setup: venv jar
 
@@ -43,6 +43,10 @@ test-py:
 
 demo: setup
 	$(PY) examples/demo.py
+
+# Regenerates docs/SUPPORTED.md from the converter registry (a test fails when it is stale).
+docs: setup
+	$(PY) -m mle_runtime.exporters.supported_doc > docs/SUPPORTED.md
 
 # Regenerates the FlatBuffers classes after a change to schema/mle.fbs (needs flatc 2.0.8).
 schema:

@@ -1,13 +1,21 @@
 """Shared fixtures: scikit-learn's bundled datasets, a session-wide directory for exported files,
-and `export_load`, which exports a fitted model there and loads it back (once per model)."""
+and `export_load`, which exports a fitted model there and loads it back (once per model).
+
+`assert_proven` checks an exported model's method against the framework's own output at exactly the
+tolerance the converter registry promises (and docs/SUPPORTED.md publishes), and records the
+(class, method) pair; after a run of the whole suite, every promise the registry makes must have
+been checked at least once, or the run fails with the list of what was not.
+"""
 
 from __future__ import annotations
 
 import itertools
+import os
 
 import mle_runtime
 import numpy as np
 import pytest
+from mle_runtime.exporters import registry
 from sklearn.datasets import load_breast_cancer, load_diabetes, load_iris, load_wine
 
 CLASSIFICATION = ("iris", "wine", "breast_cancer")
@@ -66,3 +74,39 @@ def assert_labels_match(actual, expected):
         assert actual.dtype.kind == "U"
     else:
         assert actual.dtype.kind == expected.dtype.kind
+
+
+_PROVEN: set[tuple[str, str]] = set()
+
+
+def assert_proven(model, method, actual, expected):
+    """`actual` (the exported model's `method` output) against `expected` (the framework's), to the
+    tolerance the registry promises for this model and method; non-float outputs must be identical."""
+    tolerance = registry.proven_tolerance(model, method)
+    expected = np.asarray(expected)
+    if tolerance == registry.IDENTICAL or expected.dtype.kind not in "fc":
+        if expected.dtype.kind in "fc":
+            assert actual.shape == expected.shape
+            np.testing.assert_array_equal(actual, expected)
+        else:
+            assert_labels_match(actual, expected)
+    else:
+        assert actual.shape == expected.shape
+        scale = max(float(np.max(np.abs(expected))) if expected.size else 1.0, 1.0)
+        np.testing.assert_allclose(np.asarray(actual, dtype=np.float64), expected, rtol=tolerance, atol=tolerance * 1e-2 * scale)
+    _PROVEN.add((registry.public_name(type(model)), method))
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """On a full, passing run of tests-py, fail if a registered promise was never checked."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    whole_suite = [os.path.abspath(a) for a in session.config.args] == [here] and not session.config.option.keyword \
+        and not session.config.option.markexpr
+    if exitstatus != 0 or not whole_suite:
+        return
+    promised = {(row["model"], method) for row in registry.supported() for method in row["methods"]}
+    unproven = sorted(promised - _PROVEN)
+    if unproven:
+        lines = "\n".join(f"  {model}.{method}" for model, method in unproven)
+        session.config.get_terminal_writer().line(f"\nthe converter registry promises methods no test checked:\n{lines}", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import assert_labels_match
+from conftest import assert_labels_match, assert_proven
 
 import mle_runtime
 
@@ -21,50 +21,53 @@ def with_missing(X, fraction=0.1, seed=0):
     return X
 
 
-def close(actual, expected, float32: bool):
-    """float32 frameworks (XGBoost) to float32 precision, the others to 1e-9."""
-    expected = np.asarray(expected, dtype=np.float64)
-    scale = max(float(np.max(np.abs(expected))), 1.0)
-    rtol, atol = (1e-5, 1e-6 * scale) if float32 else (1e-9, 1e-12 * scale)
-    np.testing.assert_allclose(np.asarray(actual, dtype=np.float64), expected, rtol=rtol, atol=atol)
-
-
 CLASSIFIERS = {
-    "XGBClassifier": (lambda: xgboost.XGBClassifier(n_estimators=30, max_depth=4), True),
-    "XGBClassifier-dart": (lambda: xgboost.XGBClassifier(n_estimators=15, booster="dart", rate_drop=0.2, random_state=0), True),
-    "LGBMClassifier": (lambda: lightgbm.LGBMClassifier(n_estimators=30, num_leaves=15, verbose=-1), False),
-    "CatBoostClassifier": (lambda: catboost.CatBoostClassifier(iterations=30, depth=4, verbose=0, random_seed=0, allow_writing_files=False), False),
+    "XGBClassifier": lambda: xgboost.XGBClassifier(n_estimators=30, max_depth=4),
+    "XGBClassifier-dart": lambda: xgboost.XGBClassifier(n_estimators=15, booster="dart", rate_drop=0.2, random_state=0),
+    "XGBRFClassifier": lambda: xgboost.XGBRFClassifier(n_estimators=10, max_depth=4, random_state=0),
+    "LGBMClassifier": lambda: lightgbm.LGBMClassifier(n_estimators=30, num_leaves=15, verbose=-1),
+    "CatBoostClassifier": lambda: catboost.CatBoostClassifier(iterations=30, depth=4, verbose=0, random_seed=0, allow_writing_files=False),
 }
 
 REGRESSORS = {
-    "XGBRegressor": (lambda: xgboost.XGBRegressor(n_estimators=30), True),
-    "XGBRegressor-poisson": (lambda: xgboost.XGBRegressor(n_estimators=20, objective="count:poisson"), True),
-    "LGBMRegressor": (lambda: lightgbm.LGBMRegressor(n_estimators=30, verbose=-1), False),
-    "LGBMRegressor-gamma": (lambda: lightgbm.LGBMRegressor(n_estimators=20, objective="gamma", verbose=-1), False),
-    "CatBoostRegressor": (lambda: catboost.CatBoostRegressor(iterations=30, verbose=0, random_seed=0, allow_writing_files=False), False),
+    "XGBRegressor": lambda: xgboost.XGBRegressor(n_estimators=30),
+    "XGBRegressor-poisson": lambda: xgboost.XGBRegressor(n_estimators=20, objective="count:poisson"),
+    "XGBRFRegressor": lambda: xgboost.XGBRFRegressor(n_estimators=10, max_depth=4, random_state=0),
+    "LGBMRegressor": lambda: lightgbm.LGBMRegressor(n_estimators=30, verbose=-1),
+    "LGBMRegressor-gamma": lambda: lightgbm.LGBMRegressor(n_estimators=20, objective="gamma", verbose=-1),
+    "CatBoostRegressor": lambda: catboost.CatBoostRegressor(iterations=30, verbose=0, random_seed=0, allow_writing_files=False),
+    "CatBoost-RMSE": lambda: catboost.CatBoost({"iterations": 20, "loss_function": "RMSE", "verbose": 0, "random_seed": 0,
+                                                "allow_writing_files": False}),
 }
 
 
 @pytest.mark.parametrize("dataset", ["iris", "breast_cancer"])
 @pytest.mark.parametrize("name", CLASSIFIERS)
 def test_classifier(name, dataset, datasets, export_load):
-    factory, float32 = CLASSIFIERS[name]
+    factory = CLASSIFIERS[name]
     X, y = datasets[dataset]
     if not name.startswith("CatBoost"):
         X = with_missing(X)
     model = factory().fit(X, y)
     loaded = export_load(model)
-    assert_labels_match(loaded.predict(X), np.ravel(model.predict(X)))
-    close(loaded.predict_proba(X), model.predict_proba(X), float32)
+    assert_proven(model, "predict", loaded.predict(X), np.ravel(model.predict(X)))
+    assert_proven(model, "predict_proba", loaded.predict_proba(X), model.predict_proba(X))
+    if name.startswith("XGB"):
+        margins = model.predict(X, output_margin=True)
+    elif name.startswith("LGBM"):
+        margins = model.predict(X, raw_score=True)
+    else:
+        margins = model.predict(X, prediction_type="RawFormulaVal")
+    assert_proven(model, "decision_function", loaded.decision_function(X), margins)
 
 
 @pytest.mark.parametrize("name", REGRESSORS)
 def test_regressor(name, datasets, export_load):
-    factory, float32 = REGRESSORS[name]
+    factory = REGRESSORS[name]
     X, y = datasets["diabetes"]
     model = factory().fit(X, y)
     loaded = export_load(model)
-    close(loaded.predict(X), model.predict(X), float32)
+    assert_proven(model, "predict", loaded.predict(X), model.predict(X))
 
 
 @pytest.mark.parametrize("factory", [lambda: lightgbm.LGBMClassifier(n_estimators=10, verbose=-1),
@@ -86,13 +89,13 @@ def test_raw_boosters_use_every_tree(datasets, export_load):
     model = xgboost.XGBClassifier(n_estimators=200, learning_rate=0.5, early_stopping_rounds=3)
     model.fit(X[train], y[train], eval_set=[(X[valid], y[valid])], verbose=False)
     assert model.best_iteration < 199
-    close(export_load(model).predict_proba(X), model.predict_proba(X), True)
+    assert_proven(model, "predict_proba", export_load(model).predict_proba(X), model.predict_proba(X))
     # A raw Booster's predict gives the positive class's probability; the loaded model offers the
     # wrappers' methods, so that is predict_proba's second column.
     booster = model.get_booster()
-    close(export_load(booster).predict_proba(X)[:, 1], booster.predict(xgboost.DMatrix(X)), True)
+    assert_proven(booster, "predict_proba", export_load(booster).predict_proba(X)[:, 1], booster.predict(xgboost.DMatrix(X)))
     lgb = lightgbm.train({"objective": "binary", "verbose": -1}, lightgbm.Dataset(X, y), num_boost_round=15)
-    close(export_load(lgb).predict_proba(X)[:, 1], lgb.predict(X), False)
+    assert_proven(lgb, "predict_proba", export_load(lgb).predict_proba(X)[:, 1], lgb.predict(X))
 
 
 def test_unsupported_booster_is_refused_by_name(datasets, model_dir):
@@ -115,6 +118,6 @@ def test_rankers(datasets, export_load):
     groups = [20] * (len(X) // 20) + ([len(X) % 20] if len(X) % 20 else [])
     qid = np.repeat(np.arange(len(groups)), groups)
     xgb = xgboost.XGBRanker(n_estimators=20, objective="rank:ndcg").fit(X, relevance, qid=qid)
-    close(export_load(xgb).predict(X), xgb.predict(X), True)
+    assert_proven(xgb, "predict", export_load(xgb).predict(X), xgb.predict(X))
     lgb = lightgbm.LGBMRanker(n_estimators=20, verbose=-1).fit(X, relevance, group=groups)
-    close(export_load(lgb).predict(X), lgb.predict(X), False)
+    assert_proven(lgb, "predict", export_load(lgb).predict(X), lgb.predict(X))

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import CLASSIFICATION, assert_labels_match, assert_values_match
-from sklearn.base import clone, is_classifier
+from conftest import CLASSIFICATION, assert_proven
+from sklearn.base import clone
 from sklearn.linear_model import (
     ElasticNet,
     ElasticNetCV,
@@ -141,10 +141,7 @@ def _compare(model, loaded, X_in, X_reference):
             continue
         expected = getattr(model, method)(X_reference)
         actual = getattr(loaded, method)(X_in)
-        if method == "predict" and is_classifier(model):
-            assert_labels_match(actual, expected)
-        else:
-            assert_values_match(actual, expected)
+        assert_proven(model, method, actual, expected)
         compared.append(method)
     assert compared
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import CLASSIFICATION, assert_labels_match, assert_values_match
+from conftest import CLASSIFICATION, assert_proven
 from sklearn.ensemble import (
     ExtraTreesClassifier,
     HistGradientBoostingClassifier,
@@ -75,13 +75,9 @@ def threshold_rows(model, X):
 
 
 def check_methods(model, loaded, X):
-    if hasattr(model, "classes_"):
-        assert_labels_match(loaded.predict(X), model.predict(X))
-    else:
-        assert_values_match(loaded.predict(X), model.predict(X))
-    for method in ("predict_proba", "decision_function"):
+    for method in ("predict", "predict_proba", "decision_function"):
         if hasattr(model, method):
-            assert_values_match(getattr(loaded, method)(X), getattr(model, method)(X))
+            assert_proven(model, method, getattr(loaded, method)(X), getattr(model, method)(X))
 
 
 @pytest.mark.parametrize("dataset", CLASSIFICATION)
@@ -112,7 +108,7 @@ def test_multi_output_regression(factory, datasets, export_load):
     model = factory().fit(X, Y)
     loaded = export_load(model)
     assert loaded.predict(X).shape == (len(X), 3)
-    assert_values_match(loaded.predict(X), model.predict(X))
+    assert_proven(model, "predict", loaded.predict(X), model.predict(X))
 
 
 @pytest.mark.parametrize("factory", [lambda: DecisionTreeClassifier(random_state=0), lambda: RandomForestClassifier(n_estimators=10, random_state=0),
@@ -199,6 +195,17 @@ def test_isolation_forest(options, datasets, export_load):
     model = IsolationForest(n_estimators=30, random_state=0, **options).fit(X)
     loaded = export_load(model)
     for rows in (X, threshold_rows(model, X)):
-        assert_values_match(loaded.score_samples(rows), model.score_samples(rows))
-        assert_values_match(loaded.decision_function(rows), model.decision_function(rows))
-        assert_labels_match(loaded.predict(rows), model.predict(rows))
+        for method in ("score_samples", "decision_function", "predict"):
+            assert_proven(model, method, getattr(loaded, method)(rows), getattr(model, method)(rows))
+
+
+def test_isolation_forest_in_a_pipeline(datasets, export_load):
+    from sklearn.ensemble import IsolationForest
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    X, _ = datasets["breast_cancer"]
+    model = make_pipeline(StandardScaler(), IsolationForest(n_estimators=20, random_state=0)).fit(X)
+    loaded = export_load(model)
+    for method in ("score_samples", "decision_function", "predict"):
+        assert_proven(model, method, getattr(loaded, method)(X), getattr(model, method)(X))

@@ -1,7 +1,7 @@
 """MLE Runtime's Python SDK: export trained models to .mle files and run them on the JVM engine.
 
 This module is the public API and owns nothing but it: `export_model`, `load_model`, `inspect`,
-`supported_models`, `engine_info`, the error classes and `__version__`. Importing it starts no JVM
+`supported_models`, `supported`, `engine_info`, the error classes and `__version__`. Importing it starts no JVM
 and imports no framework; the JVM starts on the first call that needs the engine. The work itself
 lives in `exporters` (conversion), `ir` (the graph handed to the Java writer), `model` (running) and
 `_jvm` (finding and starting Java).
@@ -26,7 +26,7 @@ from .errors import (
     java_errors,
 )
 from .exporters import export as _export
-from .exporters import supported_models
+from .exporters import supported, supported_models
 from .model import Model
 
 
@@ -104,5 +104,6 @@ __all__ = [
     "export_model",
     "inspect",
     "load_model",
+    "supported",
     "supported_models",
 ]

@@ -15,7 +15,7 @@ from typing import Any, Mapping
 from .._version import __version__
 from ..ir import BATCH, GraphBuilder
 from . import registry
-from .registry import register, supported_models
+from .registry import register, supported, supported_models
 
 INPUT_NAME = "input"
 
@@ -71,7 +71,7 @@ def export(model: Any, path: str | os.PathLike, *, description: str | None = Non
     builder.write(path)
 
 
-__all__ = ["export", "register", "supported_models", "ROLE_METHODS"]
+__all__ = ["export", "register", "supported", "supported_models", "ROLE_METHODS"]
 
 
 def _export_saved(saved: registry.SavedModel, path: str | os.PathLike, description: str | None,

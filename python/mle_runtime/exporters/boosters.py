@@ -18,7 +18,13 @@ from typing import Any
 import numpy as np
 
 from ..errors import ModelError
-from .registry import SavedModel, register_file
+from .registry import FLOAT32, FLOAT64, IDENTICAL, SavedModel, register_file
+
+
+
+def _classifier(tolerance: float) -> dict[str, float]:
+    """What a converted classifier offers: the wrappers' three methods (a regressor or ranker has predict)."""
+    return {"predict": IDENTICAL, "predict_proba": tolerance, "decision_function": tolerance}
 
 
 def _feature_names(model: Any) -> list[str] | None:
@@ -61,13 +67,15 @@ if importlib.util.find_spec("xgboost") is not None:
             options=options,
         )
 
-    @register_file(xgboost.XGBClassifier, xgboost.XGBRegressor, xgboost.XGBRanker, xgboost.XGBRFClassifier, xgboost.XGBRFRegressor)
+    @register_file(xgboost.XGBClassifier, xgboost.XGBRFClassifier, methods=_classifier(FLOAT32), note="margins in float32, as XGBoost computes them")
+    @register_file(xgboost.XGBRegressor, xgboost.XGBRanker, xgboost.XGBRFRegressor, methods={"predict": FLOAT32})
     def xgboost_wrapper(model):
         _fitted(model, model.get_booster)
         # The wrappers predict with the trees up to best_iteration, which the converter honours by default.
         return _xgboost(model, model.get_booster(), {})
 
-    @register_file(xgboost.Booster)
+    @register_file(xgboost.Booster, methods={"predict_proba": FLOAT32},
+                   note="binary classification boosters: predict_proba's second column is Booster.predict")
     def xgboost_booster(model):
         # Booster.predict uses every tree, whatever best_iteration says.
         return _xgboost(model, model, {"iterations": "all"})
@@ -87,12 +95,14 @@ if importlib.util.find_spec("lightgbm") is not None:
             classes=_classes(model),
         )
 
-    @register_file(lightgbm.LGBMClassifier, lightgbm.LGBMRegressor, lightgbm.LGBMRanker)
+    @register_file(lightgbm.LGBMClassifier, methods=_classifier(FLOAT64))
+    @register_file(lightgbm.LGBMRegressor, lightgbm.LGBMRanker, methods={"predict": FLOAT64})
     def lightgbm_wrapper(model):
         _fitted(model, lambda: model.booster_)
         return _lightgbm(model, model.booster_)
 
-    @register_file(lightgbm.Booster)
+    @register_file(lightgbm.Booster, methods={"predict_proba": FLOAT64},
+                   note="binary classification boosters: predict_proba's second column is Booster.predict")
     def lightgbm_booster(model):
         return _lightgbm(model, model)
 
@@ -120,6 +130,7 @@ if importlib.util.find_spec("catboost") is not None:
             classes=_classes(model),
         )
 
-    @register_file(catboost.CatBoostClassifier, catboost.CatBoostRegressor, catboost.CatBoost)
+    @register_file(catboost.CatBoostClassifier, methods=_classifier(FLOAT64), note="numeric features")
+    @register_file(catboost.CatBoostRegressor, catboost.CatBoost, methods={"predict": FLOAT64}, note="numeric features")
     def catboost_model(model):
         return _catboost(model)

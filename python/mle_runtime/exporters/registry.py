@@ -1,16 +1,18 @@
 """The converter registry: which Python class converts with which function, per framework.
 
 This module owns the mapping from estimator classes to converter functions (filled by `@register`
-in the framework modules), framework detection from a model's class, and the lazy import of a
-framework's converter modules, so that `import mle_runtime` never imports scikit-learn. It knows
-nothing about how any model is converted and must not build graphs itself.
+in the framework modules), what each registration promises (the methods a converted model offers
+and the tolerance the tests prove for each), framework detection from a model's class, and the lazy
+import of a framework's converter modules, so that `import mle_runtime` never imports scikit-learn.
+`supported()`, `docs/SUPPORTED.md` and the tests' assertions all read the promises from here. It
+knows nothing about how any model is converted and must not build graphs itself.
 """
 
 from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 from ..errors import UnsupportedModelError
 from ..ir import GraphBuilder, Value
@@ -65,17 +67,47 @@ class SavedModel:
 
 FileConverter = Callable[[Any], SavedModel]
 
+# What a registration promises for a method's output, as the tests check it: IDENTICAL for labels
+# and anything else that must be equal element for element, otherwise the relative tolerance
+# (the absolute one is a hundredth of it, times the output's largest magnitude or 1).
+IDENTICAL = 0.0
+FLOAT64 = 1e-9
+FLOAT32 = 1e-5
+
+
+@dataclass(frozen=True)
+class Support:
+    """A registration's promise: each method a converted model offers, with the tolerance its tests
+    prove against the framework's own output; `composed` when the model is made of other models and
+    its tolerance is the loosest of its parts'; `note` for conditions and limits."""
+
+    methods: Mapping[str, float]
+    composed: bool = False
+    note: str = ""
+
+
 _CONVERTERS: dict[type, Converter] = {}
 _FILE_CONVERTERS: dict[type, FileConverter] = {}
+_SUPPORT: dict[type, Support] = {}
 _loaded: set[str] = set()
 
 
-def register(*classes: type) -> Callable[[Converter], Converter]:
-    """Decorator registering a converter function for classes: `@register(LogisticRegression)`.
+def _promise(classes: tuple[type, ...], methods: Mapping[str, float] | None, composed: bool, note: str) -> None:
+    if not methods:
+        raise TypeError(f"registering {[c.__name__ for c in classes]}: name the methods it supports and their tolerances")
+    for cls in classes:
+        _SUPPORT[cls] = Support(dict(methods), composed, note)
+
+
+def register(*classes: type, methods: Mapping[str, float], composed: bool = False, note: str = "") -> Callable[[Converter], Converter]:
+    """Decorator registering a converter function for classes, with what it promises:
+
+        @register(LogisticRegression, methods={"predict": IDENTICAL, "predict_proba": FLOAT64})
 
     A converter takes (builder, fitted model, input value) and returns the values it computes keyed
     by role: "label", "probabilities", "scores", "variable" or "transformed".
     """
+    _promise(classes, methods, composed, note)
 
     def decorate(converter: Converter) -> Converter:
         for cls in classes:
@@ -85,9 +117,10 @@ def register(*classes: type) -> Callable[[Converter], Converter]:
     return decorate
 
 
-def register_file(*classes: type) -> Callable[[FileConverter], FileConverter]:
+def register_file(*classes: type, methods: Mapping[str, float], note: str = "") -> Callable[[FileConverter], FileConverter]:
     """Decorator registering a function that saves a model in its framework's own format, for
     frameworks whose files the engine converts itself (XGBoost, LightGBM, CatBoost)."""
+    _promise(classes, methods, False, note)
 
     def decorate(converter: FileConverter) -> FileConverter:
         for cls in classes:
@@ -133,11 +166,71 @@ def _load(framework: str) -> bool:
     return True
 
 
-def supported_models() -> list[str]:
-    """Every model class export_model converts, by public name, for the frameworks installed here."""
+def _load_all() -> None:
     for framework in _FRAMEWORKS:
         _load(framework)
+
+
+def supported_models() -> list[str]:
+    """Every model class export_model converts, by public name, for the frameworks installed here."""
+    _load_all()
     return sorted(public_name(cls) for cls in {**_CONVERTERS, **_FILE_CONVERTERS})
+
+
+def supported() -> list[dict[str, Any]]:
+    """Every registered model class with its promise: `{"model", "framework", "methods": {method:
+    tolerance}, "composed", "note"}`, sorted by name, for the frameworks installed here."""
+    _load_all()
+    rows = [
+        {
+            "model": public_name(cls),
+            "framework": cls.__module__.split(".")[0],
+            "methods": dict(support.methods),
+            "composed": support.composed,
+            "note": support.note,
+        }
+        for cls, support in _SUPPORT.items()
+    ]
+    return sorted(rows, key=lambda row: row["model"])
+
+
+def support_of(cls: type) -> Support:
+    """The promise registered for exactly this class."""
+    _load(cls.__module__.split(".")[0])
+    support = _SUPPORT.get(cls)
+    if support is None:
+        raise UnsupportedModelError(f"no converter is registered for {public_name(cls)}")
+    return support
+
+
+def parts(model: Any) -> list[Any]:
+    """The fitted models a composed model is made of: its steps, transformers, estimators."""
+    found = []
+    for name in ("steps", "transformers_", "transformer_list", "estimators_", "estimators", "named_estimators_",
+                 "estimator_", "estimator", "final_estimator_", "regressor_", "transformer_", "calibrated_classifiers_"):
+        value = getattr(model, name, None)
+        if value is None:
+            continue
+        items = value.values() if isinstance(value, Mapping) else value if isinstance(value, (list, tuple)) else [value]
+        for item in items:
+            # (name, estimator) and (name, transformer, columns) tuples hold the estimator second.
+            candidate = item[1] if isinstance(item, tuple) and len(item) >= 2 else item
+            if candidate is not None and not isinstance(candidate, str) and type(candidate) in _SUPPORT:
+                found.append(candidate)
+    return found
+
+
+def proven_tolerance(model: Any, method: str) -> float:
+    """The tolerance the tests hold `method` of an exported `model` to: its class's promise, or for a
+    composed model the loosest promise of its parts (whichever of their methods it uses)."""
+    support = support_of(type(model))
+    if method not in support.methods:
+        raise KeyError(f"{public_name(type(model))} does not promise {method!r}; it promises {sorted(support.methods)}")
+    tolerance = support.methods[method]
+    if support.composed:
+        for part in parts(model):
+            tolerance = max([tolerance, *support_of(type(part)).methods.values()])
+    return tolerance
 
 
 def converter_for(model: Any) -> Converter:

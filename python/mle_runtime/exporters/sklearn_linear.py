@@ -29,7 +29,7 @@ from sklearn.linear_model import (
 from sklearn.svm import LinearSVC, LinearSVR
 
 from ..errors import UnsupportedModelError
-from .registry import register
+from .registry import FLOAT64, IDENTICAL, register
 from .sklearn_common import (
     classifier_outputs,
     column_to_vector,
@@ -51,14 +51,16 @@ LINEAR_CLASSIFIERS = (
 )
 
 
-@register(LinearRegression, Ridge, RidgeCV, Lasso, LassoCV, ElasticNet, ElasticNetCV, LinearSVR, SGDRegressor)
+@register(LinearRegression, Ridge, RidgeCV, Lasso, LassoCV, ElasticNet, ElasticNetCV, LinearSVR, SGDRegressor,
+          methods={"predict": FLOAT64})
 def linear_regressor(builder, model, x):
     raw = linear(builder, x, model.coef_, model.intercept_)
     # scikit-learn returns (n,) for a 1-D coef_ and (n, n_targets) otherwise, even for one target.
     return {"variable": column_to_vector(builder, raw) if model.coef_.ndim == 1 else raw}
 
 
-@register(LogisticRegression, LogisticRegressionCV)
+@register(LogisticRegression, LogisticRegressionCV,
+          methods={"predict": IDENTICAL, "predict_proba": FLOAT64, "decision_function": FLOAT64})
 def logistic_regression(builder, model, x):
     raw = linear(builder, x, model.coef_, model.intercept_)
     outputs = classifier_outputs(builder, raw, model.classes_)
@@ -69,7 +71,8 @@ def logistic_regression(builder, model, x):
     return outputs
 
 
-@register(SGDClassifier)
+@register(SGDClassifier, methods={"predict": IDENTICAL, "predict_proba": FLOAT64, "decision_function": FLOAT64},
+          note="predict_proba for loss='log_loss' only")
 def sgd_classifier(builder, model, x):
     raw = linear(builder, x, model.coef_, model.intercept_)
     outputs = classifier_outputs(builder, raw, model.classes_)
@@ -84,7 +87,7 @@ def sgd_classifier(builder, model, x):
     return outputs
 
 
-@register(LinearSVC, RidgeClassifier, RidgeClassifierCV, Perceptron)
+@register(LinearSVC, RidgeClassifier, RidgeClassifierCV, Perceptron, methods={"predict": IDENTICAL, "decision_function": FLOAT64})
 def linear_classifier(builder, model, x):
     binarizer = getattr(model, "_label_binarizer", None)
     if binarizer is not None and binarizer.y_type_.startswith("multilabel"):

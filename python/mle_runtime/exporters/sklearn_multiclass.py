@@ -15,7 +15,7 @@ from sklearn.linear_model import LogisticRegression, LogisticRegressionCV, SGDCl
 from sklearn.multiclass import OneVsRestClassifier
 
 from ..errors import UnsupportedModelError
-from .registry import register
+from .registry import FLOAT64, IDENTICAL, register
 from .sklearn_common import classifier_outputs, linear, one_vs_rest_probabilities
 from .sklearn_linear import LINEAR_CLASSIFIERS
 
@@ -27,7 +27,8 @@ def _has_logistic_proba(estimator) -> bool:
     return isinstance(estimator, SGDClassifier) and estimator.loss == "log_loss"
 
 
-@register(OneVsRestClassifier)
+@register(OneVsRestClassifier, methods={"predict": IDENTICAL, "predict_proba": FLOAT64, "decision_function": FLOAT64},
+          note="over linear classifiers; predict_proba when they are logistic")
 def one_vs_rest(builder, model, x):
     if model.label_binarizer_.y_type_ not in ("binary", "multiclass"):
         raise UnsupportedModelError(f"OneVsRestClassifier fitted on {model.label_binarizer_.y_type_} targets cannot be exported yet")

@@ -12,10 +12,11 @@ from __future__ import annotations
 from sklearn.pipeline import Pipeline
 
 from ..errors import ModelError
-from .registry import converter_for, register
+from .registry import IDENTICAL, converter_for, register
 
 
-@register(Pipeline)
+@register(Pipeline, methods=dict.fromkeys(("predict", "predict_proba", "decision_function", "transform", "score_samples"), IDENTICAL),
+          composed=True, note="the methods of its final step")
 def pipeline(builder, model, x):
     steps = [(name, step) for name, step in model.steps if step is not None and step != "passthrough"]
     if not steps:

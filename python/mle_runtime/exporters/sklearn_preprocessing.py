@@ -11,7 +11,7 @@ from sklearn.preprocessing import MaxAbsScaler, MinMaxScaler, StandardScaler
 
 from ..errors import UnsupportedModelError
 from ..ir import Value
-from .registry import register
+from .registry import FLOAT64, register
 
 
 def _transformed(builder, op, inputs, x, **attributes):
@@ -19,7 +19,7 @@ def _transformed(builder, op, inputs, x, **attributes):
     return {"transformed": Value(out, "float64", x.shape)}
 
 
-@register(StandardScaler)
+@register(StandardScaler, methods={"transform": FLOAT64})
 def standard_scaler(builder, model, x):
     # transform does `X -= mean_` only with with_mean and `X /= scale_` only with with_std.
     if model.with_mean and model.with_std:
@@ -32,7 +32,7 @@ def standard_scaler(builder, model, x):
     return _transformed(builder, "Identity", [x.name], x)
 
 
-@register(MinMaxScaler)
+@register(MinMaxScaler, methods={"transform": FLOAT64}, note="clip=False")
 def min_max_scaler(builder, model, x):
     if model.clip:
         raise UnsupportedModelError("MinMaxScaler(clip=True) cannot be exported yet: operator set 1 has no Clip; refit with clip=False")
@@ -40,6 +40,6 @@ def min_max_scaler(builder, model, x):
     return _transformed(builder, "Scaler", [x.name, offset, scale], x, mode="mul_add")
 
 
-@register(MaxAbsScaler)
+@register(MaxAbsScaler, methods={"transform": FLOAT64})
 def max_abs_scaler(builder, model, x):
     return _transformed(builder, "Div", [x.name, builder.add_constant("scale", model.scale_)], x)

@@ -28,7 +28,7 @@ from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor, ExtraTre
 
 from ..errors import UnsupportedModelError
 from ..ir import BATCH, GraphBuilder, Value
-from .registry import register
+from .registry import FLOAT64, IDENTICAL, register
 from .sklearn_common import class_labels, column_to_vector
 
 # Bits of a TreeEnsemble node word (docs/OPERATORS.md, "TreeEnsemble").
@@ -156,7 +156,7 @@ def _regression_output(builder: GraphBuilder, raw: Value, n_outputs: int) -> dic
     return {"variable": column_to_vector(builder, raw) if n_outputs == 1 else raw}
 
 
-@register(DecisionTreeClassifier, ExtraTreeClassifier)
+@register(DecisionTreeClassifier, ExtraTreeClassifier, methods={"predict": IDENTICAL, "predict_proba": IDENTICAL})
 def decision_tree_classifier(builder, model, x):
     _single_output_classifier(model)
     forest = _Forest()
@@ -165,7 +165,7 @@ def decision_tree_classifier(builder, model, x):
     return {"probabilities": proba, "label": _argmax_labels(builder, proba, model.classes_)}
 
 
-@register(RandomForestClassifier, ExtraTreesClassifier)
+@register(RandomForestClassifier, ExtraTreesClassifier, methods={"predict": IDENTICAL, "predict_proba": FLOAT64})
 def forest_classifier(builder, model, x):
     _single_output_classifier(model)
     forest = _Forest()
@@ -175,14 +175,14 @@ def forest_classifier(builder, model, x):
     return {"probabilities": proba, "label": _argmax_labels(builder, proba, model.classes_)}
 
 
-@register(DecisionTreeRegressor, ExtraTreeRegressor)
+@register(DecisionTreeRegressor, ExtraTreeRegressor, methods={"predict": IDENTICAL}, note="multi-output too")
 def decision_tree_regressor(builder, model, x):
     forest = _Forest()
     forest.add(model.tree_, model.tree_.value[:, :, 0])
     return _regression_output(builder, forest.build(builder, _as_float32(builder, x), model.n_outputs_, "sum"), model.n_outputs_)
 
 
-@register(RandomForestRegressor, ExtraTreesRegressor)
+@register(RandomForestRegressor, ExtraTreesRegressor, methods={"predict": IDENTICAL}, note="multi-output too")
 def forest_regressor(builder, model, x):
     forest = _Forest()
     for estimator in model.estimators_:
@@ -206,12 +206,13 @@ def _boosted_raw(builder: GraphBuilder, model, x: Value) -> Value:
     return forest.build(builder, _as_float32(builder, x), model.n_trees_per_iteration_, "sum", base=base)
 
 
-@register(GradientBoostingRegressor)
+@register(GradientBoostingRegressor, methods={"predict": IDENTICAL}, note="every loss; no custom init estimator")
 def gradient_boosting_regressor(builder, model, x):
     return {"variable": column_to_vector(builder, _boosted_raw(builder, model, x))}
 
 
-@register(GradientBoostingClassifier)
+@register(GradientBoostingClassifier, methods={"predict": IDENTICAL, "predict_proba": FLOAT64, "decision_function": IDENTICAL},
+          note="every loss; no custom init estimator")
 def gradient_boosting_classifier(builder, model, x):
     raw = _boosted_raw(builder, model, x)
     logit = raw.name
@@ -264,7 +265,7 @@ def _histogram_raw(builder: GraphBuilder, model, x: Value) -> Value:
     return forest.build(builder, x.name, model.n_trees_per_iteration_, "sum", base=base)
 
 
-@register(HistGradientBoostingRegressor)
+@register(HistGradientBoostingRegressor, methods={"predict": FLOAT64})
 def histogram_boosting_regressor(builder, model, x):
     raw = column_to_vector(builder, _histogram_raw(builder, model, x))
     link = type(model._loss.link).__name__
@@ -276,14 +277,14 @@ def histogram_boosting_regressor(builder, model, x):
     raise UnsupportedModelError(f"HistGradientBoostingRegressor with loss {model.loss!r} ({link}) is not supported")
 
 
-@register(HistGradientBoostingClassifier)
+@register(HistGradientBoostingClassifier, methods={"predict": IDENTICAL, "predict_proba": FLOAT64, "decision_function": FLOAT64})
 def histogram_boosting_classifier(builder, model, x):
     raw = _histogram_raw(builder, model, x)
     # HistGradientBoostingClassifier.predict is classes_[raw > 0] for two classes (not >=).
     return _boosting_head(builder, model.classes_, raw, raw.name, "Greater")
 
 
-@register(IsolationForest)
+@register(IsolationForest, methods={"predict": IDENTICAL, "score_samples": FLOAT64, "decision_function": FLOAT64})
 def isolation_forest(builder, model, x):
     """score_samples = −2^(−depths / (n_trees · c(max_samples))), where depths sums, tree by tree,
     each leaf's path length plus the average path length of the samples left in it, minus one;

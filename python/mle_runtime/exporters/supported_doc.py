@@ -1,0 +1,46 @@
+"""docs/SUPPORTED.md, generated from the converter registry: `python -m mle_runtime.exporters.supported_doc`.
+
+This module owns the rendering of `registry.supported()` as Markdown, grouped by framework, with each
+method's proven tolerance. It must not hold any fact about a model of its own: everything it prints
+comes from the registrations, so the page cannot drift from what the tests prove.
+"""
+
+from __future__ import annotations
+
+import itertools
+import sys
+
+from . import registry
+
+_HEADER = """# Supported models and methods
+
+Generated from the converter registry by `make docs` (`python -m mle_runtime.exporters.supported_doc`);
+do not edit by hand. `mle_runtime.supported()` returns the same table. The test suite checks every
+method listed here against the framework's own output on real data, at the tolerance given:
+*identical* means equal element for element (labels always are); a number is the relative tolerance,
+with an absolute one of a hundredth of it times the output's largest magnitude (or 1). A composed
+model (a pipeline, a meta-estimator) is held to the loosest tolerance of its parts.
+[MODELS.md](MODELS.md) says how each family converts and where the limits are.
+"""
+
+
+def _tolerance(value: float) -> str:
+    return "identical" if value == registry.IDENTICAL else f"{value:.0e}".replace("e-0", "e-")
+
+
+def markdown() -> str:
+    lines = [_HEADER]
+    rows = sorted(registry.supported(), key=lambda row: (row["framework"], row["model"]))
+    for framework, group in itertools.groupby(rows, key=lambda row: row["framework"]):
+        group = list(group)
+        lines += [f"## {framework} ({len(group)})", "", "| model | methods (tolerance) | notes |", "| --- | --- | --- |"]
+        for row in group:
+            methods = ", ".join(f"`{m}` ({'loosest of its parts' if row['composed'] else _tolerance(t)})"
+                                for m, t in row["methods"].items())
+            lines.append(f"| `{row['model']}` | {methods} | {row['note']} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.stdout.write(markdown())
