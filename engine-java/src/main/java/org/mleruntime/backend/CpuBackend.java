@@ -7,8 +7,10 @@ import org.mleruntime.ir.Tensor;
 import org.mleruntime.ir.ValueInfo;
 import org.mleruntime.kernels.CpuKernels;
 import org.mleruntime.kernels.Kernel;
+import org.mleruntime.kernels.KernelMatrixKernel;
 import org.mleruntime.kernels.MathKernels;
 import org.mleruntime.kernels.MathKernelsProvider;
+import org.mleruntime.kernels.SvmKernels;
 
 /** The CPU execution provider, over the plain-Java or Vector API hot loops. */
 public final class CpuBackend implements Backend {
@@ -58,6 +60,8 @@ public final class CpuBackend implements Backend {
                     inputs.getFirst().shape().dim(1));
             case "ObliviousTreeEnsemble" -> CpuKernels.obliviousTreeEnsemble(node, constants, inputs.getFirst().dtype(),
                     inputs.getFirst().shape().dim(1));
+            case "KernelMatrix" -> KernelMatrixKernel.create(node, constants, math);
+            case "SvmDecision", "SvmVote", "SvmOvr", "SvmProbability" -> SvmKernels.create(node, constants);
             default -> throw new UnsupportedOperatorException("the " + name() + " backend has no kernel for operator '" + node.opType()
                     + "' (node '" + node.name() + "')");
         };

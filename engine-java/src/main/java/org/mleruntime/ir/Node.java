@@ -26,6 +26,16 @@ public record Node(String name, String opType, int opsetVersion, List<String> in
         };
     }
 
+    /** A float attribute; an int attribute is read as its value, since every int is a valid float here. */
+    public double floatAttr(String key, double defaultValue) {
+        return switch (attributes.get(key)) {
+            case null -> defaultValue;
+            case Attribute.Float f -> f.value();
+            case Attribute.Int i -> i.value();
+            default -> throw wrongType(key, "float");
+        };
+    }
+
     public String stringAttr(String key, String defaultValue) {
         return switch (attributes.get(key)) {
             case null -> defaultValue;

@@ -289,6 +289,7 @@ public final class CpuKernels {
     /** Operators whose kernels these factories provide. */
     public static List<String> operators() {
         return List.of("Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "Pow", "Greater", "GreaterOrEqual", "Sigmoid", "Tanh", "Relu", "Exp", "Log", "Neg", "Abs", "Softmax",
-                "ReduceSum", "ArgMax", "Cast", "LabelMap", "Scaler", "Concat", "Identity", "Reshape", "TreeEnsemble", "ObliviousTreeEnsemble");
+                "ReduceSum", "ArgMax", "Cast", "LabelMap", "Scaler", "Concat", "Identity", "Reshape", "TreeEnsemble", "ObliviousTreeEnsemble",
+                "KernelMatrix", "SvmDecision", "SvmVote", "SvmOvr", "SvmProbability");
     }
 }

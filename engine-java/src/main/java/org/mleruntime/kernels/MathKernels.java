@@ -26,4 +26,11 @@ public interface MathKernels {
     /** out[r, j] = (x[r, j] − offset[j]) / scale[j] when {@code divide}, else x[r, j] · scale[j] + offset[j]. */
     void scale(DType dtype, boolean divide, MemorySegment x, MemorySegment offset, MemorySegment scale, MemorySegment out,
                long rows, int cols);
+
+    /**
+     * out[r, j] = Σₚ term(x[r, p], vt[p, j]) for {@code rows × vectors} outputs, float64 throughout:
+     * x is [rows × features], vt holds the vectors as columns [features × vectors]. Each sum runs over
+     * p in order from 0, so every implementation gives the same bits.
+     */
+    void pairwiseSums(PairwiseTerm term, MemorySegment x, MemorySegment vt, MemorySegment out, long rows, int features, int vectors);
 }

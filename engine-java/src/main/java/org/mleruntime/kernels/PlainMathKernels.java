@@ -98,4 +98,20 @@ public final class PlainMathKernels implements MathKernels {
             }
         }
     }
+
+    @Override
+    public void pairwiseSums(PairwiseTerm term, MemorySegment x, MemorySegment vt, MemorySegment out, long rows, int features, int vectors) {
+        double[] sums = new double[vectors];
+        for (long r = 0; r < rows; r++) {
+            java.util.Arrays.fill(sums, 0);
+            for (int p = 0; p < features; p++) {
+                double xp = x.getAtIndex(F64, r * features + p);
+                long column = (long) p * vectors;
+                for (int j = 0; j < vectors; j++) {
+                    sums[j] = term.add(sums[j], xp, vt.getAtIndex(F64, column + j));
+                }
+            }
+            MemorySegment.copy(sums, 0, out, F64, r * vectors * Double.BYTES, vectors);
+        }
+    }
 }

@@ -64,6 +64,8 @@ public final class OperatorSet {
         add("Reshape", OperatorSet::reshape);
         add("TreeEnsemble", TreeEnsembleSchema::infer);
         add("ObliviousTreeEnsemble", ObliviousTreeEnsembleSchema::infer);
+        add("KernelMatrix", KernelMatrixSchema::infer);
+        SvmSchema.OPERATORS.forEach(op -> add(op, SvmSchema::infer));
     }
 
     private OperatorSet() {}

@@ -11,6 +11,7 @@ import jdk.incubator.vector.VectorSpecies;
 import org.mleruntime.ir.DType;
 import org.mleruntime.kernels.BinaryOp;
 import org.mleruntime.kernels.MathKernels;
+import org.mleruntime.kernels.PairwiseTerm;
 import org.mleruntime.kernels.PlainMathKernels;
 
 /**
@@ -218,6 +219,15 @@ public final class VectorMathKernels implements MathKernels {
                 SCALAR.scale(t, divide, x.asSlice(base + j * 8L), offset.asSlice(j * 8L), scale.asSlice(j * 8L),
                         out.asSlice(base + j * 8L), 1, cols - j);
             }
+        }
+    }
+
+    @Override
+    public void pairwiseSums(PairwiseTerm term, MemorySegment x, MemorySegment vt, MemorySegment out, long rows, int features, int vectors) {
+        if (vectors < VectorPairwiseSums.MIN_VECTORS || !allNative(x, vt, out)) {
+            SCALAR.pairwiseSums(term, x, vt, out, rows, features, vectors);
+        } else {
+            VectorPairwiseSums.sums(term, x, vt, out, rows, features, vectors);
         }
     }
 }
