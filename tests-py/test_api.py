@@ -12,6 +12,7 @@ import pytest
 from conftest import assert_labels_match, assert_values_match
 from mle_runtime import FormatError, InputError, MleError, ModelError, UnsupportedModelError, VersionError
 from sklearn.cluster import KMeans
+from sklearn.gaussian_process import GaussianProcessRegressor
 from sklearn.linear_model import LinearRegression, LogisticRegression, Ridge, SGDClassifier
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import make_pipeline
@@ -49,12 +50,12 @@ def test_supported_models_come_from_the_registry():
 def test_unsupported_estimator_names_it_and_lists_supported(datasets, tmp_path):
     X, y = datasets["iris"]
     with pytest.raises(UnsupportedModelError) as info:
-        mle_runtime.export_model(SVC().fit(X, y), tmp_path / "svc.mle")
+        mle_runtime.export_model(GaussianProcessRegressor().fit(X, y), tmp_path / "gp.mle")
     message = str(info.value)
-    assert "sklearn.svm.SVC" in message
+    assert "sklearn.gaussian_process.GaussianProcessRegressor" in message
     assert "sklearn.linear_model.LogisticRegression" in message
     assert isinstance(info.value, TypeError)
-    assert not (tmp_path / "svc.mle").exists()
+    assert not (tmp_path / "gp.mle").exists()
 
 
 def test_non_model_objects_are_unsupported(tmp_path):
@@ -91,7 +92,7 @@ def test_failed_export_leaves_no_file_and_keeps_an_existing_one(datasets, tmp_pa
     X, y = datasets["iris"]
     path = tmp_path / "model.mle"
     with pytest.raises(UnsupportedModelError):
-        mle_runtime.export_model(SVC().fit(X, y), path)
+        mle_runtime.export_model(GaussianProcessRegressor().fit(X, y), path)
     assert not path.exists()
 
     mle_runtime.export_model(Ridge().fit(X, y), path)

@@ -44,6 +44,7 @@ _FRAMEWORKS: dict[str, tuple[str, ...]] = {
         "mle_runtime.exporters.sklearn_preprocessing",
         "mle_runtime.exporters.sklearn_pipeline",
         "mle_runtime.exporters.sklearn_trees",
+        "mle_runtime.exporters.sklearn_svm",
     ),
 }
 

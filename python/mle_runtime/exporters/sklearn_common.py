@@ -1,7 +1,7 @@
 """scikit-learn support shared by the sklearn converters: model description and graph fragments.
 
 This module owns what every scikit-learn export needs: the fitted check and `model_info` the
-registry asks for, the class-label constant and its metadata, the linear score `X·coefᵀ + intercept`
+registry asks for (which refuses a callable `kernel`: code that no model file carries), the class-label constant and its metadata, the linear score `X·coefᵀ + intercept`
 and the heads built on scores (labels, probabilities), each written to follow scikit-learn's own
 arithmetic. It registers no converter and must not know any particular estimator's attributes
 beyond `coef_`, `intercept_`, `classes_`, `n_features_in_` and `feature_names_in_`.
@@ -16,7 +16,7 @@ import sklearn
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
-from ..errors import ModelError
+from ..errors import ModelError, UnsupportedModelError
 from ..ir import BATCH, GraphBuilder, Value
 from .labels import label_strings
 from .registry import ModelInfo
@@ -51,6 +51,12 @@ def model_info(model: Any) -> ModelInfo:
         check_is_fitted(model)
     except NotFittedError as exc:
         raise ModelError(f"{type(model).__name__} is not fitted: call fit() before export_model()") from exc
+    if callable(getattr(model, "kernel", None)):
+        # Checked before the input width: libsvm models with a callable kernel record none.
+        raise UnsupportedModelError(
+            f"{type(model).__name__}(kernel=a callable) cannot be exported: a callable kernel is code, which a model "
+            "file never carries; fit it with one of its named kernels"
+        )
     n_features = _input_attribute(model, "n_features_in_")
     if n_features is None:
         raise ModelError(f"{type(model).__name__} does not record n_features_in_, so its input width is unknown")
