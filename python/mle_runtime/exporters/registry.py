@@ -45,6 +45,7 @@ _FRAMEWORKS: dict[str, tuple[str, ...]] = {
         "mle_runtime.exporters.sklearn_pipeline",
         "mle_runtime.exporters.sklearn_trees",
         "mle_runtime.exporters.sklearn_svm",
+        "mle_runtime.exporters.sklearn_kernel",
     ),
 }
 
