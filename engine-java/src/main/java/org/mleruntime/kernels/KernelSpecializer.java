@@ -12,14 +12,19 @@ import java.util.concurrent.ConcurrentHashMap;
  * process that serves several kinds of model does not run one model with code shaped by another's
  * branch and type profile — which, measured on tree walks, cost up to three times the time.
  */
-final class KernelSpecializer {
+public final class KernelSpecializer {
     private static final Map<String, Class<?>> COPIES = new ConcurrentHashMap<>();
 
     private KernelSpecializer() {}
 
     /** The copy of {@code kernelClass} for {@code variant}, defined on first use. */
     static Class<?> copyFor(Class<?> kernelClass, String variant) {
-        return COPIES.computeIfAbsent(kernelClass.getName() + "/" + variant, key -> define(kernelClass));
+        return copyFor(MethodHandles.lookup(), kernelClass, variant);
+    }
+
+    /** As {@link #copyFor(Class, String)}, for a class of the package {@code lookup} belongs to. */
+    public static Class<?> copyFor(MethodHandles.Lookup lookup, Class<?> kernelClass, String variant) {
+        return COPIES.computeIfAbsent(kernelClass.getName() + "/" + variant, key -> define(lookup, kernelClass));
     }
 
     /** A new kernel from the copy of {@code kernelClass} for {@code variant}, built with its (Node, List, long) constructor. */
@@ -38,13 +43,13 @@ final class KernelSpecializer {
         }
     }
 
-    private static Class<?> define(Class<?> kernelClass) {
+    private static Class<?> define(MethodHandles.Lookup lookup, Class<?> kernelClass) {
         String resource = kernelClass.getSimpleName() + ".class";
         try (InputStream in = kernelClass.getResourceAsStream(resource)) {
             if (in == null) {
                 return kernelClass;
             }
-            return MethodHandles.lookup().defineHiddenClass(in.readAllBytes(), true).lookupClass();
+            return lookup.defineHiddenClass(in.readAllBytes(), true).lookupClass();
         } catch (IOException | IllegalAccessException | LinkageError e) {
             // Sharing the one class is slower for mixed workloads but just as correct.
             return kernelClass;

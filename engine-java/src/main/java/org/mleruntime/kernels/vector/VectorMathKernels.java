@@ -31,6 +31,13 @@ public final class VectorMathKernels implements MathKernels {
      */
     static final int MIN_VECTOR_ROW = 64;
 
+    /** {@link MathKernels#pairwiseSums} for one term on the vector path. */
+    interface PairwiseLoop {
+        void sums(PairwiseTerm term, MemorySegment x, MemorySegment vt, MemorySegment out, long rows, int features, int vectors);
+    }
+
+    private final PairwiseLoop[] pairwiseLoops = VectorPairwiseSums.perTerm();
+
     @Override
     public String name() {
         return "vector-api(" + D.vectorBitSize() + "-bit)";
@@ -227,7 +234,7 @@ public final class VectorMathKernels implements MathKernels {
         if (vectors < VectorPairwiseSums.MIN_VECTORS || !allNative(x, vt, out)) {
             SCALAR.pairwiseSums(term, x, vt, out, rows, features, vectors);
         } else {
-            VectorPairwiseSums.sums(term, x, vt, out, rows, features, vectors);
+            pairwiseLoops[term.ordinal()].sums(term, x, vt, out, rows, features, vectors);
         }
     }
 }

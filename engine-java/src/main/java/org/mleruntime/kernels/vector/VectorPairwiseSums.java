@@ -3,10 +3,12 @@ package org.mleruntime.kernels.vector;
 import static org.mleruntime.ir.Tensor.F64;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+import org.mleruntime.kernels.KernelSpecializer;
 import org.mleruntime.kernels.PairwiseTerm;
 
 /**
@@ -15,8 +17,12 @@ import org.mleruntime.kernels.PairwiseTerm;
  * (multiply then add, never a fused multiply-add): the results are bit-identical to
  * {@link PairwiseTerm#add}. Four accumulators at a time keep the adders busy; a row's value of
  * feature p is broadcast against p's row of the column-major vectors, read straight from the file.
+ *
+ * <p>Each term runs in a class copy of its own ({@link KernelSpecializer}): compiled for one term,
+ * the loop keeps its vectors in registers, where code shared by several terms boxes them at the
+ * switch and runs several times slower.
  */
-final class VectorPairwiseSums {
+final class VectorPairwiseSums implements VectorMathKernels.PairwiseLoop {
     private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final int LANES = D.length();
@@ -24,9 +30,25 @@ final class VectorPairwiseSums {
     /** Fewer vectors than this leave too few full lanes to pay for the vector set-up. */
     static final int MIN_VECTORS = 2 * LANES;
 
-    private VectorPairwiseSums() {}
+    VectorPairwiseSums() {}
 
-    static void sums(PairwiseTerm term, MemorySegment x, MemorySegment vt, MemorySegment out, long rows, int features, int vectors) {
+    /** One loop per term, indexed by ordinal, each from its own class copy. */
+    static VectorMathKernels.PairwiseLoop[] perTerm() {
+        PairwiseTerm[] terms = PairwiseTerm.values();
+        VectorMathKernels.PairwiseLoop[] loops = new VectorMathKernels.PairwiseLoop[terms.length];
+        for (PairwiseTerm term : terms) {
+            Class<?> copy = KernelSpecializer.copyFor(MethodHandles.lookup(), VectorPairwiseSums.class, term.name());
+            try {
+                loops[term.ordinal()] = (VectorMathKernels.PairwiseLoop) copy.getDeclaredConstructor().newInstance();
+            } catch (ReflectiveOperationException e) {
+                loops[term.ordinal()] = new VectorPairwiseSums();
+            }
+        }
+        return loops;
+    }
+
+    @Override
+    public void sums(PairwiseTerm term, MemorySegment x, MemorySegment vt, MemorySegment out, long rows, int features, int vectors) {
         long stride = (long) vectors * Double.BYTES;
         for (long r = 0; r < rows; r++) {
             long xRow = r * features * Double.BYTES;
