@@ -27,6 +27,17 @@ def _classifier(tolerance: float) -> dict[str, float]:
     return {"predict": IDENTICAL, "predict_proba": tolerance, "decision_function": tolerance}
 
 
+def _booster(tolerance: float) -> dict[str, float]:
+    """What a converted raw booster offers: predict as the booster's own, and for a classification
+    objective the wrappers' predict_proba and decision_function (the margins)."""
+    return {"predict": tolerance, "predict_proba": tolerance, "decision_function": tolerance}
+
+
+_BOOSTER_NOTE = ("predict is {}: the positive class's probability (binary), the probability matrix (multi-class), "
+                 "the class index as a float (XGBoost's multi:softmax and binary:hinge), the values (regression, ranking); "
+                 "predict_proba and decision_function for classification objectives")
+
+
 def _feature_names(model: Any) -> list[str] | None:
     names = getattr(model, "feature_names_in_", None)
     return None if names is None else [str(n) for n in names]
@@ -74,17 +85,16 @@ if importlib.util.find_spec("xgboost") is not None:
         # The wrappers predict with the trees up to best_iteration, which the converter honours by default.
         return _xgboost(model, model.get_booster(), {})
 
-    @register_file(xgboost.Booster, methods={"predict_proba": FLOAT32},
-                   note="binary classification boosters: predict_proba's second column is Booster.predict")
+    @register_file(xgboost.Booster, methods=_booster(FLOAT32), note=_BOOSTER_NOTE.format("Booster.predict (every tree)"))
     def xgboost_booster(model):
         # Booster.predict uses every tree, whatever best_iteration says.
-        return _xgboost(model, model, {"iterations": "all"})
+        return _xgboost(model, model, {"iterations": "all", "predict": "booster"})
 
 
 if importlib.util.find_spec("lightgbm") is not None:
     import lightgbm
 
-    def _lightgbm(model: Any, booster: Any) -> SavedModel:
+    def _lightgbm(model: Any, booster: Any, options: dict[str, str]) -> SavedModel:
         return SavedModel(
             framework="lightgbm",
             source=f"{type(model).__name__} (LightGBM {lightgbm.__version__})",
@@ -93,24 +103,26 @@ if importlib.util.find_spec("lightgbm") is not None:
             model_type=type(model).__name__,
             feature_names=_feature_names(model),
             classes=_classes(model),
+            options=options,
         )
 
     @register_file(lightgbm.LGBMClassifier, methods=_classifier(FLOAT64))
     @register_file(lightgbm.LGBMRegressor, lightgbm.LGBMRanker, methods={"predict": FLOAT64})
     def lightgbm_wrapper(model):
         _fitted(model, lambda: model.booster_)
-        return _lightgbm(model, model.booster_)
+        # model_to_string saves the trees up to best_iteration when early stopping set one, which is
+        # what both the wrappers' predict and Booster.predict use by default.
+        return _lightgbm(model, model.booster_, {})
 
-    @register_file(lightgbm.Booster, methods={"predict_proba": FLOAT64},
-                   note="binary classification boosters: predict_proba's second column is Booster.predict")
+    @register_file(lightgbm.Booster, methods=_booster(FLOAT64), note=_BOOSTER_NOTE.format("Booster.predict"))
     def lightgbm_booster(model):
-        return _lightgbm(model, model)
+        return _lightgbm(model, model, {"predict": "booster"})
 
 
 if importlib.util.find_spec("catboost") is not None:
     import catboost
 
-    def _catboost(model: Any) -> SavedModel:
+    def _catboost(model: Any, options: dict[str, str]) -> SavedModel:
         if not model.is_fitted():
             raise ModelError(f"{type(model).__name__} is not fitted: call fit() before export_model()")
         # CatBoost writes its JSON format only to a file.
@@ -128,9 +140,15 @@ if importlib.util.find_spec("catboost") is not None:
             model_type=type(model).__name__,
             feature_names=[str(n) for n in names] if names and not all(str(n) == str(i) for i, n in enumerate(names)) else None,
             classes=_classes(model),
+            options=options,
         )
 
     @register_file(catboost.CatBoostClassifier, methods=_classifier(FLOAT64), note="numeric features")
-    @register_file(catboost.CatBoostRegressor, catboost.CatBoost, methods={"predict": FLOAT64}, note="numeric features")
+    @register_file(catboost.CatBoostRegressor, methods={"predict": FLOAT64}, note="numeric features")
     def catboost_model(model):
-        return _catboost(model)
+        return _catboost(model, {})
+
+    @register_file(catboost.CatBoost, methods={"predict": FLOAT64},
+                   note="numeric features; predict is CatBoost.predict's default, the raw formula values")
+    def catboost_base_model(model):
+        return _catboost(model, {"predict": "booster"})

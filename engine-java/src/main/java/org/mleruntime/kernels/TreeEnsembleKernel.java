@@ -28,7 +28,8 @@ import org.mleruntime.ir.Tensor;
  */
 final class TreeEnsembleKernel implements Kernel {
     private static final int LANES = 8;
-    private static final double ZERO_THRESHOLD = 1e-35;
+    /** LightGBM's kZeroThreshold, a float32 constant: 1e-35f widened, 1.0000000180025095e-35. */
+    private static final double ZERO_THRESHOLD = 1e-35f;
     /** Node flags that need more than a plain comparison. */
     private static final int SPECIAL = ZERO_IS_MISSING | NAN_AS_ZERO | CATEGORICAL;
 

@@ -84,6 +84,15 @@ class TreeEnsembleKernelTest {
     }
 
     @Test
+    void zeroIsMissingUpToLightGbmsFloat32Threshold() {
+        double z = 1e-35f;
+        // Tree 1 sends x0 = 1 to node 1 (ZERO_IS_MISSING, missing goes right to 20, else x1 <= 0 to 10);
+        // tree 2 sends these x1 right (200).
+        double[][] rows = {{1, -z}, {1, -1e-35}, {1, z}, {1, Math.nextDown(-z)}};
+        assertArrayEquals(new double[] {220, 220, 220, 210}, run(Map.of(), twoTrees(), 2, rows));
+    }
+
+    @Test
     void float64ThresholdsReplaceTheFloat32Ones() {
         double t = 0.1;
         List<Tensor> constants = Arrays.asList(null, nodes(new double[] {0, ~0, ~1, 0}), ints(0),

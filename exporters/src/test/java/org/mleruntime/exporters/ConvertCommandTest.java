@@ -41,6 +41,11 @@ class ConvertCommandTest {
         assertEquals(0, r.status(), r.err());
         r = run("xgboost", Fixtures.file("xgb_early_stopping.json").toString(), tmp.resolve("a.mle").toString(), "iterations=all");
         assertEquals(0, r.status(), r.err());
+        r = run("lightgbm", Fixtures.file("lgb_multiclass.txt").toString(), tmp.resolve("b.mle").toString(), "predict=booster");
+        assertEquals(0, r.status(), r.err());
+        try (MleModel m = MleModel.open(tmp.resolve("b.mle"))) {
+            assertEquals(java.util.List.of("probabilities"), m.metadata().methods().get("predict"));
+        }
     }
 
     @Test

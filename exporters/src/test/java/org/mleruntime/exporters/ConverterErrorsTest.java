@@ -59,10 +59,14 @@ class ConverterErrorsTest {
     void unknownOptionListsTheKnownOnes() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Converters.convert("xgboost", Fixtures.file("xgb_binary_logistic.json"), Map.of("trees", "3")));
-        contains(e, "no option 'trees'", "iterations");
+        contains(e, "no option 'trees'", "iterations", "predict");
         e = assertThrows(IllegalArgumentException.class,
                 () -> Converters.convert("lightgbm", Fixtures.file("lgb_binary.txt"), Map.of("x", "1")));
-        contains(e, "takes no options");
+        contains(e, "no option 'x'", "its options: predict");
+        for (String[] f : new String[][] {{"xgboost", "xgb_binary_logistic.json"}, {"lightgbm", "lgb_binary.txt"}, {"catboost", "cb_rmse.json"}}) {
+            e = assertThrows(IllegalArgumentException.class, () -> Converters.convert(f[0], Fixtures.file(f[1]), Map.of("predict", "proba")));
+            contains(e, "option predict must be 'estimator' or 'booster', found 'proba'");
+        }
         e = assertThrows(IllegalArgumentException.class,
                 () -> Converters.convert("xgboost", Fixtures.file("xgb_binary_logistic.json"), Map.of("iterations", "some")));
         contains(e, "'best' or 'all'");

@@ -25,7 +25,8 @@ import org.mleruntime.ir.ValueInfo;
  * own predictions on the fixture's rows (dataset rows, rows on split thresholds and one step either
  * side, missing values, odd categories): float32 frameworks (XGBoost, CatBoost) to 1e-5 relative on
  * margins and 1e-6 absolute on probabilities, LightGBM (double throughout) to 1e-9 relative, class
- * labels exactly.
+ * labels exactly. A model saved from the raw model object is converted a second time with option
+ * predict=booster, and its {@code predict} gives what that object's own predict returned.
  */
 class FixtureParityTest {
     @TempDir
@@ -74,6 +75,32 @@ class FixtureParityTest {
                 double abs = output.equals("probabilities") ? (lightgbm ? 1e-12 : 1e-6) : 0;
                 compare(f.name() + " " + output, want, got, rel, abs, x);
             }
+        }
+    }
+
+    @TestFactory
+    Stream<DynamicTest> boosterPredictMatchesTheRawModelsPredict() {
+        List<Fixtures.Fixture> fixtures = Fixtures.all().stream().filter(Fixtures.Fixture::boosterPrediction).toList();
+        assertTrue(fixtures.size() >= 30, "the manifest lists " + fixtures.size() + " raw-model fixtures");
+        return fixtures.stream().map(f -> DynamicTest.dynamicTest(f.name(), () -> checkBooster(f)));
+    }
+
+    private void checkBooster(Fixtures.Fixture f) {
+        Model model = Converters.convert(f.framework(), f.model(), Map.of("predict", "booster"));
+        assertEquals("booster", model.metadata().properties().get("predict"));
+        Path out = tmp.resolve(f.name() + "-booster.mle");
+        org.mleruntime.format.ModelFileWriter.write(model, out);
+        Fixtures.Table table = Fixtures.table(f.data());
+        try (MleModel mle = MleModel.open(out)) {
+            List<String> predict = mle.metadata().methods().get("predict");
+            assertEquals(1, predict.size(), "predict returns one output: " + predict);
+            ValueInfo input = mle.graph().inputs().getFirst();
+            double[][] x = table.group("x");
+            Map<String, Tensor> result = mle.run(Map.of("input", Tensors.of(input.dtype(), Shape.of(x.length, f.features()), flat(x))));
+            Tensor got = result.get(predict.getFirst());
+            assertTrue(got.dtype() == input.dtype() || got.dtype() == DType.FLOAT64, "predict's dtype " + got.dtype());
+            boolean lightgbm = f.framework().equals("lightgbm");
+            compare(f.name() + " predict=booster", table.group("prediction"), got, lightgbm ? 1e-9 : 1e-5, 0, x);
         }
     }
 

@@ -30,7 +30,8 @@ final class Fixtures {
     }
 
     record Fixture(String name, String framework, Path model, Path data, String task, int features, int classes,
-                   List<String> outputs, List<String> classLabels, List<String> featureNames, Map<String, List<String>> categories) {
+                   List<String> outputs, List<String> classLabels, List<String> featureNames, Map<String, List<String>> categories,
+                   boolean boosterPrediction) {
         @Override
         public String toString() {
             return name;
@@ -46,7 +47,8 @@ final class Fixtures {
             out.add(new Fixture(f.string("name"), f.string("framework"), file(f.string("model")), file(f.string("data")), f.string("task"),
                     (int) f.longValue("n_features"), (int) f.optLong("n_classes", 0), List.of(f.array("outputs").strings()),
                     f.has("class_labels") ? List.of(f.array("class_labels").strings()) : List.of(),
-                    f.has("feature_names") ? List.of(f.array("feature_names").strings()) : List.of(), categories(f)));
+                    f.has("feature_names") ? List.of(f.array("feature_names").strings()) : List.of(), categories(f),
+                    f.has("booster_prediction")));
         }
         return out;
     }

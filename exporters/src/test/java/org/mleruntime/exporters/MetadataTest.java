@@ -43,6 +43,28 @@ class MetadataTest {
     }
 
     @Test
+    void boosterPredictBindsWhatEachRawModelsPredictReturns() {
+        Map<String, String> booster = Map.of("predict", "booster");
+        Model m = Converters.convert("xgboost", Fixtures.file("xgb_binary_logistic.json"), booster);
+        assertEquals(List.of("prediction"), m.metadata().methods().get("predict"));
+        assertEquals(List.of("probabilities"), m.metadata().methods().get("predict_proba"));
+        assertEquals(List.of("scores"), m.metadata().methods().get("decision_function"));
+        assertEquals(new ValueInfo("prediction", DType.FLOAT32, Shape.of(-1)), output(m, "prediction"));
+        m = Converters.convert("xgboost", Fixtures.file("xgb_multi_softmax.json"), booster);
+        assertEquals(new ValueInfo("prediction", DType.FLOAT32, Shape.of(-1)), output(m, "prediction"));
+        m = Converters.convert("xgboost", Fixtures.file("xgb_multi_softprob.json"), booster);
+        assertEquals(List.of("probabilities"), m.metadata().methods().get("predict"));
+        m = Converters.convert("lightgbm", Fixtures.file("lgb_binary.txt"), booster);
+        assertEquals(new ValueInfo("prediction", DType.FLOAT64, Shape.of(-1)), output(m, "prediction"));
+        m = Converters.convert("lightgbm", Fixtures.file("lgb_regression.txt"), booster);
+        assertEquals(List.of("variable"), m.metadata().methods().get("predict"));
+        m = Converters.convert("catboost", Fixtures.file("cb_logloss.json"), booster);
+        assertEquals(List.of("scores"), m.metadata().methods().get("predict"));
+        assertEquals(List.of("probabilities"), m.metadata().methods().get("predict_proba"));
+        assertEquals("booster", m.metadata().properties().get("predict"));
+    }
+
+    @Test
     void lightgbmRegressorAndMulticlass() {
         Model m = Converters.convert("lightgbm", Fixtures.file("lgb_regression.txt"));
         assertEquals("lightgbm:regression", m.metadata().modelType());

@@ -53,7 +53,8 @@ import org.mleruntime.ops.ObliviousTreeEnsembleSchema;
  * Σ bit_j · 2^j exactly as CatBoost does, from d splits per tree instead of 2^d − 1 nodes. CatBoost
  * compares float32 features with float32 borders; each border is kept as the largest float32 not
  * above it (for a float32 x, x &gt; that value exactly when x &gt; the border) and the input is
- * float32. Leaf values and sums are double.
+ * float32. Leaf values and sums are double. Option {@code predict=booster} binds {@code predict} to
+ * the raw formula values ({@code scores}), which the base class {@code CatBoost.predict} returns.
  */
 public final class CatBoostConverter implements ModelConverter {
     private enum Kind { REGRESSION, EXPONENTIAL, BINARY, MULTICLASS, MULTICLASS_OVA, RANKING }
@@ -92,16 +93,23 @@ public final class CatBoostConverter implements ModelConverter {
     }
 
     @Override
+    public Map<String, String> options() {
+        return Map.of(Converters.PREDICT_OPTION, Converters.predictOptionHelp("catboost.CatBoost (raw formula values)"));
+    }
+
+    @Override
     public Model convert(String source, byte[] bytes, Map<String, String> options) {
         Converters.checkOptions(this, options);
+        boolean booster = Converters.boosterPredict(options);
         JsonValue doc = JsonReader.parse(source, bytes);
         if (!(doc instanceof JsonObject root) || !root.has("oblivious_trees") && !root.has("features_info")) {
             throw new InvalidModelException(source + ": not a CatBoost JSON model (no 'oblivious_trees' and 'features_info' at the top)");
         }
-        return convert(root);
+        return convert(root, booster);
     }
 
-    public Model convert(JsonObject root) {
+    /** Converts a parsed model; {@code booster} binds {@code predict} to the raw formula values, as {@code CatBoost.predict} returns them. */
+    public Model convert(JsonObject root, boolean booster) {
         JsonObject info = root.object("model_info");
         String loss = info.object("params").object("loss_function").string("type");
         Kind kind = OBJECTIVES.get(loss);
@@ -230,8 +238,11 @@ public final class CatBoostConverter implements ModelConverter {
             case EXPONENTIAL -> methods = heads.regressor(Heads.Link.EXP);
             default -> methods = heads.regressor(Heads.Link.IDENTITY);
         }
-
         Map<String, String> properties = new LinkedHashMap<>();
+        if (booster) {
+            methods = heads.asBooster(methods, Heads.BoosterPrediction.SCORES);
+            properties.put("predict", "booster");
+        }
         properties.put("loss_function", loss);
         properties.put("trees", Integer.toString(parsed.size()));
         if (scale != 1.0) {

@@ -31,6 +31,21 @@ public final class Heads {
         SIGMOID_EACH
     }
 
+    /**
+     * What {@code predict} returns for a model converted as the framework's raw model object predicts
+     * (converter option {@code predict=booster}) rather than as its scikit-learn style estimator does.
+     */
+    public enum BoosterPrediction {
+        /** The positive class's probability [N] (XGBoost's and LightGBM's binary {@code Booster.predict}). */
+        POSITIVE_PROBABILITY,
+        /** The probability matrix [N, K] (multi-class {@code Booster.predict}). */
+        PROBABILITIES,
+        /** The class index as a number of the margin's dtype (XGBoost's multi:softmax and binary:hinge). */
+        LABEL_AS_VALUE,
+        /** The raw margins (CatBoost's {@code CatBoost.predict}, whose default prediction type is RawFormulaVal). */
+        SCORES
+    }
+
     /** How a regressor or ranker turns its margin into its prediction. */
     public enum Link {
         IDENTITY, SIGMOID, EXP,
@@ -44,6 +59,8 @@ public final class Heads {
     private final String margin;
     private final String scores;
     private final Shape scoreShape;
+    /** The positive class's probability [N, 1] once a binary classifier head is built. */
+    private String positive;
 
     private Heads(GraphAssembler g, DType dtype, int columns, String margin, String scores, Shape scoreShape) {
         this.g = g;
@@ -109,6 +126,7 @@ public final class Heads {
             case BINARY_SIGMOID -> {
                 requireColumns(1, link);
                 String p = g.node("Sigmoid", scaled(scale));
+                positive = p;
                 String q = g.node("Sub", g.scalar("one", dtype, 1.0), p);
                 g.node("Concat", List.of(q, p), Map.of("axis", new Attribute.Int(1)), "probabilities");
                 classes = 2;
@@ -146,6 +164,37 @@ public final class Heads {
         methods.put("decision_function", List.of("scores"));
         methods.put("predict_margin", List.of("scores"));
         return methods;
+    }
+
+    /**
+     * Rebinds {@code predict} in {@code methods} (built by this object's classifier, marginSign or
+     * regressor) to {@code what}, adding the output {@code prediction} where it is not an existing one.
+     * A regressor's prediction is already what its booster returns, so only SCORES changes it.
+     */
+    public Map<String, List<String>> asBooster(Map<String, List<String>> methods, BoosterPrediction what) {
+        String output = switch (what) {
+            case POSITIVE_PROBABILITY -> {
+                if (positive == null) {
+                    throw new IllegalStateException("POSITIVE_PROBABILITY needs a binary classifier head");
+                }
+                g.node("Reshape", List.of(positive), Map.of("shape", new Attribute.Ints(new long[] {-1})), "prediction");
+                g.output("prediction", dtype, Shape.of(Shape.BATCH));
+                yield "prediction";
+            }
+            case PROBABILITIES -> "probabilities";
+            case LABEL_AS_VALUE -> {
+                if (!methods.get("predict").equals(List.of("label"))) {
+                    throw new IllegalStateException("LABEL_AS_VALUE needs class indices as labels");
+                }
+                g.node("Cast", List.of("label"), Map.of("to", new Attribute.Str(dtype.label())), "prediction");
+                g.output("prediction", dtype, Shape.of(Shape.BATCH));
+                yield "prediction";
+            }
+            case SCORES -> "scores";
+        };
+        Map<String, List<String>> out = new LinkedHashMap<>(methods);
+        out.put("predict", List.of(output));
+        return out;
     }
 
     private void label(String index, Tensor labels) {

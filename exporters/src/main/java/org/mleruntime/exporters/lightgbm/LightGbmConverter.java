@@ -55,12 +55,19 @@ import org.mleruntime.ir.Model;
  * <h2>Routing (LightGBM's Tree::NumericalDecision and CategoricalDecision, include/LightGBM/tree.h)</h2>
  * Numerical node, by missing type: None — NaN is read as 0.0 and nothing is missing (flag
  * NAN_AS_ZERO); Zero — NaN is read as 0.0, and |x| ≤ 1e−35 goes the default way (ZERO_IS_MISSING);
- * NaN — NaN goes the default way. Otherwise x ≤ threshold goes left. Categorical node: NaN and a
+ * NaN — NaN goes the default way. Otherwise x ≤ threshold goes left. LightGBM's predictor reads any
+ * |x| ≤ 1e-35f as 0.0 before the trees; thresholds inside that band are moved to its edge so the
+ * whole band routes as 0 does (see {@code LightGbmTree.threshold}). Categorical node: NaN and a
  * value of −1 or less go right; otherwise the value truncated to an int (so x in (−1, 0) is
  * category 0, flag TRUNCATE_CATEGORY) goes left when its bit is set.
- * Predictions are in double throughout, as LightGBM's; input is float64.
+ * Predictions are in double throughout, as LightGBM's; input is float64. Option
+ * {@code predict=booster} binds {@code predict} to what {@code Booster.predict} returns: a binary
+ * model's positive probability [N], a multi-class model's probabilities [N, K]; regressors and
+ * rankers predict their values either way.
  */
 public final class LightGbmConverter implements ModelConverter {
+    /** LightGBM's kZeroThreshold (include/LightGBM/meta.h), a float32 constant. */
+    private static final double ZERO_THRESHOLD = 1e-35f;
     private enum Kind { REGRESSION, BINARY, MULTICLASS, MULTICLASS_OVA, CROSS_ENTROPY, EXPONENTIAL, RANKING, RAW }
 
     private static final Map<String, Kind> OBJECTIVES = new LinkedHashMap<>();
@@ -97,8 +104,14 @@ public final class LightGbmConverter implements ModelConverter {
     }
 
     @Override
+    public Map<String, String> options() {
+        return Map.of(Converters.PREDICT_OPTION, Converters.predictOptionHelp("lightgbm.Booster"));
+    }
+
+    @Override
     public Model convert(String source, byte[] bytes, Map<String, String> options) {
         Converters.checkOptions(this, options);
+        boolean booster = Converters.boosterPredict(options);
         String text;
         try {
             text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
@@ -106,11 +119,14 @@ public final class LightGbmConverter implements ModelConverter {
             throw new InvalidModelException(source + ": not a LightGBM text model (not UTF-8 text; binary models are not supported, save with "
                     + "Booster.save_model(\"m.txt\"))");
         }
-        return convert(source, text);
+        return convert(source, text, booster);
     }
 
-    /** Converts a model given as text ({@code model_to_string()}); {@code source} names it in errors. */
-    public Model convert(String source, String text) {
+    /**
+     * Converts a model given as text ({@code model_to_string()}); {@code source} names it in errors;
+     * {@code booster} binds {@code predict} as {@code Booster.predict} returns.
+     */
+    public Model convert(String source, String text, boolean booster) {
         LightGbmModelText model = LightGbmModelText.parse(source, text);
         LightGbmModelText.Block h = model.header;
         int features = h.intIn("max_feature_idx", 0, (1 << 24) - 1) + 1;
@@ -180,14 +196,23 @@ public final class LightGbmConverter implements ModelConverter {
             case BINARY -> {
                 labels = ModelDescription.indexLabels(2);
                 methods = heads.classifier(Heads.ClassLink.BINARY_SIGMOID, sigmoid, null, false);
+                if (booster) {
+                    methods = heads.asBooster(methods, Heads.BoosterPrediction.POSITIVE_PROBABILITY);
+                }
             }
             case MULTICLASS -> {
                 labels = ModelDescription.indexLabels(numClass);
                 methods = heads.classifier(Heads.ClassLink.SOFTMAX, 1.0, null, false);
+                if (booster) {
+                    methods = heads.asBooster(methods, Heads.BoosterPrediction.PROBABILITIES);
+                }
             }
             case MULTICLASS_OVA -> {
                 labels = ModelDescription.indexLabels(numClass);
                 methods = heads.classifier(Heads.ClassLink.SIGMOID_EACH, sigmoid, null, false);
+                if (booster) {
+                    methods = heads.asBooster(methods, Heads.BoosterPrediction.PROBABILITIES);
+                }
             }
             case CROSS_ENTROPY -> methods = heads.regressor(Heads.Link.SIGMOID);
             case EXPONENTIAL -> methods = heads.regressor(Heads.Link.EXP);
@@ -204,6 +229,9 @@ public final class LightGbmConverter implements ModelConverter {
         }
         if (model.averageOutput) {
             properties.put("average_output", "true");
+        }
+        if (booster) {
+            properties.put("predict", "booster");
         }
         if (model.pandasCategorical != null) {
             properties.put("pandas_categorical", model.pandasCategorical);
@@ -353,9 +381,22 @@ public final class LightGbmConverter implements ModelConverter {
             };
         }
 
+        /**
+         * The threshold, moved out of (−z, z) where needed: LightGBM's predictor reads every input
+         * with |x| ≤ z = kZeroThreshold as 0.0 before any tree sees it, so all of [−z, z] must
+         * route as 0 does. A threshold t in [−z, 0) sends 0 right, which the largest double below
+         * −z does for the whole interval; one in [0, z) sends 0 left, which z does.
+         */
         @Override
         public double threshold(int node) {
-            return threshold[node];
+            double t = threshold[node];
+            if (t >= -ZERO_THRESHOLD && t < 0) {
+                return Math.nextDown(-ZERO_THRESHOLD);
+            }
+            if (t >= 0 && t < ZERO_THRESHOLD) {
+                return ZERO_THRESHOLD;
+            }
+            return t;
         }
 
         @Override

@@ -79,7 +79,10 @@ import org.mleruntime.ir.Model;
  * the margin rounded to float32 once; transforms then run in float32. By default the trees are
  * those of iterations [0, best_iteration] when early stopping recorded one, as the sklearn
  * estimators (XGBClassifier, XGBRegressor…) predict; option {@code iterations=all} takes every tree,
- * as {@code Booster.predict} does.
+ * as {@code Booster.predict} does. Option {@code predict=booster} binds {@code predict} to what
+ * {@code Booster.predict} returns: a binary model's positive probability [N], multi:softprob's
+ * probabilities [N, K], multi:softmax's and binary:hinge's class index as a float32 [N]; regressors
+ * and rankers predict their values either way.
  */
 public final class XGBoostConverter implements ModelConverter {
     /** Objective → how its base_score maps to the margin and how the margin becomes a prediction. */
@@ -148,7 +151,7 @@ public final class XGBoostConverter implements ModelConverter {
     @Override
     public Map<String, String> options() {
         return Map.of("iterations", "'best' (default: up to best_iteration when early stopping set one, as the sklearn estimators predict) "
-                + "or 'all' (every tree, as Booster.predict)");
+                + "or 'all' (every tree, as Booster.predict)", Converters.PREDICT_OPTION, Converters.predictOptionHelp("xgboost.Booster"));
     }
 
     @Override
@@ -166,11 +169,14 @@ public final class XGBoostConverter implements ModelConverter {
             throw new InvalidModelException(source + ": not an XGBoost model (no 'learner' object; XGBoost's JSON models have "
                     + "'version' and 'learner' at the top)");
         }
-        return convert(root, iterations.equals("all"));
+        return convert(root, iterations.equals("all"), Converters.boosterPredict(options));
     }
 
-    /** Converts an already parsed model document. */
-    public Model convert(JsonObject root, boolean allIterations) {
+    /**
+     * Converts an already parsed model document: with every tree or up to best_iteration, and with
+     * {@code predict} bound as {@code Booster.predict} returns ({@code booster}) or as the wrappers do.
+     */
+    public Model convert(JsonObject root, boolean allIterations, boolean boosterPredict) {
         JsonObject learner = root.object("learner");
         String objectiveName = learner.object("objective").string("name");
         Objective objective = OBJECTIVES.get(objectiveName);
@@ -264,16 +270,29 @@ public final class XGBoostConverter implements ModelConverter {
             case BINARY -> {
                 labels = ModelDescription.indexLabels(2);
                 methods = heads.classifier(Heads.ClassLink.BINARY_SIGMOID, 1.0, null, false);
+                if (boosterPredict) {
+                    methods = heads.asBooster(methods, Heads.BoosterPrediction.POSITIVE_PROBABILITY);
+                }
             }
             case HINGE -> {
                 labels = ModelDescription.indexLabels(2);
                 methods = heads.marginSign(null);
+                if (boosterPredict) {
+                    methods = heads.asBooster(methods, Heads.BoosterPrediction.LABEL_AS_VALUE);
+                }
             }
             case MULTICLASS -> {
                 labels = ModelDescription.indexLabels(numClass);
-                methods = heads.classifier(Heads.ClassLink.SOFTMAX, 1.0, null, objective == Objective.SOFTMAX);
+                boolean softmax = objective == Objective.SOFTMAX;
+                methods = heads.classifier(Heads.ClassLink.SOFTMAX, 1.0, null, softmax);
+                if (boosterPredict) {
+                    methods = heads.asBooster(methods, softmax ? Heads.BoosterPrediction.LABEL_AS_VALUE : Heads.BoosterPrediction.PROBABILITIES);
+                }
             }
             default -> methods = heads.regressor(objective.link);
+        }
+        if (boosterPredict) {
+            properties.put("predict", "booster");
         }
 
         properties.put("objective", objectiveName);
