@@ -252,8 +252,10 @@ def test_xgboost_categorical_frames(kind, mixed, export_load):
     loaded = export_load(model)
     assert loaded.metadata["feature_names"] == list(frame.columns)
     assert json.loads(loaded.metadata["properties"]["categories.colour"]) == list(frame["colour"].cat.categories)
-    # The engine takes the category codes (the positions in the training categories).
+    # The engine takes the category codes (the positions in the training categories); the SDK
+    # turns a DataFrame's categories into them.
     assert_proven(model, "predict", loaded.predict(codes), model.predict(frame))
+    assert_proven(model, "predict", loaded.predict(frame), model.predict(frame))
     if kind == "classifier":
         assert_proven(model, "predict_proba", loaded.predict_proba(codes), model.predict_proba(frame))
     rows = np.vstack([threshold_rows(xgboost_splits(model.get_booster()), codes), odd_category_rows(codes, 1)])
@@ -286,7 +288,12 @@ def test_lightgbm_categorical(how, mixed, export_load):
     rows = np.vstack([codes, threshold_rows(lightgbm_splits(model.booster_), codes), odd_category_rows(codes, 1)])
     assert_proven(model, "predict", loaded.predict(rows), model.booster_.predict(rows))
     if how == "pandas":
+        assert json.loads(loaded.metadata["properties"]["categories.colour"]) == list(frame["colour"].cat.categories)
         assert_proven(model, "predict", loaded.predict(codes), model.predict(frame))
+        # Categories LightGBM never saw (and missing ones) are missing values, in LightGBM and here.
+        odd = frame.iloc[:6].assign(colour=pd.Categorical(["c01", "zz", None, "c11", "c00", "c07"]))
+        for rows in (frame, odd):
+            assert_proven(model, "predict", loaded.predict(rows), model.predict(rows))
 
 
 @pytest.mark.parametrize("params", [{"zero_as_missing": True}, {"use_missing": False}, {}])

@@ -94,6 +94,12 @@ class Model:
         self._output_specs = {d["name"]: _Spec(d) for d in description["outputs"]}
         self._methods: dict[str, list[str]] = {m: list(outs) for m, outs in description.get("methods", {}).items()}
         self._feature_names = description["metadata"].get("feature_names") or None
+        # Categorical features whose categories the file records (`categories.<feature>`): a
+        # DataFrame column of them is passed as each value's position in that list.
+        self._categories = {
+            key[len("categories."):]: json.loads(value)
+            for key, value in description["metadata"].get("properties", {}).items() if key.startswith("categories.")
+        }
         # Java string arrays for the names are built once; only addresses change between runs.
         self._java_input_names = java.string_array([s.name for s in self._input_specs])
         self._java_output_names = {
@@ -224,6 +230,7 @@ class Model:
                     f"missing {missing}, unexpected {unexpected}"
                 )
             frame = frame[[by_name[n] for n in self._feature_names]]
+        frame = self._encode_categories(frame)
         # Plain object columns may hold numbers (they are tried); string, categorical and date columns are refused.
         non_numeric = [str(c) for c, t in frame.dtypes.items() if t.kind not in "biuf" and not (isinstance(t, np.dtype) and t.kind == "O")]
         if non_numeric:
@@ -232,6 +239,25 @@ class Model:
             return frame.to_numpy(dtype=spec.dtype, na_value=np.nan if spec.dtype.kind == "f" else None)
         except (TypeError, ValueError) as exc:
             raise InputError(f"input {spec.name!r}: cannot convert the DataFrame to {spec.dtype_name}: {exc}") from None
+
+    def _encode_categories(self, frame: Any) -> Any:
+        """Categorical columns as the model takes them: a feature whose categories the file records
+        becomes each value's position among them (NaN when missing or unknown); any other
+        categorical column with numeric categories becomes its values."""
+        replaced = {}
+        for column, dtype in frame.dtypes.items():
+            categories = self._categories.get(str(column))
+            if categories is not None and (dtype.kind in "OUS" or str(dtype) in ("category", "string")):
+                position = {value: float(i) for i, value in enumerate(categories)}
+                values = frame[column].astype(object)
+                replaced[column] = [np.nan if v is None or v != v else position.get(str(v), np.nan) for v in values]
+            elif str(dtype) == "category" and dtype.categories.dtype.kind in "biuf":
+                replaced[column] = frame[column].astype(np.float64).to_numpy()
+        if replaced:
+            frame = frame.copy()
+            for column, values in replaced.items():
+                frame[column] = values
+        return frame
 
     def _string_array(self, java_strings: Any) -> np.ndarray:
         # One Java call and one Python string instead of a JNI round trip per element; a label that

@@ -11,6 +11,8 @@ same way. It registers converters only and must not know other estimator familie
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 from sklearn.dummy import DummyClassifier, DummyRegressor
 from sklearn.ensemble import (
@@ -25,6 +27,7 @@ from sklearn.ensemble import (
     RandomForestRegressor,
 )
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor, ExtraTreeClassifier, ExtraTreeRegressor
+from sklearn.utils._missing import is_scalar_nan
 
 from ..errors import UnsupportedModelError
 from ..ir import BATCH, GraphBuilder, Value
@@ -33,6 +36,8 @@ from .sklearn_common import class_labels, column_to_vector
 
 # Bits of a TreeEnsemble node word (docs/OPERATORS.md, "TreeEnsemble").
 DEFAULT_LEFT = 1 << 24
+CATEGORICAL = 1 << 27
+SET_GOES_RIGHT = 1 << 28
 LEAF = -1
 
 
@@ -54,6 +59,7 @@ class _Forest:
         self.leaves: list[np.ndarray] = []
         self.roots: list[int] = []
         self.targets: list[int] = []
+        self.category_words: list[np.ndarray] = []
         self.internal_count = 0
         self.leaf_count = 0
 
@@ -86,20 +92,50 @@ class _Forest:
         self.internal_count += len(internal_ids)
         self.leaf_count += len(leaf_ids)
 
-    def add_histogram_tree(self, nodes: np.ndarray, target: int) -> None:
+    def add_histogram_tree(self, nodes: np.ndarray, target: int, features: np.ndarray | None = None,
+                           left_sets: np.ndarray | None = None, known_sets: list | None = None) -> None:
         """Adds one HistGradientBoosting predictor (its `nodes` record array), whose thresholds are
-        float64 and compared with float64 features."""
-        reference, internal_ids, leaf_ids = self._references(nodes["is_leaf"].astype(bool))
-        word = nodes["feature_idx"][internal_ids].astype(np.int64) | np.where(nodes["missing_go_to_left"][internal_ids] != 0, DEFAULT_LEFT, 0)
-        children = [reference[nodes["left"][internal_ids]], reference[nodes["right"][internal_ids]]]
-        self.nodes.append(np.stack([word, *children, np.zeros(len(internal_ids), dtype=np.int64)], axis=1))
-        self.thresholds64.append(nodes["num_threshold"][internal_ids].astype(np.float64))
-        self.depths.append(int(nodes["depth"].max()) if len(nodes) else 0)
-        self.leaves.append(nodes["value"][leaf_ids].astype(np.float64))
+        float64 and compared with float64 features. `features` maps its feature indices to input
+        columns. A categorical node sends the categories of its `left_sets` bitset left, the other
+        categories its feature knows (`known_sets[feature]`) right, and NaN and unknown categories
+        the missing values' way."""
+        internal = ~nodes["is_leaf"].astype(bool)
+        feature = nodes["feature_idx"].astype(np.int64)
+        missing_left = nodes["missing_go_to_left"] != 0
+        threshold = nodes["num_threshold"].astype(np.float64)
+        word = (feature if features is None else np.asarray(features, dtype=np.int64)[feature]) | np.where(missing_left, DEFAULT_LEFT, 0)
+        if "is_categorical" in nodes.dtype.names:
+            for i in np.flatnonzero(internal & (nodes["is_categorical"] != 0)):
+                left = left_sets[nodes["bitset_idx"][i]].astype(np.uint32)
+                if missing_left[i]:
+                    # What is not known-and-right goes left: the left categories, NaN, unknown ones.
+                    word[i] |= CATEGORICAL | SET_GOES_RIGHT
+                    threshold[i] = self._category_set(known_sets[feature[i]].astype(np.uint32) & ~left)
+                else:
+                    word[i] |= CATEGORICAL
+                    threshold[i] = self._category_set(left)
+        self.add_nodes(word, threshold, nodes["left"], nodes["right"], ~internal, nodes["value"],
+                       int(nodes["depth"].max()) if len(nodes) else 0, target)
+
+    def add_nodes(self, word: np.ndarray, threshold: np.ndarray, left: np.ndarray, right: np.ndarray, is_leaf: np.ndarray,
+                  value: np.ndarray, depth: int, target: int) -> None:
+        """Adds one tree given node by node (root first): each internal node's word, float64
+        threshold and children; each leaf's value."""
+        reference, internal_ids, leaf_ids = self._references(np.asarray(is_leaf, dtype=bool))
+        children = [reference[np.asarray(left)[internal_ids]], reference[np.asarray(right)[internal_ids]]]
+        self.nodes.append(np.stack([np.asarray(word)[internal_ids], *children, np.zeros(len(internal_ids), dtype=np.int64)], axis=1))
+        self.thresholds64.append(np.asarray(threshold, dtype=np.float64)[internal_ids])
+        self.depths.append(depth)
+        self.leaves.append(np.asarray(value, dtype=np.float64)[leaf_ids])
         self.roots.append(int(reference[0]))
         self.targets.append(target)
         self.internal_count += len(internal_ids)
         self.leaf_count += len(leaf_ids)
+
+    def _category_set(self, words: np.ndarray) -> int:
+        """Appends a category bitset (bit c of word c // 32); returns its index."""
+        self.category_words.append(words.view(np.int32).astype(np.int32))
+        return len(self.category_words) - 1
 
     def build(self, builder: GraphBuilder, x32: str, n_targets: int, aggregate: str, base=None) -> Value:
         leaves = np.concatenate(self.leaves).reshape(self.leaf_count, -1)
@@ -119,6 +155,10 @@ class _Forest:
         ]
         if self.thresholds64:
             inputs.append(builder.add_constant("tree_thresholds", np.concatenate(self.thresholds64)))
+        if self.category_words:
+            offsets = np.concatenate([[0], np.cumsum([len(w) for w in self.category_words])])
+            inputs.append(builder.add_constant("tree_category_words", np.concatenate(self.category_words)))
+            inputs.append(builder.add_constant("tree_category_offsets", offsets.astype(np.int32)))
         out = builder.add_node(
             "TreeEnsemble",
             inputs,
@@ -250,19 +290,95 @@ def _boosting_head(builder: GraphBuilder, classes, raw: Value, logit: str, posit
 
 def _histogram_raw(builder: GraphBuilder, model, x: Value) -> Value:
     """`_raw_predict`: the baseline, then every predictor's value added iteration by iteration, on
-    float64 features (HistGradientBoosting does not cast to float32)."""
+    float64 features (HistGradientBoosting does not cast to float32). With categorical features
+    the trees read the category codes HistGradientBoosting's own encoder gives (see
+    `_category_codes`), then the numeric columns."""
     categorical = getattr(model, "is_categorical_", None)
+    columns, features, left_sets, known_sets = x.name, None, None, None
     if categorical is not None and np.any(categorical):
-        raise UnsupportedModelError(
-            f"{type(model).__name__} with categorical features is not supported yet; "
-            "encode the categories (e.g. OrdinalEncoder) and fit without categorical_features"
-        )
+        columns, features = _category_codes(builder, model, x)
+        known, f_idx_map = model._bin_mapper.make_known_categories_bitsets()
+        known_sets = {f: known[f_idx_map[f]] for f in range(len(features)) if model._bin_mapper.is_categorical_[f]}
     forest = _Forest()
     for predictors in model._predictors:
         for k, predictor in enumerate(predictors):
-            forest.add_histogram_tree(predictor.nodes, target=k)
+            if categorical is not None and np.any(categorical):
+                left_sets = predictor.raw_left_cat_bitsets
+            forest.add_histogram_tree(predictor.nodes, target=k, features=features, left_sets=left_sets, known_sets=known_sets)
     base = np.asarray(model._baseline_prediction, dtype=np.float64).reshape(-1)
-    return forest.build(builder, x.name, model.n_trees_per_iteration_, "sum", base=base)
+    return forest.build(builder, columns, model.n_trees_per_iteration_, "sum", base=base)
+
+
+def _category_codes(builder: GraphBuilder, model, x: Value) -> tuple[str, np.ndarray]:
+    """HistGradientBoosting's preprocessing: an OrdinalEncoder turns each categorical column into its
+    category's index among the categories seen in training (NaN for a missing or unknown value),
+    and puts those columns first, the numeric ones after. Here one TreeEnsemble computes the codes
+    (a tree per categorical column, whose leaves are the exact matches), and the ensemble's trees
+    read [codes, X]; returns that matrix and where each of the trees' features lies in it.
+
+    A column with numeric categories takes its values; one with other categories (strings) takes
+    the category's position in `categories.<feature>`, recorded in the metadata."""
+    categorical = np.asarray(model.is_categorical_, dtype=bool)
+    encoder = model._preprocessor.named_transformers_["encoder"]
+    names = [str(n) for n in getattr(model, "feature_names_in_", range(model.n_features_in_))]
+    encoder_forest = _Forest()
+    for target, (column, categories) in enumerate(zip(np.flatnonzero(categorical), encoder.categories_)):
+        categories = np.asarray(categories)
+        if len(categories) and is_scalar_nan(categories[-1]):
+            categories = categories[:-1]
+        if categories.dtype.kind in "biuf":
+            values = categories.astype(np.float64)
+            if len(np.unique(values)) != len(values) or not np.all(np.isfinite(values)):
+                raise UnsupportedModelError(f"{type(model).__name__}: categorical feature {names[column]!r} has infinite categories or "
+                                            "categories that are equal as float64 numbers; the model's input is float64")
+        else:
+            values = np.arange(len(categories), dtype=np.float64)
+            builder.metadata[f"categories.{names[column]}"] = json.dumps([str(c) for c in categories])
+        encoder_forest.add_nodes(*_exact_match_tree(column, values), target=target)
+    codes = encoder_forest.build(builder, x.name, int(categorical.sum()), "sum")
+    columns = builder.add_node("Concat", [codes.name, x.name], builder.unique_name("codes_and_features"), axis=1)
+    n_categorical = int(categorical.sum())
+    features = np.concatenate([np.arange(n_categorical), n_categorical + np.flatnonzero(~categorical)])
+    return columns, features
+
+
+def _exact_match_tree(column: int, values: np.ndarray) -> tuple:
+    """A balanced tree on `column` whose leaf is i where x == values[i] exactly and NaN elsewhere
+    (NaN inputs included): x in (nextafter(v, -inf), v] is x == v in float64. Returns add_nodes's
+    arguments (word, threshold, left, right, is_leaf, value, depth)."""
+    order = np.argsort(values)
+    thresholds, leaf_values = [], [np.nan]
+    for i in order:
+        below = np.nextafter(values[i], -np.inf)
+        if not thresholds or thresholds[-1] != below:
+            thresholds.append(below)
+            leaf_values.append(float(i))
+        else:
+            leaf_values[-1] = float(i)
+        thresholds.append(values[i])
+        leaf_values.append(np.nan)
+    word, threshold, left, right, is_leaf, value = [], [], [], [], [], []
+
+    def node(lo: int, hi: int) -> tuple[int, int]:
+        """Builds the subtree for intervals lo..hi (interval k is (t[k-1], t[k]]); returns its id and depth."""
+        at = len(word)
+        word.append(column)
+        threshold.append(0.0)
+        left.append(-1)
+        right.append(-1)
+        is_leaf.append(lo == hi)
+        value.append(leaf_values[lo] if lo == hi else 0.0)
+        if lo == hi:
+            return at, 0
+        middle = (lo + hi) // 2
+        threshold[at] = thresholds[middle]
+        left[at], left_depth = node(lo, middle)
+        right[at], right_depth = node(middle + 1, hi)
+        return at, 1 + max(left_depth, right_depth)
+
+    _, depth = node(0, len(leaf_values) - 1)
+    return (np.array(word, dtype=np.int64), np.array(threshold), np.array(left), np.array(right), np.array(is_leaf),
+            np.array(value), depth)
 
 
 @register(HistGradientBoostingRegressor, methods={"predict": FLOAT64})

@@ -17,6 +17,12 @@ import org.mleruntime.ir.Tensors;
 /** The metadata every converter records, and the class-label constants it needs. */
 public final class ModelDescription {
     public static final String PRODUCER = "mle-runtime";
+    /**
+     * Prefix of the property {@code categories.<feature>}: the JSON list of a categorical feature's
+     * training categories, whose positions are the codes the model takes for that feature (the
+     * Python SDK turns a DataFrame column of such categories into those codes).
+     */
+    public static final String CATEGORIES_PREFIX = "categories.";
 
     private ModelDescription() {}
 
@@ -37,6 +43,28 @@ public final class ModelDescription {
         ModelMetadata m = new ModelMetadata(PRODUCER, producerVersion(), framework, frameworkVersion, modelType, description, created,
                 featureNames, labels, labels.isEmpty() ? null : labelType, methods, new LinkedHashMap<>(properties));
         return new Model(graph, m);
+    }
+
+    /** A JSON array of strings. */
+    public static String jsonStrings(List<String> values) {
+        StringBuilder b = new StringBuilder("[");
+        for (int i = 0; i < values.size(); i++) {
+            if (i > 0) {
+                b.append(',');
+            }
+            b.append('"');
+            for (char c : values.get(i).toCharArray()) {
+                if (c == '"' || c == '\\') {
+                    b.append('\\').append(c);
+                } else if (c < 0x20) {
+                    b.append(String.format("\\u%04x", (int) c));
+                } else {
+                    b.append(c);
+                }
+            }
+            b.append('"');
+        }
+        return b.append(']').toString();
     }
 
     /** "0" .. "K−1". */

@@ -20,6 +20,8 @@ import org.mleruntime.exporters.ModelConverter;
 import org.mleruntime.exporters.UnsupportedModelException;
 import org.mleruntime.exporters.common.GraphAssembler;
 import org.mleruntime.exporters.common.Heads;
+import org.mleruntime.exporters.common.JsonArray;
+import org.mleruntime.exporters.common.JsonReader;
 import org.mleruntime.exporters.common.ModelDescription;
 import org.mleruntime.exporters.common.TreeEnsembleBuilder;
 import org.mleruntime.ir.DType;
@@ -49,7 +51,8 @@ import org.mleruntime.ir.Model;
  *   leaf_value[L]             double; shrinkage and the boost-from-average score are already in it
  *   cat_boundaries, cat_threshold   set k is the uint32 bitset words cat_threshold[cat_boundaries[k] .. cat_boundaries[k+1])
  *   is_linear                 1 (linear trees) is refused
- * pandas_categorical          recorded as metadata (inputs are the category codes)
+ * pandas_categorical          recorded as metadata, and as categories.&lt;feature&gt; for the features whose
+ *                             feature_infos list categories (inputs are the category codes)
  * </pre>
  *
  * <h2>Routing (LightGBM's Tree::NumericalDecision and CategoricalDecision, include/LightGBM/tree.h)</h2>
@@ -235,11 +238,43 @@ public final class LightGbmConverter implements ModelConverter {
         }
         if (model.pandasCategorical != null) {
             properties.put("pandas_categorical", model.pandasCategorical);
+            properties.putAll(pandasCategories(source, model, featureNames(h, features), features));
         }
         String description = "LightGBM " + (model.averageOutput ? "random forest" : "gradient boosting") + ", objective " + objective
                 + ", " + model.trees.size() + " trees";
         return ModelDescription.model(g.graph(), framework(), "", "lightgbm:" + objective, description,
                 featureNames(h, features), labels, DType.INT64, methods, properties);
+    }
+
+    /**
+     * {@code categories.<feature>} for each pandas categorical column: LightGBM lists their
+     * categories in {@code pandas_categorical}, in the order of the DataFrame's categorical columns,
+     * and codes each value by its position there. Those columns are the features whose
+     * {@code feature_infos} lists categories; when that count differs (categorical_feature also
+     * named numeric columns) the list cannot be matched to features and only pandas_categorical is kept.
+     */
+    private static Map<String, String> pandasCategories(String source, LightGbmModelText model, List<String> names, int features) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (!(JsonReader.parse(source + " (pandas_categorical)", model.pandasCategorical) instanceof JsonArray lists)
+                || !model.header.has("feature_infos")) {
+            return out;
+        }
+        String[] infos = model.header.string("feature_infos").trim().split("\\s+");
+        List<Integer> categorical = new ArrayList<>();
+        for (int f = 0; f < infos.length && f < features; f++) {
+            if (!infos[f].startsWith("[") && !infos[f].equals("none")) {
+                categorical.add(f);
+            }
+        }
+        if (categorical.size() != lists.size()) {
+            return out;
+        }
+        for (int k = 0; k < lists.size(); k++) {
+            int f = categorical.get(k);
+            String name = names.isEmpty() ? Integer.toString(f) : names.get(f);
+            out.put(ModelDescription.CATEGORIES_PREFIX + name, ModelDescription.jsonStrings(Arrays.asList(lists.array(k).texts())));
+        }
+        return out;
     }
 
     private static List<String> featureNames(LightGbmModelText.Block h, int features) {

@@ -430,30 +430,9 @@ public final class XGBoostConverter implements ModelConverter {
                 categories.addAll(Arrays.asList(values.texts()));
             }
             String feature = names != null && f < names.size() ? names.strings()[f] : Integer.toString(f);
-            out.put("categories." + feature, jsonList(categories));
+            out.put(ModelDescription.CATEGORIES_PREFIX + feature, ModelDescription.jsonStrings(categories));
         }
         return out;
-    }
-
-    private static String jsonList(List<String> values) {
-        StringBuilder b = new StringBuilder("[");
-        for (int i = 0; i < values.size(); i++) {
-            if (i > 0) {
-                b.append(',');
-            }
-            b.append('"');
-            for (char c : values.get(i).toCharArray()) {
-                if (c == '"' || c == '\\') {
-                    b.append('\\').append(c);
-                } else if (c < 0x20) {
-                    b.append(String.format("\\u%04x", (int) c));
-                } else {
-                    b.append(c);
-                }
-            }
-            b.append('"');
-        }
-        return b.append(']').toString();
     }
 
     /** One XGBoost tree as the ensemble builder reads it. */
