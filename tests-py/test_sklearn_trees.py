@@ -307,11 +307,14 @@ def test_a_tree_of_depth_60_and_an_ensemble_of_10000_trees(model_dir):
     np.testing.assert_allclose(mle_runtime.load_model(model_dir / "many.mle").predict(Xw), many.predict(Xw), rtol=1e-9, atol=1e-12)
 
 
-@pytest.mark.parametrize("options", [{}, {"max_features": 0.5, "max_samples": 64}, {"contamination": 0.1}])
+@pytest.mark.parametrize("options", [{}, {"max_features": 0.5, "max_samples": 64}, {"contamination": 0.1}, {"missing": 0.1}])
 def test_isolation_forest(options, datasets, export_load):
     from sklearn.ensemble import IsolationForest
 
     X, _ = datasets["breast_cancer"]
+    options = dict(options)
+    if "missing" in options:
+        X = with_missing(X, options.pop("missing"))
     model = IsolationForest(n_estimators=30, random_state=0, **options).fit(X)
     loaded = export_load(model)
     for rows in (X, threshold_rows(model, X)):
