@@ -318,6 +318,53 @@ def test_lightgbm_double_precision_thresholds(export_load):
     check_estimator(model, export_load(model), rows)
 
 
+@pytest.fixture(scope="module")
+def integer_categories():
+    """A frame with integer categorical columns (one with negative and large codes, one CatBoost
+    one-hot encodes) and float columns; a target; rows with categories never seen in training."""
+    rng = np.random.default_rng(11)
+    n = 700
+    frame = pd.DataFrame({
+        "price": rng.normal(size=n),
+        "shop": rng.choice([-40, -3, 0, 2, 7, 19, 301, 4096, 65537, 999_999], n),
+        "tier": rng.integers(0, 5, n),
+        "flag": rng.integers(0, 2, n),
+        "noise": rng.normal(size=n),
+    })
+    y = ((frame["shop"] % 3 == 0) * 1.0 + (frame["tier"] == 2) + 0.7 * (frame["flag"] == 1) * (frame["price"] > 0)
+         + frame["price"] * 0.5 + rng.normal(size=n) * 0.3).to_numpy()
+    unseen = frame.iloc[:12].assign(shop=np.tile([5, -41, 1_000_000], 4), tier=np.tile([5, -1, 3, 0], 3), flag=np.tile([2, 1, 0], 4))
+    return frame, y, pd.concat([frame, unseen], ignore_index=True)
+
+
+@pytest.mark.parametrize("kind", ["CatBoostRegressor", "CatBoostClassifier", "CatBoostClassifier-multiclass"])
+def test_catboost_integer_categorical_features(kind, integer_categories, export_load):
+    frame, y, rows = integer_categories
+    common = dict(iterations=15, depth=4, cat_features=["shop", "tier", "flag"], verbose=0, random_seed=0, allow_writing_files=False)
+    if kind == "CatBoostRegressor":
+        model = catboost.CatBoostRegressor(**common).fit(frame, y)
+    else:
+        labels = np.digitize(y, [0.5] if kind == "CatBoostClassifier" else [0.3, 1.0])
+        model = catboost.CatBoostClassifier(max_ctr_complexity=3, **common).fit(frame, labels)
+    loaded = export_load(model)
+    check_estimator(model, loaded, rows)
+    # A missing or fractional category is one CatBoost never saw: it takes the unseen category's statistics.
+    odd = rows.iloc[-12:].astype({"shop": float, "tier": float})
+    odd.loc[:, "shop"] = np.tile([np.nan, 2.5, np.nan], 4)
+    odd.loc[:, "tier"] = np.tile([np.nan, 0.5, 3.0, 0.0], 3)
+    method = "predict_proba" if hasattr(model, "predict_proba") else "predict"
+    assert_proven(model, method, getattr(loaded, method)(odd), getattr(model, method)(rows.iloc[-12:]))
+
+
+def test_catboost_string_categories_are_refused(model_dir):
+    frame = pd.DataFrame({"colour": np.array(["red", "green", "blue"] * 40), "x": np.arange(120.0)})
+    model = catboost.CatBoostRegressor(iterations=3, depth=2, cat_features=["colour"], verbose=0, allow_writing_files=False)
+    model.fit(frame, np.arange(120.0) % 7)
+    with pytest.raises(mle_runtime.UnsupportedModelError, match="only integer categories are supported"):
+        mle_runtime.export_model(model, model_dir / "strings.mle")
+    assert not (model_dir / "strings.mle").exists()
+
+
 # ---------------------------------------------------------------------------------------------
 # Early stopping: the wrappers predict up to best_iteration
 

@@ -122,6 +122,8 @@ if importlib.util.find_spec("lightgbm") is not None:
 if importlib.util.find_spec("catboost") is not None:
     import catboost
 
+    _CATBOOST_FEATURES = "numeric features, and categorical features whose categories are integers (up to 2^24 in magnitude)"
+
     def _catboost(model: Any, options: dict[str, str]) -> SavedModel:
         if not model.is_fitted():
             raise ModelError(f"{type(model).__name__} is not fitted: call fit() before export_model()")
@@ -143,12 +145,12 @@ if importlib.util.find_spec("catboost") is not None:
             options=options,
         )
 
-    @register_file(catboost.CatBoostClassifier, methods=_classifier(FLOAT64), note="numeric features")
-    @register_file(catboost.CatBoostRegressor, methods={"predict": FLOAT64}, note="numeric features")
+    @register_file(catboost.CatBoostClassifier, methods=_classifier(FLOAT64), note=_CATBOOST_FEATURES)
+    @register_file(catboost.CatBoostRegressor, methods={"predict": FLOAT64}, note=_CATBOOST_FEATURES)
     def catboost_model(model):
         return _catboost(model, {})
 
     @register_file(catboost.CatBoost, methods={"predict": FLOAT64},
-                   note="numeric features; predict is CatBoost.predict's default, the raw formula values")
+                   note=_CATBOOST_FEATURES + "; predict is CatBoost.predict's default, the raw formula values")
     def catboost_base_model(model):
         return _catboost(model, {"predict": "booster"})

@@ -208,10 +208,27 @@ class ConverterErrorsTest {
     // ---- CatBoost
 
     @Test
-    void catboostCategoricalFeaturesAreRefused() {
+    void catboostStringCategoriesAreRefused() {
         InvalidModelException e = refused("catboost", Fixtures.file("bad_cb_categorical.json"));
         assertTrue(e instanceof UnsupportedModelException);
-        contains(e, "bad_cb_categorical.json", "features_info.categorical_features", "only float features are supported");
+        contains(e, "are not integers of magnitude up to 2^24", "only integer categories are supported", "string categories are not supported");
+    }
+
+    @Test
+    void catboostCategoricalTablesAreChecked() throws IOException {
+        String text = fixture("cb_categorical_logloss.json");
+        // A key, in the table of a combination with a float split, that no combination of the categories produces.
+        int table = text.indexOf("\"hash_map\"", text.indexOf("float_feature", text.indexOf("\"ctr_data\"")));
+        String keyed = text.substring(0, table) + text.substring(table).replaceFirst("\"hash_map\":\\s*\\[\\s*\"\\d+\"",
+                "\"hash_map\": [\"12345\"");
+        assertTrue(table > 0 && !keyed.equals(text));
+        contains(refused("catboost", write("k.json", keyed)), "match no combination of the categories found");
+        InvalidModelException e = refused("catboost", write("m.json", text.replaceFirst("\"ctr_type\":\\s*\"Borders\"",
+                "\"ctr_type\": \"BinarizedTargetMeanValue\"")));
+        assertTrue(e instanceof UnsupportedModelException, e.getMessage());
+        contains(e, "CTR type 'BinarizedTargetMeanValue' is not supported", "Borders, Buckets, Counter, FeatureFreq");
+        contains(refused("catboost", write("b.json", text.replaceFirst("\"split_index\":\\s*\\d+,\\s*\"split_type\":\\s*\"OnlineCtr\"",
+                "\"split_index\": 100000, \"split_type\": \"OnlineCtr\""))), "names no CTR border");
     }
 
     @Test
@@ -227,7 +244,7 @@ class ConverterErrorsTest {
         contains(refused("catboost", write("f.json", text.replaceFirst("\"float_feature_index\":\\s*\\d+", "\"float_feature_index\": 99"))),
                 "oblivious_trees[0].splits[0].float_feature_index must lie in");
         contains(refused("catboost", write("t.json", text.replaceFirst("\"split_type\":\\s*\"FloatFeature\"", "\"split_type\": \"OnlineCtr\""))),
-                "split type 'OnlineCtr' is not supported");
+                "an OnlineCtr split in a model without categorical features");
     }
 
     @Test

@@ -118,12 +118,11 @@ public final class CatBoostConverter implements ModelConverter {
                     + "' is not supported; supported loss functions: " + String.join(", ", OBJECTIVES.keySet()));
         }
         JsonObject features = root.object("features_info");
-        for (String other : List.of("categorical_features", "text_features", "embedding_features")) {
+        for (String other : List.of("text_features", "embedding_features")) {
             JsonArray a = features.optArray(other);
             if (a != null && a.size() > 0) {
                 throw new UnsupportedModelException(features.where(other) + ": the model has " + a.size() + " " + other.replace('_', ' ')
-                        + "; only float features are supported (CatBoost's categorical features are target statistics and one-hot "
-                        + "splits over hashed values, which the engine cannot compute); one-hot or ordinal-encode them before training");
+                        + "; only float features and integer-valued categorical features are supported");
             }
         }
         if (!root.has("oblivious_trees")) {
@@ -136,6 +135,7 @@ public final class CatBoostConverter implements ModelConverter {
         boolean[] nanRight = new boolean[count];
         String[] ids = new String[count];
         int width = 0;
+        int floatBorders = 0;
         for (int f = 0; f < count; f++) {
             JsonObject feature = floats.object(f);
             column[f] = feature.intIn("flat_feature_index", 0, (1 << 24) - 1);
@@ -148,6 +148,18 @@ public final class CatBoostConverter implements ModelConverter {
                         + "' is not supported; supported: AsIs, AsFalse, AsTrue");
             };
             ids[f] = feature.optString("feature_id", "");
+            floatBorders += feature.has("borders") ? feature.array("borders").size() : 0;
+        }
+        CategoricalFeatures categorical = CategoricalFeatures.read(root, column, nanRight, floatBorders);
+        JsonArray catFeatures = features.optArray("categorical_features");
+        Map<Integer, String> catIds = new LinkedHashMap<>();
+        if (categorical != null) {
+            for (int c = 0; c < catFeatures.size(); c++) {
+                JsonObject feature = catFeatures.object(c);
+                int at = feature.intIn("flat_feature_index", 0, (1 << 24) - 1);
+                width = Math.max(width, at + 1);
+                catIds.put(at, feature.optString("feature_id", ""));
+            }
         }
         if (width == 0) {
             throw new InvalidModelException(features.where("float_features") + " is empty: the model has no features");
@@ -160,7 +172,7 @@ public final class CatBoostConverter implements ModelConverter {
         int dims = -1;
         List<ObliviousTree> parsed = new ArrayList<>();
         for (int t = 0; t < trees.size(); t++) {
-            ObliviousTree tree = new ObliviousTree(trees.object(t), column, nanRight);
+            ObliviousTree tree = new ObliviousTree(trees.object(t), column, nanRight, categorical, width);
             if (dims < 0) {
                 dims = tree.dims;
             } else if (tree.dims != dims) {
@@ -188,14 +200,15 @@ public final class CatBoostConverter implements ModelConverter {
         }
 
         GraphAssembler g = new GraphAssembler(DType.FLOAT32, width);
+        String x = categorical == null ? g.input() : categorical.addTo(g, g.input(), width);
         String out;
         if (scale == 1.0) {
             out = Heads.ensembleOutput(dims, DType.FLOAT64);
-            addEnsemble(g, parsed, out, dims, bias);
+            addEnsemble(g, x, parsed, out, dims, bias);
         } else {
             // raw = scale · Σ trees + bias, in that order.
-            String sum = g.fresh("tree_sum");
-            addEnsemble(g, parsed, sum, dims, new double[dims]);
+            String sum = "tree_sum";
+            addEnsemble(g, x, parsed, sum, dims, new double[dims]);
             String scaled = g.node("Mul", sum, g.scalar("scale", DType.FLOAT64, scale));
             out = Heads.ensembleOutput(dims, DType.FLOAT64);
             g.node("Add", List.of(scaled, g.constant("bias", Tensors.of(DType.FLOAT64, Shape.of(dims), bias))), Map.of(), out);
@@ -266,6 +279,12 @@ public final class CatBoostConverter implements ModelConverter {
                 names.set(column[f], ids[f]);
             }
         }
+        for (Map.Entry<Integer, String> c : catIds.entrySet()) {
+            if (!c.getValue().isEmpty()) {
+                anyName = true;
+                names.set(c.getKey(), c.getValue());
+            }
+        }
         String description = "CatBoost symmetric trees, loss " + loss + ", " + parsed.size() + " trees";
         return ModelDescription.model(g.graph(), framework(), version, "catboost:" + loss, description,
                 anyName ? names : List.of(), labels, labelType, methods, properties);
@@ -294,7 +313,7 @@ public final class CatBoostConverter implements ModelConverter {
      * One ObliviousTreeEnsemble node for all trees: per tree its splits (feature, float32 border,
      * whether NaN sets the bit) and its 2^d leaves, which CatBoost already orders by the split bits.
      */
-    private static void addEnsemble(GraphAssembler g, List<ObliviousTree> trees, String output, int dims, double[] base) {
+    private static void addEnsemble(GraphAssembler g, String x, List<ObliviousTree> trees, String output, int dims, double[] base) {
         int splitCount = trees.stream().mapToInt(t -> t.depth).sum();
         int leafCount = trees.stream().mapToInt(t -> 1 << t.depth).sum();
         double[] splits = new double[2 * splitCount];
@@ -313,7 +332,7 @@ public final class CatBoostConverter implements ModelConverter {
             System.arraycopy(tree.leafValues, 0, leaves, l, tree.leafValues.length);
             l += tree.leafValues.length;
         }
-        List<String> in = List.of(g.input(),
+        List<String> in = List.of(x,
                 g.constant("tree_splits", Tensors.of(DType.INT32, Shape.of(splitCount, 2), splits)),
                 g.constant("trees", Tensors.of(DType.INT32, Shape.of(trees.size(), 2), treeTable)),
                 g.constant("tree_leaves", Tensors.of(DType.FLOAT64, Shape.of(leafCount, dims), leaves)),
@@ -331,7 +350,8 @@ public final class CatBoostConverter implements ModelConverter {
         private final boolean[] nanRight;
         private final double[] leafValues;
 
-        ObliviousTree(JsonObject tree, int[] columns, boolean[] nanRightByFeature) {
+        /** {@code derivedFrom}: where the categorical columns start in the trees' input (after the model's own columns). */
+        ObliviousTree(JsonObject tree, int[] columns, boolean[] nanRightByFeature, CategoricalFeatures categorical, int derivedFrom) {
             JsonArray splits = tree.array("splits");
             depth = splits.size();
             if (depth > MAX_DEPTH) {
@@ -343,14 +363,24 @@ public final class CatBoostConverter implements ModelConverter {
             for (int j = 0; j < depth; j++) {
                 JsonObject split = splits.object(j);
                 String type = split.optString("split_type", "FloatFeature");
-                if (!type.equals("FloatFeature")) {
-                    throw new UnsupportedModelException(split.where("split_type") + ": split type '" + type
-                            + "' is not supported; only FloatFeature splits are");
+                if (type.equals("FloatFeature")) {
+                    int f = split.intIn("float_feature_index", 0, columns.length - 1);
+                    column[j] = columns[f];
+                    nanRight[j] = nanRightByFeature[f];
+                    border[j] = floatAtOrBelow(split.doubleValue("border"));
+                    continue;
                 }
-                int f = split.intIn("float_feature_index", 0, columns.length - 1);
-                column[j] = columns[f];
-                nanRight[j] = nanRightByFeature[f];
-                border[j] = floatAtOrBelow(split.doubleValue("border"));
+                CategoricalFeatures.Split derived = switch (type) {
+                    case "OnlineCtr" -> categorical == null ? null : categorical.ctrSplit(split);
+                    case "OneHotFeature" -> categorical == null ? null : categorical.oneHotSplit(split);
+                    default -> throw new UnsupportedModelException(split.where("split_type") + ": split type '" + type
+                            + "' is not supported; supported: FloatFeature, OnlineCtr, OneHotFeature");
+                };
+                if (derived == null) {
+                    throw new InvalidModelException(split.where("split_type") + ": an " + type + " split in a model without categorical features");
+                }
+                column[j] = derivedFrom + derived.column();
+                border[j] = derived.border();
             }
             leafValues = tree.array("leaf_values").doubles();
             int leaves = 1 << depth;
