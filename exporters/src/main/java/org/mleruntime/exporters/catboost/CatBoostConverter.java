@@ -28,7 +28,7 @@ import org.mleruntime.ops.ObliviousTreeEnsembleSchema;
 
 /**
  * Converts a CatBoost model saved as JSON ({@code model.save_model("m.json", format="json")}),
- * CatBoost 0.2x to 1.2.x, with float features only.
+ * CatBoost 0.2x to 1.2.x, with float features and integer-valued categorical features.
  *
  * <h2>Fields read</h2>
  * <pre>
@@ -42,7 +42,9 @@ import org.mleruntime.ops.ObliviousTreeEnsembleSchema;
  *   nan_value_treatment                  AsIs / AsFalse: NaN compares as "not greater", goes left;
  *                                        AsTrue (nan_mode=Max): NaN goes right
  *   feature_id                           the feature name (recorded when any is set)
- * features_info.categorical_features, text_features, embedding_features   refused when present
+ * features_info.categorical_features    integer categories: see {@link CategoricalFeatures}; OnlineCtr and
+ *                                        OneHotFeature splits read the columns it derives
+ * features_info.text_features, embedding_features   refused when present
  * oblivious_trees[t]                     symmetric trees
  *   splits[j]                            {split_type: "FloatFeature", float_feature_index, border};
  *                                        split j gives bit j of the leaf index: 1 when x &gt; border
@@ -89,7 +91,7 @@ public final class CatBoostConverter implements ModelConverter {
 
     @Override
     public String description() {
-        return "CatBoost JSON model (save_model(\"m.json\", format=\"json\"); float features, symmetric trees)";
+        return "CatBoost JSON model (save_model(\"m.json\", format=\"json\"); float and integer categorical features, symmetric trees)";
     }
 
     @Override
