@@ -356,6 +356,13 @@ def test_catboost_integer_categorical_features(kind, integer_categories, export_
     assert_proven(model, method, getattr(loaded, method)(odd), getattr(model, method)(rows.iloc[-12:]))
 
 
+def test_catboost_scale_and_bias(datasets, export_load):
+    X, y = datasets["diabetes"]
+    model = catboost.CatBoostRegressor(iterations=10, depth=3, verbose=0, random_seed=0, allow_writing_files=False).fit(X, y)
+    model.set_scale_and_bias(0.75, [12.5])
+    assert_proven(model, "predict", export_load(model).predict(hard_rows(model, X)), model.predict(hard_rows(model, X)))
+
+
 def test_catboost_string_categories_are_refused(model_dir):
     frame = pd.DataFrame({"colour": np.array(["red", "green", "blue"] * 40), "x": np.arange(120.0)})
     model = catboost.CatBoostRegressor(iterations=3, depth=2, cat_features=["colour"], verbose=0, allow_writing_files=False)
