@@ -381,7 +381,11 @@ def _exact_match_tree(column: int, values: np.ndarray) -> tuple:
             np.array(value), depth)
 
 
-@register(HistGradientBoostingRegressor, methods={"predict": FLOAT64})
+_HISTOGRAM_NOTE = ("missing values; native categorical features (numeric categories as themselves, "
+                   "string categories as their position in the metadata's categories.<feature>)")
+
+
+@register(HistGradientBoostingRegressor, methods={"predict": FLOAT64}, note=_HISTOGRAM_NOTE)
 def histogram_boosting_regressor(builder, model, x):
     raw = column_to_vector(builder, _histogram_raw(builder, model, x))
     link = type(model._loss.link).__name__
@@ -393,7 +397,8 @@ def histogram_boosting_regressor(builder, model, x):
     raise UnsupportedModelError(f"HistGradientBoostingRegressor with loss {model.loss!r} ({link}) is not supported")
 
 
-@register(HistGradientBoostingClassifier, methods={"predict": IDENTICAL, "predict_proba": FLOAT64, "decision_function": FLOAT64})
+@register(HistGradientBoostingClassifier, methods={"predict": IDENTICAL, "predict_proba": FLOAT64, "decision_function": FLOAT64},
+          note=_HISTOGRAM_NOTE)
 def histogram_boosting_classifier(builder, model, x):
     raw = _histogram_raw(builder, model, x)
     # HistGradientBoostingClassifier.predict is classes_[raw > 0] for two classes (not >=).
