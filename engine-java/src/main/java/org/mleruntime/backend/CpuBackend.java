@@ -57,9 +57,9 @@ public final class CpuBackend implements Backend {
             case "Concat" -> CpuKernels.concat(node);
             case "Identity", "Reshape" -> CpuKernels.copy();
             case "TreeEnsemble" -> CpuKernels.treeEnsemble(node, constants, inputs.getFirst().dtype(),
-                    inputs.getFirst().shape().dim(1));
+                    inputs.getFirst().shape().dim(1), math);
             case "ObliviousTreeEnsemble" -> CpuKernels.obliviousTreeEnsemble(node, constants, inputs.getFirst().dtype(),
-                    inputs.getFirst().shape().dim(1));
+                    inputs.getFirst().shape().dim(1), math);
             case "KernelMatrix" -> KernelMatrixKernel.create(node, constants, math);
             case "SvmDecision", "SvmVote", "SvmOvr", "SvmProbability" -> SvmKernels.create(node, constants);
             default -> throw new UnsupportedOperatorException("the " + name() + " backend has no kernel for operator '" + node.opType()

@@ -276,14 +276,14 @@ public final class CpuKernels {
     }
 
     /** A tree-ensemble kernel, from the class copy for its variant of input, threshold and leaf types. */
-    public static Kernel treeEnsemble(Node node, List<Tensor> constants, DType inputType, long features) {
+    public static Kernel treeEnsemble(Node node, List<Tensor> constants, DType inputType, long features, MathKernels math) {
         return (Kernel) KernelSpecializer.instantiate(TreeEnsembleKernel.class, inputType.label() + "-" + TreeEnsembleKernel.variant(node, constants),
-                node, constants, features);
+                node, constants, features, inputType == DType.FLOAT32, math);
     }
 
-    public static Kernel obliviousTreeEnsemble(Node node, List<Tensor> constants, DType inputType, long features) {
+    public static Kernel obliviousTreeEnsemble(Node node, List<Tensor> constants, DType inputType, long features, MathKernels math) {
         return (Kernel) KernelSpecializer.instantiate(ObliviousTreeEnsembleKernel.class, inputType.label() + "-" + constants.get(3).dtype().label(),
-                node, constants, features);
+                node, constants, features, inputType == DType.FLOAT32, math);
     }
 
     /** Operators whose kernels these factories provide. */

@@ -5,14 +5,18 @@ import org.mleruntime.ir.DType;
 import org.mleruntime.ir.Tensor;
 
 /**
- * What the tree kernels share about a block of rows: its features read once into a Java array,
- * the per-row accumulators started from the base values, leaves added in, and the block's results
- * written out (averaged over the trees for forests).
+ * What the tree kernels share about a block of at most {@link #ROWS} rows: its features read once
+ * into a Java array feature by feature (row r's feature f is {@code features[f * ROWS + r]}, so
+ * that one feature of every row is one contiguous run for SIMD compares), whether any of them is
+ * missing, the per-row accumulators started from the base values, leaves added in, and the block's
+ * results written out (averaged over the trees for forests).
  */
 final class EnsembleBlock {
     static final int ROWS = 64;
 
     final double[] features;
+    private final float[] narrow;
+    private boolean narrowed;
     final double[] acc;
     private final int width;
     private final int outputs;
@@ -23,6 +27,8 @@ final class EnsembleBlock {
     private final boolean doubleLeaves;
     private final int leafWidth;
     int count;
+    /** Whether any feature of the block's rows is NaN. */
+    boolean missing;
 
     EnsembleBlock(int width, int outputs, boolean average, double[] base, Tensor leaves) {
         this.width = width;
@@ -31,6 +37,7 @@ final class EnsembleBlock {
         this.base = base;
         this.start = average ? new double[outputs] : base;
         this.features = new double[ROWS * width];
+        this.narrow = new float[ROWS * width];
         this.acc = new double[ROWS * outputs];
         this.leaves = leaves.data();
         this.doubleLeaves = leaves.dtype() == DType.FLOAT64;
@@ -42,13 +49,40 @@ final class EnsembleBlock {
         this.count = count;
         MemorySegment xs = x.data();
         boolean doubleInput = x.dtype() == DType.FLOAT64;
-        for (int i = 0; i < count * width; i++) {
-            long at = first * width + i;
-            features[i] = doubleInput ? xs.getAtIndex(Tensor.F64, at) : xs.getAtIndex(Tensor.F32, at);
+        boolean nan = false;
+        for (int r = 0; r < count; r++) {
+            long row = (first + r) * width;
+            for (int f = 0; f < width; f++) {
+                double v = doubleInput ? xs.getAtIndex(Tensor.F64, row + f) : xs.getAtIndex(Tensor.F32, row + f);
+                features[f * ROWS + r] = v;
+                nan |= v != v;
+            }
         }
+        missing = nan;
+        narrowed = false;
         for (int r = 0; r < count; r++) {
             System.arraycopy(start, 0, acc, r * outputs, outputs);
         }
+    }
+
+    /**
+     * The block's features as float32, laid out as {@link #features}; converted on first use after a
+     * load. Exact only for float32 inputs, which is when the tree kernels use it (to compare twice
+     * the rows per SIMD instruction).
+     */
+    float[] narrow() {
+        if (!narrowed) {
+            for (int i = 0; i < features.length; i++) {
+                narrow[i] = (float) features[i];
+            }
+            narrowed = true;
+        }
+        return narrow;
+    }
+
+    /** Adds {@code value} to row {@code r}'s output {@code column}. */
+    void add(int r, int column, double value) {
+        acc[r * outputs + column] += value;
     }
 
     /** Adds leaf {@code leaf}'s values to row {@code r}'s outputs from column {@code target} on. */
@@ -57,6 +91,37 @@ final class EnsembleBlock {
         int o = r * outputs + target;
         for (int w = 0; w < leafWidth; w++) {
             acc[o + w] += doubleLeaves ? leaves.getAtIndex(Tensor.F64, leafBase + w) : leaves.getAtIndex(Tensor.F32, leafBase + w);
+        }
+    }
+
+    /** Adds leaf {@code leaf}'s values, from column {@code target} on, to every row whose bit is set in {@code rows}. */
+    void addLeafToRows(long rows, long leaf, int target) {
+        if (leafWidth == 1) {
+            double value = doubleLeaves ? leaves.getAtIndex(Tensor.F64, leaf) : leaves.getAtIndex(Tensor.F32, leaf);
+            for (long m = rows; m != 0; m &= m - 1) {
+                acc[Long.numberOfTrailingZeros(m) * outputs + target] += value;
+            }
+        } else {
+            for (long m = rows; m != 0; m &= m - 1) {
+                addLeaf(Long.numberOfTrailingZeros(m), leaf, target);
+            }
+        }
+    }
+
+    /** For every row r of the block, adds leaf {@code firstLeaf + index[r]} from column {@code target} on. */
+    void addLeaves(long firstLeaf, int[] index, int target) {
+        if (leafWidth != 1) {
+            for (int r = 0; r < count; r++) {
+                addLeaf(r, firstLeaf + index[r], target);
+            }
+        } else if (doubleLeaves) {
+            for (int r = 0; r < count; r++) {
+                acc[r * outputs + target] += leaves.getAtIndex(Tensor.F64, firstLeaf + index[r]);
+            }
+        } else {
+            for (int r = 0; r < count; r++) {
+                acc[r * outputs + target] += leaves.getAtIndex(Tensor.F32, firstLeaf + index[r]);
+            }
         }
     }
 

@@ -27,12 +27,16 @@ public final class KernelSpecializer {
         return COPIES.computeIfAbsent(kernelClass.getName() + "/" + variant, key -> define(lookup, kernelClass));
     }
 
-    /** A new kernel from the copy of {@code kernelClass} for {@code variant}, built with its (Node, List, long) constructor. */
+    /**
+     * A new kernel from the copy of {@code kernelClass} for {@code variant}, built with its
+     * (Node, List of constants, long features, boolean float32 input, MathKernels) constructor.
+     */
     static Object instantiate(Class<?> kernelClass, String variant, org.mleruntime.ir.Node node,
-                              java.util.List<org.mleruntime.ir.Tensor> constants, long features) {
+                              java.util.List<org.mleruntime.ir.Tensor> constants, long features, boolean floatInput, MathKernels math) {
         try {
-            return copyFor(kernelClass, variant).getDeclaredConstructor(org.mleruntime.ir.Node.class, java.util.List.class, long.class)
-                    .newInstance(node, constants, features);
+            return copyFor(kernelClass, variant).getDeclaredConstructor(org.mleruntime.ir.Node.class, java.util.List.class, long.class,
+                            boolean.class, MathKernels.class)
+                    .newInstance(node, constants, features, floatInput, math);
         } catch (java.lang.reflect.InvocationTargetException e) {
             if (e.getCause() instanceof RuntimeException re) {
                 throw re;

@@ -33,4 +33,34 @@ public interface MathKernels {
      * p in order from 0, so every implementation gives the same bits.
      */
     void pairwiseSums(PairwiseTerm term, MemorySegment x, MemorySegment vt, MemorySegment out, long rows, int features, int vectors);
+
+    /**
+     * For {@code r < count}: sets bit {@code bit} of {@code bits[r]} where {@code column[from + r] > border},
+     * or where it is NaN when {@code nanIsOne}; the other bits stay. One level of symmetric trees over a
+     * block of rows stored feature by feature.
+     */
+    void setBitsAbove(double[] column, int from, double border, boolean nanIsOne, int bit, int[] bits, int count);
+
+    /** Whether the compares of {@link #splitMasks} run several rows per instruction (worth it for blocks of rows). */
+    default boolean wideCompares() {
+        return false;
+    }
+
+    /**
+     * For each split s in {@code [from, from + n)}, sets {@code out[s - from]} to the mask of the rows
+     * of a 64-row feature-major block that go right: row r's value {@code v = block[f * 64 + r]} of
+     * feature {@code f = feature[s] & 0x7FFF_FFFF} is greater than {@code threshold[s]} (or, when
+     * {@code lessOrEqual} is false, greater or equal), or v is NaN and bit 31 of {@code feature[s]} is
+     * set. {@code missing} says whether the block holds NaN at all.
+     */
+    void splitMasks(double[] block, int[] feature, double[] threshold, int from, int n, boolean lessOrEqual, boolean missing, long[] out);
+
+    /** {@link #splitMasks(double[], int[], double[], int, int, boolean, boolean, long[])} for float32 rows and thresholds. */
+    void splitMasks(float[] block, int[] feature, float[] threshold, int from, int n, boolean lessOrEqual, boolean missing, long[] out);
+
+    /**
+     * Turns a partition of 64 rows into an index per row: for k below {@code count}, every row r whose
+     * bit is set in {@code masks[from + k]} gets {@code index[r] = k}. Each row is in at most one mask.
+     */
+    void maskToIndex(long[] masks, int from, int count, int[] index);
 }

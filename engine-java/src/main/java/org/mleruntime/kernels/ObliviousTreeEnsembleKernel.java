@@ -18,6 +18,8 @@ import org.mleruntime.ir.Tensor;
  * when the kernel is built, so runs need no checks.
  */
 final class ObliviousTreeEnsembleKernel implements Kernel {
+    /** Blocks with fewer rows are evaluated row by row (measured: level loops cost more below this). */
+    private static final int LEVELWISE_ROWS = 8;
     private final int[] splitFeature;
     private final float[] splitBorder;
     private final boolean[] nanGoesOne;
@@ -30,8 +32,10 @@ final class ObliviousTreeEnsembleKernel implements Kernel {
     private final int outputs;
     private final boolean average;
     private final double[] base;
+    private final MathKernels math;
 
-    ObliviousTreeEnsembleKernel(Node node, List<Tensor> constants, long features) {
+    ObliviousTreeEnsembleKernel(Node node, List<Tensor> constants, long features, boolean floatInput, MathKernels math) {
+        this.math = math;
         Tensor splits = constants.get(1);
         Tensor trees = constants.get(2);
         Tensor leafTensor = constants.get(3);
@@ -93,29 +97,40 @@ final class ObliviousTreeEnsembleKernel implements Kernel {
         Tensor x = in[0];
         long rows = x.shape().dim(0);
         EnsembleBlock block = new EnsembleBlock(Math.toIntExact(x.shape().dim(1)), outputs, average, base, leafTensor);
-        int width = Math.toIntExact(x.shape().dim(1));
         int[] index = new int[EnsembleBlock.ROWS];
         for (long firstRow = 0; firstRow < rows; firstRow += EnsembleBlock.ROWS) {
             int count = (int) Math.min(EnsembleBlock.ROWS, rows - firstRow);
             block.load(x, firstRow, count);
             for (int t = 0; t < first.length; t++) {
-                java.util.Arrays.fill(index, 0, count, 0);
-                for (int j = 0; j < depth[t]; j++) {
-                    int s = first[t] + j;
-                    int feature = splitFeature[s];
-                    double border = splitBorder[s];
-                    boolean nanOne = nanGoesOne[s];
-                    for (int r = 0; r < count; r++) {
-                        double v = block.features[r * width + feature];
-                        boolean one = v > border || (nanOne && v != v);
-                        index[r] |= (one ? 1 : 0) << j;
-                    }
+                if (count >= LEVELWISE_ROWS) {
+                    levelwise(t, block.features, index, count);
+                } else {
+                    rowwise(t, block.features, index, count);
                 }
-                for (int r = 0; r < count; r++) {
-                    block.addLeaf(r, leafStart[t] + index[r], targets[t]);
-                }
+                block.addLeaves(leafStart[t], index, targets[t]);
             }
             block.store(out[0].data(), firstRow, first.length);
+        }
+    }
+
+    /** Leaf indices of tree {@code t} one level at a time across the block's rows: the loop SIMD serves. */
+    private void levelwise(int t, double[] columns, int[] index, int count) {
+        java.util.Arrays.fill(index, 0, count, 0);
+        for (int j = 0; j < depth[t]; j++) {
+            int s = first[t] + j;
+            math.setBitsAbove(columns, splitFeature[s] * EnsembleBlock.ROWS, splitBorder[s], nanGoesOne[s], j, index, count);
+        }
+    }
+
+    /** Leaf indices of tree {@code t} one row at a time: cheaper than level loops for a few rows. */
+    private void rowwise(int t, double[] columns, int[] index, int count) {
+        for (int r = 0; r < count; r++) {
+            int leaf = 0;
+            for (int j = 0, s = first[t]; j < depth[t]; j++, s++) {
+                double v = columns[splitFeature[s] * EnsembleBlock.ROWS + r];
+                leaf |= (v > splitBorder[s] || (nanGoesOne[s] && v != v) ? 1 : 0) << j;
+            }
+            index[r] = leaf;
         }
     }
 }

@@ -114,4 +114,60 @@ public final class PlainMathKernels implements MathKernels {
             MemorySegment.copy(sums, 0, out, F64, r * vectors * Double.BYTES, vectors);
         }
     }
+
+    @Override
+    public void setBitsAbove(double[] column, int from, double border, boolean nanIsOne, int bit, int[] bits, int count) {
+        if (nanIsOne) {
+            for (int r = 0; r < count; r++) {
+                bits[r] |= (column[from + r] <= border ? 0 : 1) << bit;
+            }
+        } else {
+            for (int r = 0; r < count; r++) {
+                bits[r] |= (column[from + r] > border ? 1 : 0) << bit;
+            }
+        }
+    }
+
+    @Override
+    public void splitMasks(double[] block, int[] feature, double[] threshold, int from, int n, boolean lessOrEqual, boolean missing,
+                           long[] out) {
+        for (int s = from; s < from + n; s++) {
+            int column = (feature[s] & 0x7FFF_FFFF) * 64;
+            double split = threshold[s];
+            boolean nanRight = feature[s] < 0;
+            long mask = 0;
+            for (int r = 0; r < 64; r++) {
+                double v = block[column + r];
+                boolean right = lessOrEqual ? v > split : v >= split;
+                mask |= (right || (nanRight && v != v) ? 1L : 0L) << r;
+            }
+            out[s - from] = mask;
+        }
+    }
+
+    @Override
+    public void splitMasks(float[] block, int[] feature, float[] threshold, int from, int n, boolean lessOrEqual, boolean missing,
+                           long[] out) {
+        for (int s = from; s < from + n; s++) {
+            int column = (feature[s] & 0x7FFF_FFFF) * 64;
+            float split = threshold[s];
+            boolean nanRight = feature[s] < 0;
+            long mask = 0;
+            for (int r = 0; r < 64; r++) {
+                float v = block[column + r];
+                boolean right = lessOrEqual ? v > split : v >= split;
+                mask |= (right || (nanRight && v != v) ? 1L : 0L) << r;
+            }
+            out[s - from] = mask;
+        }
+    }
+
+    @Override
+    public void maskToIndex(long[] masks, int from, int count, int[] index) {
+        for (int k = 0; k < count; k++) {
+            for (long m = masks[from + k]; m != 0; m &= m - 1) {
+                index[Long.numberOfTrailingZeros(m)] = k;
+            }
+        }
+    }
 }

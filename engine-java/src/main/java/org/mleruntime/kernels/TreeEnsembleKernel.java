@@ -27,9 +27,13 @@ import org.mleruntime.ir.Tensor;
  * stops the run with an {@link InvalidModelException} naming the tree.
  */
 final class TreeEnsembleKernel implements Kernel {
-    private static final int LANES = 8;
     /** LightGBM's kZeroThreshold, a float32 constant: 1e-35f widened, 1.0000000180025095e-35. */
     private static final double ZERO_THRESHOLD = 1e-35f;
+    /**
+     * Blocks of rows that go through each tree before the next tree: 1024 rows, whose features fit
+     * in the second-level cache, so that a large tree's nodes are fetched once for them all.
+     */
+    private static final int BLOCKS_PER_PASS = 16;
     /** Node flags that need more than a plain comparison. */
     private static final int SPECIAL = ZERO_IS_MISSING | NAN_AS_ZERO | CATEGORICAL;
 
@@ -50,8 +54,9 @@ final class TreeEnsembleKernel implements Kernel {
     private final MemorySegment categoryWords;
     private final int[] categoryOffsets;
     private final int features;
+    private final CompactTrees compact;
 
-    TreeEnsembleKernel(Node node, List<Tensor> constants, long features) {
+    TreeEnsembleKernel(Node node, List<Tensor> constants, long features, boolean floatInput, MathKernels math) {
         this.name = node.name();
         Tensor nodeTensor = constants.get(1);
         this.nodes = nodeTensor.data();
@@ -80,6 +85,8 @@ final class TreeEnsembleKernel implements Kernel {
                 throw invalid("tree " + t + " has root " + roots[t] + ", outside the " + internal + " nodes and " + leafCount + " leaves");
             }
         }
+        this.compact = CompactTrees.compile(new CompactTrees.Source(name, nodes, internal, thresholds64, roots, leafTensor, this.features),
+                lessOrEqual, floatInput, math);
         for (int k = 0; k + 1 < categoryOffsets.length; k++) {
             if (categoryOffsets[k] < 0 || categoryOffsets[k] > categoryOffsets[k + 1] || categoryOffsets[k + 1] * 4L > categoryWords.byteSize()) {
                 throw invalid("category set " + k + " lies outside category_words");
@@ -122,60 +129,98 @@ final class TreeEnsembleKernel implements Kernel {
     public void compute(Tensor[] in, Tensor[] out) {
         Tensor x = in[0];
         long rows = x.shape().dim(0);
-        EnsembleBlock block = new EnsembleBlock(features, outputs, average, base, leafTensor);
-        int[] position = new int[LANES];
-        for (long first = 0; first < rows; first += EnsembleBlock.ROWS) {
-            int count = (int) Math.min(EnsembleBlock.ROWS, rows - first);
-            block.load(x, first, count);
+        int blockCount = (int) Math.min(BLOCKS_PER_PASS, (rows + EnsembleBlock.ROWS - 1) / EnsembleBlock.ROWS);
+        EnsembleBlock[] blocks = new EnsembleBlock[blockCount];
+        for (int b = 0; b < blockCount; b++) {
+            blocks[b] = new EnsembleBlock(features, outputs, average, base, leafTensor);
+        }
+        int[] leaf = new int[EnsembleBlock.ROWS];
+        CompactTrees.Scratch scratch = compact.scratch();
+        long perPass = (long) BLOCKS_PER_PASS * EnsembleBlock.ROWS;
+        for (long first = 0; first < rows; first += perPass) {
+            int used = 0;
+            for (long at = first; at < Math.min(rows, first + perPass); at += EnsembleBlock.ROWS) {
+                blocks[used++].load(x, at, (int) Math.min(EnsembleBlock.ROWS, rows - at));
+            }
             for (int t = 0; t < roots.length; t++) {
-                for (int g = 0; g < count; g += LANES) {
-                    int lanes = Math.min(LANES, count - g);
-                    walk(t, lanes, g, block.features, position);
-                    for (int i = 0; i < lanes; i++) {
-                        long leaf = ~(long) position[i];
-                        if (leaf >= leafCount) {
-                            throw beyondLeaves(t, leaf);
+                for (int b = 0; b < used; b++) {
+                    EnsembleBlock block = blocks[b];
+                    if (compact.covers(t)) {
+                        compact.evaluate(t, block, targets[t], scratch);
+                    } else {
+                        walk(t, block, leaf);
+                        for (int r = 0; r < block.count; r++) {
+                            block.addLeaf(r, leaf[r], targets[t]);
                         }
-                        block.addLeaf(g + i, leaf, targets[t]);
                     }
                 }
             }
-            block.store(out[0].data(), first, roots.length);
+            for (int b = 0; b < used; b++) {
+                blocks[b].store(out[0].data(), first + (long) b * EnsembleBlock.ROWS, roots.length);
+            }
         }
     }
 
     /**
-     * Walks {@code lanes} consecutive rows down tree {@code t} together, one level per round, leaving
-     * each row's leaf (as ~index) in {@code position}.
+     * Walks every row of the block down tree {@code t} from the mapped file, four rows abreast (their
+     * walks are independent, so the processor overlaps their memory loads), and sets {@code leaf[r]}
+     * to the leaf row r reaches. A row at its leaf takes dummy steps at node 0 until the other three
+     * arrive, since whether one row has finished is what the processor cannot predict.
      */
-    private void walk(int t, int lanes, int firstRow, double[] block, int[] position) {
+    private void walk(int t, EnsembleBlock block, int[] leaf) {
         int root = roots[t];
-        java.util.Arrays.fill(position, 0, lanes, root);
-        boolean active = root >= 0;
-        for (long depth = 0; active; depth++) {
-            if (depth > maxDepth) {
-                throw cycle(t);
+        double[] x = block.features;
+        int r = 0;
+        for (; r + 4 <= block.count; r += 4) {
+            int n0 = root, n1 = root, n2 = root, n3 = root;
+            for (long depth = 0; (n0 & n1 & n2 & n3) >= 0; depth++) {
+                if (depth > maxDepth) {
+                    throw cycle(t);
+                }
+                n0 = stay(n0, next(t, n0 & ~(n0 >> 31), x, r));
+                n1 = stay(n1, next(t, n1 & ~(n1 >> 31), x, r + 1));
+                n2 = stay(n2, next(t, n2 & ~(n2 >> 31), x, r + 2));
+                n3 = stay(n3, next(t, n3 & ~(n3 >> 31), x, r + 3));
             }
-            int live = 0;
-            for (int i = 0; i < lanes; i++) {
-                // Branch-free: a row already at its leaf computes a dummy step at node 0 and keeps its leaf,
-                // since whether a row has finished is what the processor cannot predict.
-                int n = position[i];
-                int child = next(t, n & ~(n >> 31), block, (firstRow + i) * features);
-                n = n >= 0 ? child : n;
-                position[i] = n;
-                live |= ~n;
+            leaf[r] = leafIndex(t, n0);
+            leaf[r + 1] = leafIndex(t, n1);
+            leaf[r + 2] = leafIndex(t, n2);
+            leaf[r + 3] = leafIndex(t, n3);
+        }
+        for (; r < block.count; r++) {
+            int n = root;
+            for (long depth = 0; n >= 0; depth++) {
+                if (depth > maxDepth) {
+                    throw cycle(t);
+                }
+                n = next(t, n, x, r);
             }
-            active = live < 0;
+            leaf[r] = leafIndex(t, n);
         }
     }
 
     /**
-     * The child of internal node {@code n} that the row at {@code rowBase} goes to. Kept small so
+     * {@code position} when it is a leaf (negative), else {@code next}: in arithmetic rather than a
+     * conditional, which the JIT would compile to a branch that mispredicts whenever a walk ends.
+     */
+    static int stay(int position, int next) {
+        return next ^ ((next ^ position) & (position >> 31));
+    }
+
+    private int leafIndex(int t, int position) {
+        int leaf = ~position;
+        if (leaf >= leafCount) {
+            throw beyondLeaves(t, leaf);
+        }
+        return leaf;
+    }
+
+    /**
+     * The child of internal node {@code n} that row {@code row} of the block goes to. Kept small so
      * that the JIT inlines it, with the memory accesses' bounds checks, into the walk; anything but a
      * plain comparison of a present value goes to {@link #special}.
      */
-    private int next(int t, int n, double[] block, int rowBase) {
+    private int next(int t, int n, double[] block, int row) {
         if (n >= internal) {
             throw beyondNodes(t, n);
         }
@@ -185,7 +230,7 @@ final class TreeEnsembleKernel implements Kernel {
         if (feature >= features) {
             throw beyondRow(t, n, feature);
         }
-        double v = block[rowBase + feature];
+        double v = block[feature * EnsembleBlock.ROWS + row];
         if ((word & SPECIAL) != 0 || v != v) {
             return special(t, n, at, word, v);
         }

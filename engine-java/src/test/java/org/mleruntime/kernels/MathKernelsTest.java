@@ -1,5 +1,6 @@
 package org.mleruntime.kernels;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.lang.foreign.Arena;
@@ -121,6 +122,79 @@ class MathKernelsTest {
                 }
             }
         }
+    }
+
+    /** Block columns of 64 rows: values on the thresholds, NaN, infinities and random ones. */
+    private static double[] treeBlock(int features) {
+        double[] block = new double[features * 64];
+        double[] special = {0, 1, -1, 0.5, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, -0.0};
+        for (int i = 0; i < block.length; i++) {
+            block[i] = RANDOM.nextInt(3) == 0 ? special[RANDOM.nextInt(special.length)] : (float) RANDOM.nextGaussian();
+        }
+        return block;
+    }
+
+    @ParameterizedTest
+    @MethodSource("implementations")
+    void treeComparesMatchTheDefinition(MathKernels math) {
+        int features = 5;
+        double[] block = treeBlock(features);
+        float[] narrow = new float[block.length];
+        for (int i = 0; i < block.length; i++) {
+            narrow[i] = (float) block[i];
+        }
+        int splits = 40;
+        int[] feature = new int[splits];
+        double[] threshold = new double[splits];
+        float[] narrowThreshold = new float[splits];
+        for (int s = 0; s < splits; s++) {
+            feature[s] = RANDOM.nextInt(features) | (RANDOM.nextBoolean() ? 1 << 31 : 0);
+            threshold[s] = new double[] {0, 1, -1, 0.5, Double.POSITIVE_INFINITY}[RANDOM.nextInt(5)];
+            narrowThreshold[s] = (float) threshold[s];
+        }
+        for (boolean lessOrEqual : new boolean[] {true, false}) {
+            long[] wide = new long[splits - 3];
+            long[] narrowMasks = new long[splits - 3];
+            math.splitMasks(block, feature, threshold, 3, splits - 3, lessOrEqual, true, wide);
+            math.splitMasks(narrow, feature, narrowThreshold, 3, splits - 3, lessOrEqual, true, narrowMasks);
+            for (int s = 3; s < splits; s++) {
+                long expected = 0;
+                for (int r = 0; r < 64; r++) {
+                    double v = block[(feature[s] & 0x7FFF_FFFF) * 64 + r];
+                    boolean right = Double.isNaN(v) ? feature[s] < 0 : lessOrEqual ? v > threshold[s] : v >= threshold[s];
+                    expected |= (right ? 1L : 0L) << r;
+                }
+                assertEquals(expected, wide[s - 3], math.name() + " split " + s);
+                assertEquals(expected, narrowMasks[s - 3], math.name() + " float split " + s);
+            }
+        }
+        int[] bits = new int[64];
+        int[] expectedBits = new int[64];
+        for (int level = 0; level < 6; level++) {
+            double border = threshold[level];
+            boolean nanIsOne = level % 2 == 0;
+            math.setBitsAbove(block, level * 64 % block.length, border, nanIsOne, level, bits, 61);
+            for (int r = 0; r < 61; r++) {
+                double v = block[level * 64 % block.length + r];
+                expectedBits[r] |= (Double.isNaN(v) ? nanIsOne : v > border) ? 1 << level : 0;
+            }
+        }
+        assertArrayEquals(expectedBits, bits, math.name());
+    }
+
+    @ParameterizedTest
+    @MethodSource("implementations")
+    void masksBecomeIndices(MathKernels math) {
+        long[] masks = new long[9];
+        int[] expected = new int[64];
+        for (int r = 0; r < 64; r++) {
+            int k = RANDOM.nextInt(7);
+            masks[2 + k] |= 1L << r;
+            expected[r] = k;
+        }
+        int[] index = new int[64];
+        math.maskToIndex(masks, 2, 7, index);
+        assertArrayEquals(expected, index, math.name());
     }
 
     @Test

@@ -8,8 +8,11 @@ import static org.mleruntime.ops.ObliviousTreeEnsembleSchema.NAN_GOES_ONE;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.mleruntime.InvalidModelException;
 import org.mleruntime.TestModels;
 import org.mleruntime.ir.Attribute;
@@ -40,8 +43,12 @@ class ObliviousTreeEnsembleKernelTest {
     }
 
     private static double[] run(List<Tensor> constants, Map<String, Attribute> attrs, double[][] rows) {
+        return run(MathKernelsProvider.selected(), constants, attrs, rows);
+    }
+
+    private static double[] run(MathKernels math, List<Tensor> constants, Map<String, Attribute> attrs, double[][] rows) {
         Node node = TestModels.node("trees", "ObliviousTreeEnsemble", List.of(), List.of("y"), attrs);
-        Kernel k = CpuKernels.obliviousTreeEnsemble(node, constants, DType.FLOAT64, 2);
+        Kernel k = CpuKernels.obliviousTreeEnsemble(node, constants, DType.FLOAT64, 2, math);
         Tensor[] in = constants.toArray(Tensor[]::new);
         in[0] = Tensors.of(rows);
         Tensor y = Tensors.zeros(DType.FLOAT64, Shape.of(rows.length, 1));
@@ -49,8 +56,9 @@ class ObliviousTreeEnsembleKernelTest {
         return Tensors.toDoubles(y);
     }
 
-    @Test
-    void leafIndexIsTheSplitBits() {
+    @ParameterizedTest
+    @MethodSource("org.mleruntime.kernels.MathKernelsTest#implementations")
+    void leafIndexIsTheSplitBits(MathKernels math) {
         double[][] rows = {
             {0, -1},          // bits 00 → leaf 0 (1); x1 ≤ 5 → 100
             {2, -1},          // bit0 → leaf 1 (2); 100
@@ -58,9 +66,28 @@ class ObliviousTreeEnsembleKernelTest {
             {5, 9},           // 11 → leaf 3 (4); x1 > 5 → 200
             {Double.NaN, Double.NaN},  // NaN on x0: bit 0 unset; on x1: bit 1 set → leaf 2 (3); tree 1 NaN → 100
         };
-        assertArrayEquals(new double[] {101, 102, 103, 204, 103}, run(constants(), Map.of(), rows));
+        assertArrayEquals(new double[] {101, 102, 103, 204, 103}, run(math, constants(), Map.of(), rows));
         assertArrayEquals(new double[] {101 / 2.0 + 0.5}, run(constants(), Map.of("aggregate", new Attribute.Str("average"),
                 "base_values", new Attribute.Floats(new double[] {0.5})), new double[][] {{0, -1}}));
+    }
+
+    /** Blocks of many rows take the level-by-level loops; every row must match the definition. */
+    @ParameterizedTest
+    @MethodSource("org.mleruntime.kernels.MathKernelsTest#implementations")
+    void manyRowsMatchTheDefinition(MathKernels math) {
+        Random random = new Random(7);
+        double[][] rows = new double[150][2];
+        double[] expected = new double[rows.length];
+        for (int r = 0; r < rows.length; r++) {
+            for (int f = 0; f < 2; f++) {
+                int pick = random.nextInt(10);
+                rows[r][f] = pick == 0 ? Double.NaN : pick == 1 ? (f == 0 ? 1 : 5) : random.nextGaussian() * 4;
+            }
+            double x0 = rows[r][0], x1 = rows[r][1];
+            int leaf = (x0 > 1 ? 1 : 0) | (x1 > 0 || Double.isNaN(x1) ? 2 : 0);
+            expected[r] = (leaf + 1) + (x1 > 5 ? 200 : 100);
+        }
+        assertArrayEquals(expected, run(math, constants(), Map.of(), rows));
     }
 
     @Test

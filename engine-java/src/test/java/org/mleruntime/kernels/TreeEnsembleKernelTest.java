@@ -46,7 +46,7 @@ class TreeEnsembleKernelTest {
         Map<String, Attribute> attrs = new HashMap<>(Map.of("n_targets", new Attribute.Int(1)));
         attrs.putAll(extra);
         Node node = TestModels.node("trees", "TreeEnsemble", List.of(), List.of("y"), attrs);
-        Kernel k = CpuKernels.treeEnsemble(node, constants, DType.FLOAT64, features);
+        Kernel k = CpuKernels.treeEnsemble(node, constants, DType.FLOAT64, features, MathKernelsProvider.selected());
         Tensor[] in = constants.toArray(Tensor[]::new);
         in[0] = Tensors.of(rows);
         Tensor y = Tensors.zeros(DType.FLOAT64, Shape.of(rows.length, 1));

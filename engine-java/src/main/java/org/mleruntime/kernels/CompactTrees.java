@@ -1,0 +1,379 @@
+package org.mleruntime.kernels;
+
+import static org.mleruntime.ops.TreeEnsembleSchema.CATEGORICAL;
+import static org.mleruntime.ops.TreeEnsembleSchema.DEFAULT_LEFT;
+import static org.mleruntime.ops.TreeEnsembleSchema.FEATURE_MASK;
+import static org.mleruntime.ops.TreeEnsembleSchema.NAN_AS_ZERO;
+import static org.mleruntime.ops.TreeEnsembleSchema.ZERO_IS_MISSING;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import org.mleruntime.InvalidModelException;
+import org.mleruntime.ir.Tensor;
+
+/**
+ * The small trees of a {@code TreeEnsemble} — at most {@link #MAX_SPLITS} plain numeric splits
+ * each, which covers boosted trees and forests grown on small data — recompiled when the kernel is
+ * built into compact heap arrays, splits numbered breadth first so that a parent comes before its
+ * children. Building reads each such tree's nodes once and checks every index it follows, so
+ * evaluating needs no checks. Two ways to evaluate a tree for a block of rows:
+ *
+ * <ul>
+ *   <li>walks, four rows abreast: a row that reaches a leaf stays there while the others go on, so
+ *       only the end of the longest of four walks is a branch on the data;
+ *   <li>row masks, when the math kernels compare many rows per instruction: every split of the
+ *       tree is compared for all 64 rows at once, the row set at each split is divided between its
+ *       children with two bit operations, and each leaf's rows become its rows' leaf slot.
+ * </ul>
+ *
+ * A NaN goes where the split's default sends missing values, or, for splits that read NaN as zero,
+ * where zero goes. Trees with categorical or zero-as-missing splits, or more splits, are walked from
+ * the mapped file by {@link TreeEnsembleKernel}.
+ */
+final class CompactTrees {
+    static final int MAX_SPLITS = 255;
+    /** In {@link #feature}: a missing value goes right. */
+    private static final int MISSING_RIGHT = 1 << 31;
+    private static final int SPECIAL = ZERO_IS_MISSING | CATEGORICAL;
+    /** Blocks with at least this many rows are routed as masks when compares are SIMD; fewer are walked. */
+    private static final int MASKED_ROWS = 16;
+
+    private final boolean lessOrEqual;
+    private final MathKernels math;
+    /** Per tree: its depth, or −1 when it is not compiled; its first split and split count, first leaf slot and slot count. */
+    private final int[] depth;
+    private final int[] splitStart;
+    private final int[] splitCount;
+    private final int[] slotStart;
+    private final int[] slotCount;
+    private final int[] feature;
+    private final double[] threshold;
+    /** Each split's feature and float32 threshold in one word (low and high half), when every threshold is a float32. */
+    private final long[] packed;
+    /** The thresholds as float32, when they and the inputs are float32, for SIMD compares of twice the rows. */
+    private final float[] narrowThreshold;
+    /**
+     * Split s's children at {@code 2s} (left) and {@code 2s + 1} (right), relative to its tree: a split
+     * index, or {@code ~slot} for a leaf.
+     */
+    private final int[] children;
+    private final int[] leafOf;
+    /** Each slot's leaf value, when leaves hold one value (the common case), so that a walk's end is one load. */
+    private final double[] slotValue;
+    private final int widest;
+
+    /** The reading of a TreeEnsemble's arrays that compilation needs, with the checks a walk would make. */
+    record Source(String node, MemorySegment nodes, long internal, MemorySegment thresholds64, int[] roots, Tensor leaves,
+                  int features) {
+        long leafCount() {
+            return leaves.shape().dim(0);
+        }
+
+        int word(int n) {
+            return nodes.getAtIndex(Tensor.I32, 4L * n);
+        }
+
+        int child(int t, int n, boolean left) {
+            int c = nodes.getAtIndex(Tensor.I32, 4L * n + (left ? 1 : 2));
+            if (c >= internal) {
+                throw invalid("node " + n + " of tree " + t + " reaches node " + c + ", beyond the " + internal + " nodes");
+            }
+            if (c < 0 && ~(long) c >= leafCount()) {
+                throw invalid("node " + n + " of tree " + t + " reaches leaf " + ~(long) c + ", beyond the " + leafCount() + " leaves");
+            }
+            return c;
+        }
+
+        double threshold(int n) {
+            return thresholds64 != null ? thresholds64.getAtIndex(Tensor.F64, n) : Float.intBitsToFloat(nodes.getAtIndex(Tensor.I32, 4L * n + 3));
+        }
+
+        InvalidModelException invalid(String problem) {
+            return new InvalidModelException("node '" + node + "' (TreeEnsemble): " + problem);
+        }
+    }
+
+    /** One tree's file nodes in breadth-first order, with its depth, as found by {@link #plan}. */
+    private record Plan(int[] splits, int leaves, int depth) {}
+
+    private CompactTrees(Source source, boolean lessOrEqual, boolean floatInput, MathKernels math, Plan[] plans) {
+        this.lessOrEqual = lessOrEqual;
+        this.math = math;
+        int trees = plans.length;
+        depth = new int[trees];
+        splitStart = new int[trees];
+        splitCount = new int[trees];
+        slotStart = new int[trees];
+        slotCount = new int[trees];
+        int splits = 0;
+        int slots = 0;
+        int widestTree = 0;
+        for (int t = 0; t < trees; t++) {
+            depth[t] = plans[t] == null ? -1 : plans[t].depth();
+            splitStart[t] = splits;
+            slotStart[t] = slots;
+            if (plans[t] != null) {
+                splitCount[t] = plans[t].splits().length;
+                slotCount[t] = plans[t].leaves();
+                splits += splitCount[t];
+                slots += slotCount[t];
+                widestTree = Math.max(widestTree, splitCount[t] + slotCount[t]);
+            }
+        }
+        widest = widestTree;
+        boolean floatThresholds = source.thresholds64() == null;
+        feature = new int[splits];
+        threshold = new double[splits];
+        packed = floatThresholds ? new long[splits] : null;
+        narrowThreshold = floatThresholds && floatInput ? new float[splits] : null;
+        children = new int[2 * splits];
+        leafOf = new int[slots];
+        slotValue = source.leaves().shape().dim(1) == 1 ? new double[slots] : null;
+        for (int t = 0; t < trees; t++) {
+            if (plans[t] != null) {
+                fill(source, t, plans[t]);
+            }
+        }
+    }
+
+    static CompactTrees compile(Source source, boolean lessOrEqual, boolean floatInput, MathKernels math) {
+        Plan[] plans = new Plan[source.roots().length];
+        for (int t = 0; t < plans.length; t++) {
+            plans[t] = plan(source, t);
+        }
+        return new CompactTrees(source, lessOrEqual, floatInput, math, plans);
+    }
+
+    /**
+     * Tree t's splits in breadth-first order, or null when it has more than {@link #MAX_SPLITS} or a
+     * split that is not plain. Every child, feature and leaf index is checked on the way.
+     */
+    private static Plan plan(Source s, int t) {
+        int[] queue = new int[MAX_SPLITS];
+        int[] level = new int[MAX_SPLITS];
+        int splits = 0;
+        int leaves = 0;
+        int depth = 0;
+        int root = s.roots()[t];
+        if (root < 0) {
+            leaf(s, t, root);
+            return new Plan(new int[0], 1, 0);
+        }
+        queue[splits] = root;
+        level[splits++] = 0;
+        for (int head = 0; head < splits; head++) {
+            int n = queue[head];
+            int word = s.word(n);
+            if ((word & SPECIAL) != 0) {
+                return null;
+            }
+            if ((word & FEATURE_MASK) >= s.features()) {
+                throw s.invalid("node " + n + " of tree " + t + " splits on feature " + (word & FEATURE_MASK) + " of " + s.features());
+            }
+            for (boolean left : new boolean[] {true, false}) {
+                int c = s.child(t, n, left);
+                if (c < 0) {
+                    leaf(s, t, c);
+                    leaves++;
+                    depth = Math.max(depth, level[head] + 1);
+                } else if (splits == MAX_SPLITS) {
+                    return null;
+                } else {
+                    queue[splits] = c;
+                    level[splits++] = level[head] + 1;
+                }
+            }
+        }
+        return new Plan(Arrays.copyOf(queue, splits), leaves, depth);
+    }
+
+    private static void leaf(Source s, int t, int c) {
+        if (~(long) c >= s.leafCount()) {
+            throw s.invalid("tree " + t + " reaches leaf " + ~(long) c + ", beyond the " + s.leafCount() + " leaves");
+        }
+    }
+
+    /** Writes tree t's splits, children and leaves in the order of its plan. */
+    private void fill(Source s, int t, Plan plan) {
+        int[] order = plan.splits();
+        int first = splitStart[t];
+        int firstSlot = slotStart[t];
+        if (order.length == 0) {
+            setSlot(s, firstSlot, ~s.roots()[t]);
+            return;
+        }
+        int nextSplit = 1;
+        int nextSlot = 0;
+        for (int i = 0; i < order.length; i++) {
+            int n = order[i];
+            int word = s.word(n);
+            double limit = s.threshold(n);
+            feature[first + i] = (word & FEATURE_MASK) | (missingGoesLeft(word, limit) ? 0 : MISSING_RIGHT);
+            threshold[first + i] = limit;
+            if (packed != null) {
+                packed[first + i] = (word & FEATURE_MASK) | ((long) Float.floatToRawIntBits((float) limit) << 32);
+            }
+            if (narrowThreshold != null) {
+                narrowThreshold[first + i] = (float) limit;
+            }
+            for (int side = 0; side < 2; side++) {
+                int c = s.child(t, n, side == 0);
+                if (c < 0) {
+                    setSlot(s, firstSlot + nextSlot, ~c);
+                    children[2 * (first + i) + side] = ~nextSlot++;
+                } else {
+                    // Breadth-first order numbers children in the order they are met, as plan() queued them.
+                    children[2 * (first + i) + side] = nextSplit++;
+                }
+            }
+        }
+    }
+
+    /** A missing value goes the node's default way; where NaN reads as zero (NAN_AS_ZERO), the way zero goes. */
+    private boolean missingGoesLeft(int word, double limit) {
+        if ((word & NAN_AS_ZERO) != 0) {
+            return lessOrEqual ? 0.0 <= limit : 0.0 < limit;
+        }
+        return (word & DEFAULT_LEFT) != 0;
+    }
+
+    private void setSlot(Source s, int slot, int leaf) {
+        leafOf[slot] = leaf;
+        if (slotValue != null) {
+            slotValue[slot] = s.leaves().getDouble(leaf);
+        }
+    }
+
+    boolean covers(int t) {
+        return depth[t] >= 0;
+    }
+
+    /** Per-run working memory, sized for the largest compiled tree. */
+    record Scratch(int[] slot, long[] goesRight, long[] reaches) {}
+
+    Scratch scratch() {
+        return new Scratch(new int[EnsembleBlock.ROWS], new long[Math.max(1, widest)], new long[Math.max(1, widest)]);
+    }
+
+    /** Adds tree {@code t}'s leaf values for every row of the block, from output column {@code target} on. */
+    void evaluate(int t, EnsembleBlock block, int target, Scratch scratch) {
+        if (math.wideCompares() && block.count >= MASKED_ROWS && splitCount[t] > 0) {
+            routeMasks(t, block, scratch);
+        } else {
+            walk(t, block, scratch.slot());
+        }
+        addSlots(t, block, target, scratch.slot());
+    }
+
+    /**
+     * Every split of the tree compared for all the block's rows at once (SIMD), then the rows routed
+     * down as bit masks in breadth-first order: a split's rows divide into its children's, and the
+     * rows that reach each leaf take its slot. No branch depends on the data.
+     */
+    private void routeMasks(int t, EnsembleBlock block, Scratch scratch) {
+        int first = splitStart[t];
+        int splits = splitCount[t];
+        long[] right = scratch.goesRight();
+        // reaches[i] for split i; reaches[splits + k] for leaf slot k.
+        long[] reaches = scratch.reaches();
+        if (narrowThreshold != null) {
+            math.splitMasks(block.narrow(), feature, narrowThreshold, first, splits, lessOrEqual, block.missing, right);
+        } else {
+            math.splitMasks(block.features, feature, threshold, first, splits, lessOrEqual, block.missing, right);
+        }
+        reaches[0] = -1L;
+        for (int i = 0; i < splits; i++) {
+            int left = children[2 * (first + i)];
+            int rightChild = children[2 * (first + i) + 1];
+            reaches[left >= 0 ? left : splits + ~left] = reaches[i] & ~right[i];
+            reaches[rightChild >= 0 ? rightChild : splits + ~rightChild] = reaches[i] & right[i];
+        }
+        math.maskToIndex(reaches, splits, slotCount[t], scratch.slot());
+    }
+
+    /**
+     * Walks each row of the block down tree {@code t}, four rows abreast (their walks are independent,
+     * so the processor overlaps their loads); {@code slot[r]} gets the
+     * leaf slot row r reaches. A walk never takes more steps than the tree's depth.
+     */
+    private void walk(int t, EnsembleBlock block, int[] slot) {
+        int d = depth[t];
+        int first = splitStart[t];
+        int start = splitCount[t] == 0 ? ~0 : 0;
+        double[] x = block.features;
+        int r = 0;
+        if (packed != null && !block.missing) {
+            for (; r + 4 <= block.count; r += 4) {
+                int n0 = start, n1 = start, n2 = start, n3 = start;
+                // Until all four are at leaves: rows of one block mostly end at similar depths.
+                for (int level = 0; level < d && (n0 & n1 & n2 & n3) >= 0; level++) {
+                    n0 = presentStep(first, n0, x, r);
+                    n1 = presentStep(first, n1, x, r + 1);
+                    n2 = presentStep(first, n2, x, r + 2);
+                    n3 = presentStep(first, n3, x, r + 3);
+                }
+                slot[r] = ~n0;
+                slot[r + 1] = ~n1;
+                slot[r + 2] = ~n2;
+                slot[r + 3] = ~n3;
+            }
+        } else {
+            for (; r + 4 <= block.count; r += 4) {
+                int n0 = start, n1 = start, n2 = start, n3 = start;
+                for (int level = 0; level < d && (n0 & n1 & n2 & n3) >= 0; level++) {
+                    n0 = step(first, n0, x, r);
+                    n1 = step(first, n1, x, r + 1);
+                    n2 = step(first, n2, x, r + 2);
+                    n3 = step(first, n3, x, r + 3);
+                }
+                slot[r] = ~n0;
+                slot[r + 1] = ~n1;
+                slot[r + 2] = ~n2;
+                slot[r + 3] = ~n3;
+            }
+        }
+        for (; r < block.count; r++) {
+            int n = start;
+            for (int level = 0; level < d && n >= 0; level++) {
+                n = step(first, n, x, r);
+            }
+            slot[r] = ~n;
+        }
+    }
+
+    /** Where row r goes from position n (a split, or ~slot once at a leaf, where it stays); the block has no NaN. */
+    private int presentStep(int first, int n, double[] x, int r) {
+        int at = first + (n & ~(n >> 31));
+        long split = packed[at];
+        double v = x[(int) split * EnsembleBlock.ROWS + r];
+        float limit = Float.intBitsToFloat((int) (split >>> 32));
+        return TreeEnsembleKernel.stay(n, children[2 * at + ((lessOrEqual ? v <= limit : v < limit) ? 0 : 1)]);
+    }
+
+    /** Where row r goes from position n, missing values included. */
+    private int step(int first, int n, double[] x, int r) {
+        int at = first + (n & ~(n >> 31));
+        int f = feature[at];
+        double v = x[(f & FEATURE_MASK) * EnsembleBlock.ROWS + r];
+        double limit = threshold[at];
+        int right = (lessOrEqual ? v <= limit : v < limit) ? 0 : 1;
+        if (v != v) {
+            right = f >>> 31;
+        }
+        return TreeEnsembleKernel.stay(n, children[2 * at + right]);
+    }
+
+    /** Adds to each row r of the block the leaf in slot {@code slot[r]} of tree t. */
+    private void addSlots(int t, EnsembleBlock block, int target, int[] slot) {
+        int first = slotStart[t];
+        if (slotValue != null) {
+            for (int r = 0; r < block.count; r++) {
+                block.add(r, target, slotValue[first + slot[r]]);
+            }
+        } else {
+            for (int r = 0; r < block.count; r++) {
+                block.addLeaf(r, leafOf[first + slot[r]], target);
+            }
+        }
+    }
+}
