@@ -57,9 +57,9 @@ final class CompactTrees {
      * index, or {@code ~slot} for a leaf.
      */
     private final int[] children;
-    private final int[] leafOf;
-    /** Each slot's leaf value, when leaves hold one value (the common case), so that a walk's end is one load. */
+    /** Each leaf slot's values, {@link #leafWidth} apiece, copied from the leaves so that a walk's end is one load. */
     private final double[] slotValue;
+    private final int leafWidth;
     private final int widest;
 
     /** The reading of a TreeEnsemble's arrays that compilation needs, with the checks a walk would make. */
@@ -127,8 +127,8 @@ final class CompactTrees {
         packed = floatThresholds ? new long[splits] : null;
         narrowThreshold = floatThresholds && floatInput ? new float[splits] : null;
         children = new int[2 * splits];
-        leafOf = new int[slots];
-        slotValue = source.leaves().shape().dim(1) == 1 ? new double[slots] : null;
+        leafWidth = Math.toIntExact(source.leaves().shape().dim(1));
+        slotValue = new double[slots * leafWidth];
         for (int t = 0; t < trees; t++) {
             if (plans[t] != null) {
                 fill(source, t, plans[t]);
@@ -238,9 +238,8 @@ final class CompactTrees {
     }
 
     private void setSlot(Source s, int slot, int leaf) {
-        leafOf[slot] = leaf;
-        if (slotValue != null) {
-            slotValue[slot] = s.leaves().getDouble(leaf);
+        for (int w = 0; w < leafWidth; w++) {
+            slotValue[slot * leafWidth + w] = s.leaves().getDouble((long) leaf * leafWidth + w);
         }
     }
 
@@ -365,15 +364,15 @@ final class CompactTrees {
 
     /** Adds to each row r of the block the leaf in slot {@code slot[r]} of tree t. */
     private void addSlots(int t, EnsembleBlock block, int target, int[] slot) {
-        int first = slotStart[t];
-        if (slotValue != null) {
+        int first = slotStart[t] * leafWidth;
+        if (leafWidth > 1) {
             for (int r = 0; r < block.count; r++) {
-                block.add(r, target, slotValue[first + slot[r]]);
-            }
-        } else {
-            for (int r = 0; r < block.count; r++) {
-                block.addLeaf(r, leafOf[first + slot[r]], target);
+                slot[r] *= leafWidth;
             }
         }
+        for (int w = 0; w < leafWidth; w++) {
+            math.gatherAdd(slotValue, first + w, slot, block.acc, (target + w) * EnsembleBlock.ROWS, block.count);
+        }
     }
+
 }

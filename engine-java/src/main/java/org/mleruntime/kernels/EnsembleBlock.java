@@ -8,8 +8,9 @@ import org.mleruntime.ir.Tensor;
  * What the tree kernels share about a block of at most {@link #ROWS} rows: its features read once
  * into a Java array feature by feature (row r's feature f is {@code features[f * ROWS + r]}, so
  * that one feature of every row is one contiguous run for SIMD compares), whether any of them is
- * missing, the per-row accumulators started from the base values, leaves added in, and the block's
- * results written out (averaged over the trees for forests).
+ * missing, the accumulators started from the base values (output by output: {@code acc[j * ROWS + r]}
+ * is row r's output j, so that one output of every row is a SIMD run too), leaves added in, and the
+ * block's results written out (averaged over the trees for forests).
  */
 final class EnsembleBlock {
     static final int ROWS = 64;
@@ -60,8 +61,8 @@ final class EnsembleBlock {
         }
         missing = nan;
         narrowed = false;
-        for (int r = 0; r < count; r++) {
-            System.arraycopy(start, 0, acc, r * outputs, outputs);
+        for (int j = 0; j < outputs; j++) {
+            java.util.Arrays.fill(acc, j * ROWS, j * ROWS + count, start[j]);
         }
     }
 
@@ -82,29 +83,14 @@ final class EnsembleBlock {
 
     /** Adds {@code value} to row {@code r}'s output {@code column}. */
     void add(int r, int column, double value) {
-        acc[r * outputs + column] += value;
+        acc[column * ROWS + r] += value;
     }
 
     /** Adds leaf {@code leaf}'s values to row {@code r}'s outputs from column {@code target} on. */
     void addLeaf(int r, long leaf, int target) {
         long leafBase = leaf * leafWidth;
-        int o = r * outputs + target;
         for (int w = 0; w < leafWidth; w++) {
-            acc[o + w] += doubleLeaves ? leaves.getAtIndex(Tensor.F64, leafBase + w) : leaves.getAtIndex(Tensor.F32, leafBase + w);
-        }
-    }
-
-    /** Adds leaf {@code leaf}'s values, from column {@code target} on, to every row whose bit is set in {@code rows}. */
-    void addLeafToRows(long rows, long leaf, int target) {
-        if (leafWidth == 1) {
-            double value = doubleLeaves ? leaves.getAtIndex(Tensor.F64, leaf) : leaves.getAtIndex(Tensor.F32, leaf);
-            for (long m = rows; m != 0; m &= m - 1) {
-                acc[Long.numberOfTrailingZeros(m) * outputs + target] += value;
-            }
-        } else {
-            for (long m = rows; m != 0; m &= m - 1) {
-                addLeaf(Long.numberOfTrailingZeros(m), leaf, target);
-            }
+            acc[(target + w) * ROWS + r] += doubleLeaves ? leaves.getAtIndex(Tensor.F64, leafBase + w) : leaves.getAtIndex(Tensor.F32, leafBase + w);
         }
     }
 
@@ -116,11 +102,11 @@ final class EnsembleBlock {
             }
         } else if (doubleLeaves) {
             for (int r = 0; r < count; r++) {
-                acc[r * outputs + target] += leaves.getAtIndex(Tensor.F64, firstLeaf + index[r]);
+                acc[target * ROWS + r] += leaves.getAtIndex(Tensor.F64, firstLeaf + index[r]);
             }
         } else {
             for (int r = 0; r < count; r++) {
-                acc[r * outputs + target] += leaves.getAtIndex(Tensor.F32, firstLeaf + index[r]);
+                acc[target * ROWS + r] += leaves.getAtIndex(Tensor.F32, firstLeaf + index[r]);
             }
         }
     }
@@ -129,7 +115,7 @@ final class EnsembleBlock {
     void store(MemorySegment y, long first, int trees) {
         for (int r = 0; r < count; r++) {
             for (int j = 0; j < outputs; j++) {
-                double v = acc[r * outputs + j];
+                double v = acc[j * ROWS + r];
                 if (average) {
                     v = v / trees + base[j];
                 }

@@ -63,4 +63,7 @@ public interface MathKernels {
      * bit is set in {@code masks[from + k]} gets {@code index[r] = k}. Each row is in at most one mask.
      */
     void maskToIndex(long[] masks, int from, int count, int[] index);
+
+    /** For {@code r < count}: {@code acc[accFrom + r] += values[base + index[r]]}. */
+    void gatherAdd(double[] values, int base, int[] index, double[] acc, int accFrom, int count);
 }

@@ -170,4 +170,11 @@ public final class PlainMathKernels implements MathKernels {
             }
         }
     }
+
+    @Override
+    public void gatherAdd(double[] values, int base, int[] index, double[] acc, int accFrom, int count) {
+        for (int r = 0; r < count; r++) {
+            acc[accFrom + r] += values[base + index[r]];
+        }
+    }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -195,6 +196,16 @@ class MathKernelsTest {
         int[] index = new int[64];
         math.maskToIndex(masks, 2, 7, index);
         assertArrayEquals(expected, index, math.name());
+        double[] values = new double[40];
+        Arrays.setAll(values, i -> RANDOM.nextGaussian());
+        double[] acc = new double[70];
+        Arrays.setAll(acc, i -> RANDOM.nextGaussian());
+        double[] expectedAcc = acc.clone();
+        for (int r = 0; r < 61; r++) {
+            expectedAcc[3 + r] += values[5 + index[r]];
+        }
+        math.gatherAdd(values, 5, index, acc, 3, 61);
+        assertArrayEquals(expectedAcc, acc, math.name());
     }
 
     @Test

@@ -347,11 +347,30 @@ public final class VectorMathKernels implements MathKernels {
     public void maskToIndex(long[] masks, int from, int count, int[] index) {
         int lanes = I.length();
         for (int r = 0; r < 64; r += lanes) {
-            IntVector rows = IntVector.zero(I);
-            for (int k = 0; k < count; k++) {
-                rows = rows.blend(k, VectorMask.fromLong(I, masks[from + k] >>> r));
+            // Four independent blend chains, or'd at the end: each row is in one mask, the others leave it 0.
+            IntVector a = IntVector.zero(I), b = a, c = a, d = a;
+            int k = 0;
+            for (; k + 4 <= count; k += 4) {
+                a = a.blend(k, VectorMask.fromLong(I, masks[from + k] >>> r));
+                b = b.blend(k + 1, VectorMask.fromLong(I, masks[from + k + 1] >>> r));
+                c = c.blend(k + 2, VectorMask.fromLong(I, masks[from + k + 2] >>> r));
+                d = d.blend(k + 3, VectorMask.fromLong(I, masks[from + k + 3] >>> r));
             }
-            rows.intoArray(index, r);
+            for (; k < count; k++) {
+                a = a.blend(k, VectorMask.fromLong(I, masks[from + k] >>> r));
+            }
+            a.or(b).or(c).or(d).intoArray(index, r);
+        }
+    }
+
+    @Override
+    public void gatherAdd(double[] values, int base, int[] index, double[] acc, int accFrom, int count) {
+        int r = 0;
+        for (int end = D.loopBound(count); r < end; r += D.length()) {
+            DoubleVector.fromArray(D, values, base, index, r).add(DoubleVector.fromArray(D, acc, accFrom + r)).intoArray(acc, accFrom + r);
+        }
+        for (; r < count; r++) {
+            acc[accFrom + r] += values[base + index[r]];
         }
     }
 }
