@@ -148,7 +148,7 @@ final class TreeEnsembleKernel implements Kernel {
                     if (compact.covers(t)) {
                         compact.evaluate(t, block, targets[t], scratch);
                     } else {
-                        walk(t, block, leaf);
+                        walkChecked(t, block, leaf);
                         for (int r = 0; r < block.count; r++) {
                             block.addLeaf(r, leaf[r], targets[t]);
                         }
@@ -158,6 +158,20 @@ final class TreeEnsembleKernel implements Kernel {
             for (int b = 0; b < used; b++) {
                 blocks[b].store(out[0].data(), first + (long) b * EnsembleBlock.ROWS, roots.length);
             }
+        }
+    }
+
+    /**
+     * {@link #walk}, with a read outside the node records (a child beyond them) or outside the block
+     * (a feature beyond the row, which lands past the block's last feature column) reported as the
+     * model error it is: those bounds are the JVM's own checks, so the walk makes none of its own.
+     */
+    private void walkChecked(int t, EnsembleBlock block, int[] leaf) {
+        try {
+            walk(t, block, leaf);
+        } catch (IndexOutOfBoundsException e) {
+            throw invalid("a walk down tree " + t + " reads outside the " + internal + " nodes or the " + features
+                    + " features of a row: " + e.getMessage());
         }
     }
 
@@ -221,15 +235,9 @@ final class TreeEnsembleKernel implements Kernel {
      * plain comparison of a present value goes to {@link #special}.
      */
     private int next(int t, int n, double[] block, int row) {
-        if (n >= internal) {
-            throw beyondNodes(t, n);
-        }
         long at = 4L * n;
         int word = nodes.getAtIndex(Tensor.I32, at);
         int feature = word & FEATURE_MASK;
-        if (feature >= features) {
-            throw beyondRow(t, n, feature);
-        }
         double v = block[feature * EnsembleBlock.ROWS + row];
         if ((word & SPECIAL) != 0 || v != v) {
             return special(t, n, at, word, v);
@@ -261,14 +269,6 @@ final class TreeEnsembleKernel implements Kernel {
             left = lessOrEqual ? v <= threshold : v < threshold;
         }
         return nodes.getAtIndex(Tensor.I32, at + (left ? 1 : 2));
-    }
-
-    private InvalidModelException beyondNodes(int t, int n) {
-        return invalid("tree " + t + " reaches node " + n + ", beyond the " + internal + " nodes");
-    }
-
-    private InvalidModelException beyondRow(int t, int n, int feature) {
-        return invalid("node " + n + " of tree " + t + " splits on feature " + feature + " of " + features);
     }
 
     private double threshold(long at, int n) {
