@@ -9,6 +9,7 @@ import static org.mleruntime.ops.TreeEnsembleSchema.ZERO_IS_MISSING;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import org.mleruntime.InvalidModelException;
+import org.mleruntime.ir.DType;
 import org.mleruntime.ir.Tensor;
 
 /**
@@ -63,29 +64,77 @@ final class CompactTrees {
     private final int widest;
 
     /** The reading of a TreeEnsemble's arrays that compilation needs, with the checks a walk would make. */
-    record Source(String node, MemorySegment nodes, long internal, MemorySegment thresholds64, int[] roots, Tensor leaves,
-                  int features) {
-        long leafCount() {
-            return leaves.shape().dim(0);
+    static final class Source {
+        private final String node;
+        private final MemorySegment nodes;
+        private final long internal;
+        private final MemorySegment thresholds64;
+        /** The node records and float64 thresholds read into the heap in one copy each, once compiling is worth it. */
+        private int[] records;
+        private double[] wideThresholds;
+        private final int[] roots;
+        private final MemorySegment leaves;
+        private final boolean doubleLeaves;
+        private final int leafWidth;
+        private final long leafCount;
+        private final int features;
+
+        Source(String node, MemorySegment nodes, long internal, MemorySegment thresholds64, int[] roots, Tensor leaves, int features) {
+            this.node = node;
+            this.nodes = nodes;
+            this.internal = internal;
+            this.thresholds64 = thresholds64;
+            this.roots = roots;
+            this.leaves = leaves.data();
+            this.doubleLeaves = leaves.dtype() == DType.FLOAT64;
+            this.leafWidth = Math.toIntExact(leaves.shape().dim(1));
+            this.leafCount = leaves.shape().dim(0);
+            this.features = features;
+        }
+
+        void read() {
+            if (records == null) {
+                records = nodes.toArray(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN));
+                wideThresholds = thresholds64 == null ? null
+                        : thresholds64.toArray(java.lang.foreign.ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN));
+            }
         }
 
         int word(int n) {
-            return nodes.getAtIndex(Tensor.I32, 4L * n);
+            return records[4 * n];
         }
 
-        int child(int t, int n, boolean left) {
-            int c = nodes.getAtIndex(Tensor.I32, 4L * n + (left ? 1 : 2));
+        /** Node n's left (side 1) or right (side 2) child, checked. */
+        int child(int t, int n, int side) {
+            int c = records[4 * n + side];
             if (c >= internal) {
                 throw invalid("node " + n + " of tree " + t + " reaches node " + c + ", beyond the " + internal + " nodes");
             }
-            if (c < 0 && ~(long) c >= leafCount()) {
-                throw invalid("node " + n + " of tree " + t + " reaches leaf " + ~(long) c + ", beyond the " + leafCount() + " leaves");
+            if (c < 0 && ~(long) c >= leafCount) {
+                throw invalid("node " + n + " of tree " + t + " reaches leaf " + ~(long) c + ", beyond the " + leafCount + " leaves");
             }
             return c;
         }
 
         double threshold(int n) {
-            return thresholds64 != null ? thresholds64.getAtIndex(Tensor.F64, n) : Float.intBitsToFloat(nodes.getAtIndex(Tensor.I32, 4L * n + 3));
+            return wideThresholds != null ? wideThresholds[n] : Float.intBitsToFloat(records[4 * n + 3]);
+        }
+
+        double leafValue(long index) {
+            return doubleLeaves ? leaves.getAtIndex(Tensor.F64, index) : leaves.getAtIndex(Tensor.F32, index);
+        }
+
+        /**
+         * How many records tree t can span when trees are stored one after another (roots increasing):
+         * up to the next tree's root. A bound used only to skip planning trees too large to compile.
+         */
+        long span(int t) {
+            for (int next = t + 1; next < roots.length; next++) {
+                if (roots[next] >= 0) {
+                    return roots[next] > roots[t] ? roots[next] - roots[t] : Long.MAX_VALUE;
+                }
+            }
+            return internal - roots[t];
         }
 
         InvalidModelException invalid(String problem) {
@@ -121,13 +170,13 @@ final class CompactTrees {
             }
         }
         widest = widestTree;
-        boolean floatThresholds = source.thresholds64() == null;
+        boolean floatThresholds = source.thresholds64 == null;
         feature = new int[splits];
         threshold = new double[splits];
         packed = floatThresholds ? new long[splits] : null;
         narrowThreshold = floatThresholds && floatInput ? new float[splits] : null;
         children = new int[2 * splits];
-        leafWidth = Math.toIntExact(source.leaves().shape().dim(1));
+        leafWidth = source.leafWidth;
         slotValue = new double[slots * leafWidth];
         for (int t = 0; t < trees; t++) {
             if (plans[t] != null) {
@@ -137,9 +186,14 @@ final class CompactTrees {
     }
 
     static CompactTrees compile(Source source, boolean lessOrEqual, boolean floatInput, MathKernels math) {
-        Plan[] plans = new Plan[source.roots().length];
+        Plan[] plans = new Plan[source.roots.length];
+        int[] queue = new int[MAX_SPLITS];
+        int[] level = new int[MAX_SPLITS];
         for (int t = 0; t < plans.length; t++) {
-            plans[t] = plan(source, t);
+            if (source.roots[t] < 0 || source.span(t) <= MAX_SPLITS) {
+                source.read();
+                plans[t] = plan(source, t, queue, level);
+            }
         }
         return new CompactTrees(source, lessOrEqual, floatInput, math, plans);
     }
@@ -148,13 +202,11 @@ final class CompactTrees {
      * Tree t's splits in breadth-first order, or null when it has more than {@link #MAX_SPLITS} or a
      * split that is not plain. Every child, feature and leaf index is checked on the way.
      */
-    private static Plan plan(Source s, int t) {
-        int[] queue = new int[MAX_SPLITS];
-        int[] level = new int[MAX_SPLITS];
+    private static Plan plan(Source s, int t, int[] queue, int[] level) {
         int splits = 0;
         int leaves = 0;
         int depth = 0;
-        int root = s.roots()[t];
+        int root = s.roots[t];
         if (root < 0) {
             leaf(s, t, root);
             return new Plan(new int[0], 1, 0);
@@ -167,11 +219,11 @@ final class CompactTrees {
             if ((word & SPECIAL) != 0) {
                 return null;
             }
-            if ((word & FEATURE_MASK) >= s.features()) {
-                throw s.invalid("node " + n + " of tree " + t + " splits on feature " + (word & FEATURE_MASK) + " of " + s.features());
+            if ((word & FEATURE_MASK) >= s.features) {
+                throw s.invalid("node " + n + " of tree " + t + " splits on feature " + (word & FEATURE_MASK) + " of " + s.features);
             }
-            for (boolean left : new boolean[] {true, false}) {
-                int c = s.child(t, n, left);
+            for (int side = 1; side <= 2; side++) {
+                int c = s.child(t, n, side);
                 if (c < 0) {
                     leaf(s, t, c);
                     leaves++;
@@ -188,8 +240,8 @@ final class CompactTrees {
     }
 
     private static void leaf(Source s, int t, int c) {
-        if (~(long) c >= s.leafCount()) {
-            throw s.invalid("tree " + t + " reaches leaf " + ~(long) c + ", beyond the " + s.leafCount() + " leaves");
+        if (~(long) c >= s.leafCount) {
+            throw s.invalid("tree " + t + " reaches leaf " + ~(long) c + ", beyond the " + s.leafCount + " leaves");
         }
     }
 
@@ -199,7 +251,7 @@ final class CompactTrees {
         int first = splitStart[t];
         int firstSlot = slotStart[t];
         if (order.length == 0) {
-            setSlot(s, firstSlot, ~s.roots()[t]);
+            setSlot(s, firstSlot, ~s.roots[t]);
             return;
         }
         int nextSplit = 1;
@@ -217,7 +269,7 @@ final class CompactTrees {
                 narrowThreshold[first + i] = (float) limit;
             }
             for (int side = 0; side < 2; side++) {
-                int c = s.child(t, n, side == 0);
+                int c = s.child(t, n, side + 1);
                 if (c < 0) {
                     setSlot(s, firstSlot + nextSlot, ~c);
                     children[2 * (first + i) + side] = ~nextSlot++;
@@ -239,7 +291,7 @@ final class CompactTrees {
 
     private void setSlot(Source s, int slot, int leaf) {
         for (int w = 0; w < leafWidth; w++) {
-            slotValue[slot * leafWidth + w] = s.leaves().getDouble((long) leaf * leafWidth + w);
+            slotValue[slot * leafWidth + w] = s.leafValue((long) leaf * leafWidth + w);
         }
     }
 

@@ -28,8 +28,8 @@ import org.mleruntime.ir.Tensors;
 
 /**
  * Random ensembles through every way the TreeEnsemble kernel evaluates a tree — compiled small
- * trees walked row by row or routed as row masks, large and categorical trees walked from the
- * node records — against a direct reading of the operator's definition, bit for bit: shallow and
+ * trees walked row by row or routed as row masks, every tree walked from the node records (before
+ * the background compilation is awaited, or for large and categorical trees) — against a direct reading of the operator's definition, bit for bit: shallow and
  * deep trees, values on thresholds, NaN, NaN read as zero, float32 and float64 inputs and
  * thresholds, both comparisons, several values per leaf, batches of 1 to 1100 rows.
  */
@@ -67,8 +67,11 @@ class TreeEnsemblePathsTest {
                 double[][] x = rows(random, rows, float32Input);
                 Map<String, Attribute> attrs = new HashMap<>(Map.of("n_targets", new Attribute.Int(e.outputs()),
                         "comparison", new Attribute.Str(comparison), "base_values", new Attribute.Floats(base(e.outputs()))));
-                assertArrayEquals(expected(e, x, comparison.equals("le")), run(math, e, attrs, x, float32Input, wideThresholds),
-                        () -> rows + " rows, leaf width " + leafWidth);
+                double[] expected = expected(e, x, comparison.equals("le"));
+                for (boolean prepared : rows == 64 || rows == 1100 ? new boolean[] {false, true} : new boolean[] {true}) {
+                    assertArrayEquals(expected, run(math, e, attrs, x, float32Input, wideThresholds, prepared),
+                            () -> rows + " rows, leaf width " + leafWidth + (prepared ? ", compiled" : ""));
+                }
             }
         }
     }
@@ -177,7 +180,7 @@ class TreeEnsemblePathsTest {
     }
 
     private static double[] run(MathKernels math, Ensemble e, Map<String, Attribute> attrs, double[][] x, boolean float32Input,
-                                boolean wideThresholds) {
+                                boolean wideThresholds, boolean prepared) {
         double[] flat = new double[e.records().length * 4];
         for (int i = 0; i < e.records().length; i++) {
             flat[4 * i] = e.records()[i][0];
@@ -198,6 +201,9 @@ class TreeEnsemblePathsTest {
         Node node = TestModels.node("trees", "TreeEnsemble", List.of(), List.of("y"), attrs);
         DType inputType = float32Input ? DType.FLOAT32 : DType.FLOAT64;
         Kernel k = CpuKernels.treeEnsemble(node, constants, inputType, FEATURES, math);
+        if (prepared) {
+            k.awaitPrepared();
+        }
         Tensor[] in = constants.toArray(Tensor[]::new);
         double[] values = Arrays.stream(x).flatMapToDouble(Arrays::stream).toArray();
         in[0] = Tensors.of(inputType, Shape.of(x.length, FEATURES), values);
