@@ -42,8 +42,21 @@ public final class LoadedModel implements AutoCloseable {
      * returned array at its index, the other entries are null.
      */
     public String[][] run(String[] inputNames, long[] inputAddresses, long rows, String[] outputNames, long[] outputAddresses) {
-        if (inputNames.length != inputAddresses.length || outputNames.length != outputAddresses.length) {
-            throw new InvalidInputException("names and addresses differ in number");
+        return run(inputNames, inputAddresses, new String[inputNames.length], rows, outputNames, outputAddresses);
+    }
+
+    /**
+     * As {@link #run(String[], long[], long, String[], long[])}, with string inputs: for a string
+     * input, {@code inputTexts} holds its values in row-major order, each followed by the NUL
+     * character (so one Java string crosses from Python per input, not one per value), and its
+     * address is that of a byte mask, one byte per value, non-zero where the value is missing (read
+     * as null), or 0 when none is. Numeric inputs have a null text.
+     */
+    public String[][] run(String[] inputNames, long[] inputAddresses, String[] inputTexts, long rows, String[] outputNames,
+                          long[] outputAddresses) {
+        if (inputNames.length != inputAddresses.length || inputNames.length != inputTexts.length
+                || outputNames.length != outputAddresses.length) {
+            throw new InvalidInputException("names, addresses and texts differ in number");
         }
         Map<String, Tensor> in = new HashMap<>();
         for (int i = 0; i < inputNames.length; i++) {
@@ -51,7 +64,7 @@ public final class LoadedModel implements AutoCloseable {
             if (v == null) {
                 throw new InvalidInputException("'" + inputNames[i] + "' is not an input of this model; inputs: " + inputs.keySet());
             }
-            in.put(v.name(), wrap(v, rows, inputAddresses[i]));
+            in.put(v.name(), v.dtype() == DType.STRING ? strings(v, rows, inputTexts[i], inputAddresses[i]) : wrap(v, rows, inputAddresses[i]));
         }
         Map<String, Tensor> bound = new HashMap<>();
         for (int i = 0; i < outputNames.length; i++) {
@@ -76,10 +89,52 @@ public final class LoadedModel implements AutoCloseable {
         return strings;
     }
 
-    private static Tensor wrap(ValueInfo v, long rows, long address) {
-        if (v.dtype() == DType.STRING) {
-            throw new InvalidInputException("'" + v.name() + "' holds strings, which cannot be passed by address");
+    /**
+     * The values joined into one string, each followed by NUL, for Python to split in one call; null
+     * when a value is null or itself holds NUL, which Python then converts value by value.
+     */
+    public static String joinStrings(String[] values) {
+        StringBuilder joined = new StringBuilder();
+        for (String value : values) {
+            if (value == null || value.indexOf('\0') >= 0) {
+                return null;
+            }
+            joined.append(value).append('\0');
         }
+        return joined.toString();
+    }
+
+    private static Tensor strings(ValueInfo v, long rows, String text, long missingMask) {
+        Shape shape = v.shape().withRows(rows);
+        int count = Math.toIntExact(shape.elementCount());
+        if (text == null) {
+            throw new InvalidInputException("input '" + v.name() + "' holds strings; it was given no text");
+        }
+        String[] values = new String[count];
+        int start = 0;
+        for (int i = 0; i < count; i++) {
+            int end = text.indexOf('\0', start);
+            if (end < 0) {
+                throw new InvalidInputException("input '" + v.name() + "' needs " + count + " values, got " + i);
+            }
+            values[i] = text.substring(start, end);
+            start = end + 1;
+        }
+        if (start != text.length()) {
+            throw new InvalidInputException("input '" + v.name() + "' was given more than its " + count + " values");
+        }
+        if (missingMask != 0 && count > 0) {
+            MemorySegment mask = MemorySegment.ofAddress(missingMask).reinterpret(count);
+            for (int i = 0; i < count; i++) {
+                if (mask.get(java.lang.foreign.ValueLayout.JAVA_BYTE, i) != 0) {
+                    values[i] = null;
+                }
+            }
+        }
+        return Tensor.strings(shape, values, 0);
+    }
+
+    private static Tensor wrap(ValueInfo v, long rows, long address) {
         Shape shape = v.shape().withRows(rows);
         long bytes = shape.elementCount() * v.dtype().byteSize();
         if (address == 0 && bytes > 0) {

@@ -5,12 +5,25 @@ import org.mleruntime.UnsupportedOperatorException;
 import org.mleruntime.ir.Node;
 import org.mleruntime.ir.Tensor;
 import org.mleruntime.ir.ValueInfo;
+import org.mleruntime.kernels.BucketizeKernel;
+import org.mleruntime.kernels.CategoryMapKernel;
+import org.mleruntime.kernels.ClipKernel;
 import org.mleruntime.kernels.CpuKernels;
+import org.mleruntime.kernels.GatherColumnsKernel;
+import org.mleruntime.kernels.ImputeKernel;
+import org.mleruntime.kernels.IsMissingKernel;
 import org.mleruntime.kernels.Kernel;
 import org.mleruntime.kernels.KernelMatrixKernel;
 import org.mleruntime.kernels.MathKernels;
+import org.mleruntime.kernels.MathFunctionKernel;
 import org.mleruntime.kernels.MathKernelsProvider;
 import org.mleruntime.kernels.SvmKernels;
+import org.mleruntime.kernels.MonomialsKernel;
+import org.mleruntime.kernels.NormalizerKernel;
+import org.mleruntime.kernels.OneHotKernel;
+import org.mleruntime.kernels.PowerTransformKernel;
+import org.mleruntime.kernels.QuantileTransformKernel;
+import org.mleruntime.kernels.SplineBasisKernel;
 
 /** The CPU execution provider, over the plain-Java or Vector API hot loops. */
 public final class CpuBackend implements Backend {
@@ -62,6 +75,19 @@ public final class CpuBackend implements Backend {
                     inputs.getFirst().shape().dim(1), math);
             case "KernelMatrix" -> KernelMatrixKernel.create(node, constants, math);
             case "SvmDecision", "SvmVote", "SvmOvr", "SvmProbability" -> SvmKernels.create(node, constants);
+            case "GatherColumns" -> new GatherColumnsKernel(node);
+            case "CategoryMap" -> new CategoryMapKernel(node, constants);
+            case "OneHot" -> new OneHotKernel(node);
+            case "Bucketize" -> new BucketizeKernel(node, constants);
+            case "Impute" -> new ImputeKernel(node, inputs);
+            case "IsMissing" -> new IsMissingKernel(node, inputs);
+            case "Clip" -> new ClipKernel(math);
+            case "Log1p", "Expm1", "Sqrt" -> new MathFunctionKernel(node);
+            case "Normalizer" -> new NormalizerKernel(node);
+            case "PowerTransform" -> new PowerTransformKernel(node, constants);
+            case "QuantileTransform" -> new QuantileTransformKernel(node, constants);
+            case "Monomials" -> new MonomialsKernel(node);
+            case "SplineBasis" -> new SplineBasisKernel(node, constants);
             default -> throw new UnsupportedOperatorException("the " + name() + " backend has no kernel for operator '" + node.opType()
                     + "' (node '" + node.name() + "')");
         };

@@ -46,10 +46,47 @@ public record Node(String name, String opType, int opsetVersion, List<String> in
 
     public long[] intsAttr(String key) {
         return switch (attributes.get(key)) {
-            case null -> throw new InvalidModelException("node '" + name + "' (" + opType + ") needs attribute '" + key + "'");
+            case null -> throw missing(key);
             case Attribute.Ints i -> i.values();
             default -> throw wrongType(key, "ints");
         };
+    }
+
+    /** A floats attribute; an ints one is read as floats too, and an absent one as {@code defaultValue} (null: required). */
+    public double[] floatsAttr(String key, double[] defaultValue) {
+        if (!attributes.containsKey(key)) {
+            if (defaultValue == null) {
+                throw missing(key);
+            }
+            return defaultValue.clone();
+        }
+        return switch (attributes.get(key)) {
+            case Attribute.Floats f -> f.values();
+            case Attribute.Ints i -> java.util.Arrays.stream(i.values()).asDoubleStream().toArray();
+            default -> throw wrongType(key, "floats");
+        };
+    }
+
+    /** A strings attribute, or {@code defaultValue} (null: required) when absent. */
+    public List<String> stringsAttr(String key, List<String> defaultValue) {
+        if (!attributes.containsKey(key)) {
+            if (defaultValue == null) {
+                throw missing(key);
+            }
+            return defaultValue;
+        }
+        return switch (attributes.get(key)) {
+            case Attribute.Strs s -> s.values();
+            default -> throw wrongType(key, "strings");
+        };
+    }
+
+    public boolean hasAttr(String key) {
+        return attributes.containsKey(key);
+    }
+
+    private InvalidModelException missing(String key) {
+        return new InvalidModelException("node '" + name + "' (" + opType + ") needs attribute '" + key + "'");
     }
 
     private InvalidModelException wrongType(String key, String expected) {

@@ -290,6 +290,8 @@ public final class CpuKernels {
     public static List<String> operators() {
         return List.of("Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "Pow", "Greater", "GreaterOrEqual", "Sigmoid", "Tanh", "Relu", "Exp", "Log", "Neg", "Abs", "Softmax",
                 "ReduceSum", "ArgMax", "Cast", "LabelMap", "Scaler", "Concat", "Identity", "Reshape", "TreeEnsemble", "ObliviousTreeEnsemble",
-                "KernelMatrix", "SvmDecision", "SvmVote", "SvmOvr", "SvmProbability");
+                "KernelMatrix", "SvmDecision", "SvmVote", "SvmOvr", "SvmProbability",
+                "GatherColumns", "CategoryMap", "OneHot", "Bucketize", "Impute", "IsMissing", "Clip", "Log1p", "Expm1", "Sqrt",
+                "Normalizer", "PowerTransform", "QuantileTransform", "Monomials", "SplineBasis");
     }
 }

@@ -66,4 +66,7 @@ public interface MathKernels {
 
     /** For {@code r < count}: {@code acc[accFrom + r] += values[base + index[r]]}. */
     void gatherAdd(double[] values, int base, int[] index, double[] acc, int accFrom, int count);
+
+    /** out[i] = min(max(x[i], lo), hi) for {@code count} elements, as numpy's clip: NaN stays NaN. */
+    void clip(DType dtype, MemorySegment x, double lo, double hi, MemorySegment out, long count);
 }

@@ -177,4 +177,11 @@ public final class PlainMathKernels implements MathKernels {
             acc[accFrom + r] += values[base + index[r]];
         }
     }
+
+    @Override
+    public void clip(DType t, MemorySegment x, double lo, double hi, MemorySegment out, long count) {
+        for (long i = 0; i < count; i++) {
+            set(t, out, i, Math.min(Math.max(get(t, x, i), lo), hi));
+        }
+    }
 }

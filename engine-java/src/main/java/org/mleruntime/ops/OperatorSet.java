@@ -66,6 +66,21 @@ public final class OperatorSet {
         add("ObliviousTreeEnsemble", ObliviousTreeEnsembleSchema::infer);
         add("KernelMatrix", KernelMatrixSchema::infer);
         SvmSchema.OPERATORS.forEach(op -> add(op, SvmSchema::infer));
+        add("GatherColumns", ColumnSchema::gatherColumns);
+        add("CategoryMap", EncoderSchema::categoryMap);
+        add("OneHot", EncoderSchema::oneHot);
+        add("Bucketize", EncoderSchema::bucketize);
+        add("Impute", MissingValueSchema::impute);
+        add("IsMissing", MissingValueSchema::isMissing);
+        add("Clip", ScalingSchema::clip);
+        add("Log1p", ScalingSchema::mathFunction);
+        add("Expm1", ScalingSchema::mathFunction);
+        add("Sqrt", ScalingSchema::mathFunction);
+        add("Normalizer", ScalingSchema::normalizer);
+        add("PowerTransform", ScalingSchema::powerTransform);
+        add("QuantileTransform", ScalingSchema::quantileTransform);
+        add("Monomials", ExpansionSchema::monomials);
+        add("SplineBasis", ExpansionSchema::splineBasis);
     }
 
     private OperatorSet() {}

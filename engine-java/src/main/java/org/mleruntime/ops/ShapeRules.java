@@ -5,6 +5,7 @@ import org.mleruntime.InvalidModelException;
 import org.mleruntime.ir.DType;
 import org.mleruntime.ir.Node;
 import org.mleruntime.ir.Shape;
+import org.mleruntime.ir.Tensor;
 import org.mleruntime.ir.ValueInfo;
 
 /** Checks and shape arithmetic shared by the operator schemas; every failure names the node. */
@@ -76,6 +77,27 @@ public final class ShapeRules {
             throw error(node, "axis " + axis + " is out of range for rank " + rank);
         }
         return (int) a;
+    }
+
+    /** Input {@code index}, which must be a constant of {@code dtype} and rank {@code rank}; returns its value. */
+    public static Tensor constant(Node node, List<ValueInfo> inputs, List<Tensor> constants, int index, DType dtype, int rank) {
+        ValueInfo v = inputs.get(index);
+        if (constants.get(index) == null) {
+            throw error(node, "input " + index + " ('" + v.name() + "') must be a constant");
+        }
+        if (v.dtype() != dtype || v.shape().rank() != rank) {
+            throw error(node, "input " + index + " ('" + v.name() + "') must be " + dtype.label() + " of rank " + rank
+                    + ", found " + v.dtype().label() + v.shape());
+        }
+        return constants.get(index);
+    }
+
+    /** The columns of a matrix input [N, F]; fails unless the input has rank 2. */
+    public static long columns(Node node, ValueInfo v) {
+        if (v.shape().rank() != 2) {
+            throw error(node, "input '" + v.name() + "' must be a matrix of rows [N, F], found " + v.shape());
+        }
+        return v.shape().dim(1);
     }
 
     public static ValueInfo out(Node node, DType dtype, Shape shape) {

@@ -130,4 +130,27 @@ class SessionTest {
         assertThrows(InvalidInputException.class,
                 () -> s.run(Map.of("input", input), Map.of("scores", Tensors.of(DType.FLOAT64, Shape.of(2, 3), new double[6]))));
     }
+
+    @Test
+    void stringInputsAreSplitByRowsLikeNumbers() {
+        org.mleruntime.ir.Graph g = new org.mleruntime.ir.Graph(
+                List.of(new org.mleruntime.ir.ValueInfo("city", DType.STRING, Shape.of(-1, 1))),
+                List.of(new org.mleruntime.ir.ValueInfo("code", DType.FLOAT64, Shape.of(-1, 1))),
+                Map.of("keys", Tensors.strings(Shape.of(2), "a", "b"), "codes", Tensors.of(DType.FLOAT64, Shape.of(2), 10, 20),
+                        "offsets", Tensors.of(DType.INT64, Shape.of(2), 0, 2)),
+                List.of(TestModels.node("map", "CategoryMap", List.of("city", "keys", "codes", "offsets"), List.of("code"),
+                        Map.of("on_unknown", new org.mleruntime.ir.Attribute.Str("code"),
+                                "unknown_codes", new org.mleruntime.ir.Attribute.Floats(new double[] {-1}),
+                                "missing_keys", new org.mleruntime.ir.Attribute.Ints(new long[] {-1})))));
+        int rows = 5000;
+        String[] cities = new String[rows];
+        for (int i = 0; i < rows; i++) {
+            cities[i] = i % 3 == 0 ? "a" : i % 3 == 1 ? "b" : null;
+        }
+        Session session = new Session(g, CpuBackend.defaultBackend(), SessionOptions.defaults().withThreads(4), () -> {});
+        double[] codes = Tensors.toDoubles(session.run(Map.of("city", Tensors.strings(Shape.of(rows, 1), cities))).get("code"));
+        for (int i = 0; i < rows; i++) {
+            assertEquals(i % 3 == 0 ? 10 : i % 3 == 1 ? 20 : -1, codes[i], "row " + i);
+        }
+    }
 }

@@ -208,6 +208,25 @@ class MathKernelsTest {
         assertArrayEquals(expectedAcc, acc, math.name());
     }
 
+    @ParameterizedTest
+    @MethodSource("implementations")
+    void clipMatchesNumpysClip(MathKernels math) {
+        for (DType t : List.of(DType.FLOAT64, DType.FLOAT32)) {
+            for (int count : new int[] {0, 1, 7, 64, 131, 1000}) {
+                MemorySegment x = random(t, count), out = random(t, count);
+                if (count > 3) {
+                    set(t, x, 3, Double.NaN);
+                }
+                math.clip(t, x, -0.5, 0.75, out, count);
+                for (int i = 0; i < count; i++) {
+                    double v = get(t, x, i);
+                    double expected = Double.isNaN(v) ? Double.NaN : Math.min(Math.max(v, -0.5), 0.75);
+                    assertEquals(expected, get(t, out, i), 0.0, math.name() + " " + t + " clip of " + v);
+                }
+            }
+        }
+    }
+
     @Test
     void selectionFollowsTheRuntime() {
         boolean vector = MathKernelsProvider.vectorApiAvailable() && !"plain".equals(System.getProperty("mle.kernels"));

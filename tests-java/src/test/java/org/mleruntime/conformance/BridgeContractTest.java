@@ -90,6 +90,52 @@ class BridgeContractTest {
         }
     }
 
+    /** One string column, one-hot encoded over the categories "red" and "green"; a missing value is unknown (all zeros). */
+    private Path writeStringEncoder(Arena arena) {
+        ModelWriter w = PythonBridge.newWriter();
+        w.input("colour", "string", new long[] {-1, 1});
+        w.output("transformed", "float64", new long[] {-1, 2});
+        w.stringConstant("keys", new long[] {2}, new String[] {"red", "green"});
+        w.constant("codes", "float64", new long[] {2}, doubles(arena, 0, 1).address(), 16);
+        MemorySegment offsets = arena.allocate(16, 64);
+        offsets.setAtIndex(java.lang.foreign.ValueLayout.JAVA_LONG, 1, 2);
+        w.constant("offsets", "int64", new long[] {2}, offsets.address(), 16);
+        int map = w.node("CategoryMap", "map", new String[] {"colour", "keys", "codes", "offsets"}, new String[] {"code"});
+        w.attrString(map, "on_unknown", "code");
+        w.attrFloats(map, "unknown_codes", new double[] {-1});
+        int hot = w.node("OneHot", "hot", new String[] {"code"}, new String[] {"transformed"});
+        w.attrInts(hot, "sizes", new long[] {2});
+        w.featureNames(new String[] {"colour"});
+        w.method("transform", new String[] {"transformed"});
+        Path path = dir.resolve("strings.mle");
+        w.write(path.toString());
+        return path;
+    }
+
+    @Test
+    void stringInputsCrossAsOneTextAndAMissingMask() {
+        try (Arena arena = Arena.ofConfined()) {
+            Path path = writeStringEncoder(arena);
+            try (LoadedModel m = PythonBridge.load(path.toString(), false)) {
+                MemorySegment mask = arena.allocate(3);
+                mask.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 1, (byte) 1);
+                MemorySegment out = arena.allocate(6 * 8L, 64);
+                m.run(new String[] {"colour"}, new long[] {mask.address()}, new String[] {"green\0\0red\0"}, 3,
+                        new String[] {"transformed"}, new long[] {out.address()});
+                assertArrayEquals(new double[] {0, 1, 0, 0, 1, 0}, out.toArray(java.lang.foreign.ValueLayout.JAVA_DOUBLE));
+                InvalidInputException e = assertThrows(InvalidInputException.class, () -> m.run(new String[] {"colour"}, new long[] {0},
+                        new String[] {"green\0red\0"}, 3, new String[] {"transformed"}, new long[] {out.address()}));
+                assertTrue(e.getMessage().contains("needs 3 values"), e.getMessage());
+                e = assertThrows(InvalidInputException.class, () -> m.run(new String[] {"colour"}, new long[] {0}, 3,
+                        new String[] {"transformed"}, new long[] {out.address()}));
+                assertTrue(e.getMessage().contains("holds strings"), e.getMessage());
+            }
+        }
+        assertEquals("a\0b\0", LoadedModel.joinStrings(new String[] {"a", "b"}));
+        assertNull(LoadedModel.joinStrings(new String[] {"a", null}));
+        assertNull(LoadedModel.joinStrings(new String[] {"a\0b"}));
+    }
+
     @Test
     void invalidModelsAreRefusedAtExportWithTheirReason() {
         ModelWriter unknownOp = PythonBridge.newWriter();

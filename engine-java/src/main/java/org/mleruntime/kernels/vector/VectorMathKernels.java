@@ -373,4 +373,23 @@ public final class VectorMathKernels implements MathKernels {
             acc[accFrom + r] += values[base + index[r]];
         }
     }
+
+    @Override
+    public void clip(DType t, MemorySegment x, double lo, double hi, MemorySegment out, long count) {
+        if (t != DType.FLOAT64 || count < MIN_VECTOR_ROW || !allNative(x, out)) {
+            SCALAR.clip(t, x, lo, hi, out, count);
+            return;
+        }
+        int lanes = D.length();
+        long bound = count - count % lanes;
+        DoubleVector low = DoubleVector.broadcast(D, lo);
+        DoubleVector high = DoubleVector.broadcast(D, hi);
+        long i = 0;
+        for (; i < bound; i += lanes) {
+            DoubleVector.fromMemorySegment(D, x, i * 8, LE).max(low).min(high).intoMemorySegment(out, i * 8, LE);
+        }
+        if (i < count) {
+            SCALAR.clip(t, x.asSlice(i * 8), lo, hi, out.asSlice(i * 8), count - i);
+        }
+    }
 }
