@@ -14,6 +14,7 @@ import os
 
 import mle_runtime
 import numpy as np
+import pandas as pd
 import pytest
 from mle_runtime.exporters import registry
 from sklearn.datasets import load_breast_cancer, load_diabetes, load_iris, load_wine
@@ -33,6 +34,64 @@ def datasets():
 def frames():
     """name → (DataFrame with the dataset's feature names, y)."""
     return {name: loader(return_X_y=True, as_frame=True) for name, loader in _LOADERS.items()}
+
+
+# Per dataset: numeric columns turned into string categories (binned by quantile, each bin named),
+# and the columns that get missing values (NaN in numbers, NaN or None in strings).
+_STRING_COLUMNS = {
+    "wine": {"hue": ["pale", "amber", "ruby", "deep"], "color_intensity": ["light", "medium", "dark"]},
+    "breast_cancer": {"mean texture": ["smooth", "grainy", "coarse"], "mean symmetry": ["low", "mid", "high"],
+                      "worst smoothness": ["a", "b", "c", "d", "e"]},
+    "diabetes": {"sex": ["female", "male"], "bmi": ["under", "normal", "over", "obese"]},
+}
+_MISSING_COLUMNS = {
+    "wine": ["alcohol", "magnesium", "hue", "color_intensity"],
+    "breast_cancer": ["mean radius", "worst area", "mean texture", "worst smoothness"],
+    "diabetes": ["age", "s5", "sex", "bmi"],
+}
+MIXED = tuple(_STRING_COLUMNS)
+
+
+def _mixed_frame(name: str):
+    X, y = _LOADERS[name](return_X_y=True, as_frame=True)
+    X = X.copy()
+    rng = np.random.default_rng(sorted(MIXED).index(name))
+    for column, labels in _STRING_COLUMNS[name].items():
+        bins = np.quantile(X[column], np.linspace(0, 1, len(labels) + 1)[1:-1])
+        X[column] = np.asarray(labels, dtype=object)[np.searchsorted(bins, X[column].to_numpy(), side="right")]
+    for i, column in enumerate(_MISSING_COLUMNS[name]):
+        holes = rng.random(len(X)) < 0.08
+        if column in _STRING_COLUMNS[name]:
+            # One string column marks missing values with NaN, the other with None; both are object columns.
+            values = X[column].to_numpy(dtype=object)
+            values[holes] = np.nan if i % 2 == 0 else None
+            X[column] = pd.Series(values, index=X.index, dtype=object)
+        else:
+            X.loc[holes, column] = np.nan
+    if name in CLASSIFICATION:
+        y = np.asarray(_LOADERS[name]().target_names, dtype=object)[y.to_numpy()].astype(str)
+    else:
+        y = y.to_numpy()
+    return X, y
+
+
+@pytest.fixture(scope="session")
+def mixed_frames():
+    """name → (DataFrame with numeric and string columns and missing values in both, y) for wine,
+    breast_cancer (string labels) and diabetes (a regression target). The string columns are
+    `string_columns(name)`; every other column is float64."""
+    return {name: _mixed_frame(name) for name in MIXED}
+
+
+def string_columns(name: str) -> list[str]:
+    return list(_STRING_COLUMNS[name])
+
+
+def nan_for_none(frame):
+    """The frame with None in object columns replaced by NaN, for models that tell the two apart
+    (scikit-learn's SimpleImputer(missing_values=np.nan) leaves None in place; MLE Runtime reads
+    both as one missing value, see docs/ARCHITECTURE.md)."""
+    return frame.where(frame.notna(), np.nan)
 
 
 @pytest.fixture(scope="session")
@@ -92,7 +151,8 @@ def assert_proven(model, method, actual, expected):
             assert_labels_match(actual, expected)
     else:
         assert actual.shape == expected.shape
-        scale = max(float(np.max(np.abs(expected))) if expected.size else 1.0, 1.0)
+        finite = np.abs(expected[np.isfinite(expected)])
+        scale = max(float(finite.max()) if finite.size else 1.0, 1.0)
         np.testing.assert_allclose(np.asarray(actual, dtype=np.float64), expected, rtol=tolerance, atol=tolerance * 1e-2 * scale)
     _PROVEN.add((registry.public_name(type(model)), method))
 

@@ -10,6 +10,7 @@ Python nor read the file itself; the engine does both.
 from __future__ import annotations
 
 import json
+import sys
 from typing import Any, Mapping
 
 import numpy as np
@@ -39,13 +40,14 @@ def _is_dataframe(x: Any) -> bool:
 class _Spec:
     """One graph input or output: name, numpy dtype (None for strings) and dims (-1 = rows)."""
 
-    __slots__ = ("name", "dtype_name", "dtype", "shape")
+    __slots__ = ("name", "dtype_name", "dtype", "shape", "is_string")
 
     def __init__(self, description: Mapping[str, Any]) -> None:
         self.name = description["name"]
         self.dtype_name = description["dtype"]
         self.dtype = _NUMPY_DTYPES.get(self.dtype_name)
         self.shape = tuple(int(d) for d in description["shape"])
+        self.is_string = self.dtype_name == "string"
 
     def shape_for(self, rows: int) -> tuple[int, ...]:
         if self.shape and self.shape[0] == -1:
@@ -61,7 +63,7 @@ class _JavaTypes:
 
         self.long_array = JArray(JLong)
         self.string_array = JArray(JString)
-        self.join = JClass("java.lang.String").join
+        self.join_strings = JClass("org.mleruntime.bridge.LoadedModel").joinStrings
 
 
 _JAVA_TYPES: list[_JavaTypes] = []
@@ -86,7 +88,8 @@ class Model:
         self._path = path
         self._closed = False
         self._long_array = java.long_array
-        self._join = java.join
+        self._text_array = java.string_array
+        self._join_strings = java.join_strings
         with java_errors():
             description = json.loads(str(java_model.describe()))
         self._description = description
@@ -100,6 +103,8 @@ class Model:
             key[len("categories."):]: json.loads(value)
             for key, value in description["metadata"].get("properties", {}).items() if key.startswith("categories.")
         }
+        self._columns = _Columns.of(self._input_specs, self._feature_names)
+        self._takes_strings = any(s.is_string for s in self._input_specs)
         # Java string arrays for the names are built once; only addresses change between runs.
         self._java_input_names = java.string_array([s.name for s in self._input_specs])
         self._java_output_names = {
@@ -179,7 +184,9 @@ class Model:
     def __exit__(self, *exc_info) -> None:
         self.close()
 
-    def _prepare(self, inputs: Any) -> dict[str, np.ndarray]:
+    def _prepare(self, inputs: Any) -> dict[str, Any]:
+        if self._columns is not None:
+            return self._columns.prepare(inputs)
         specs = self._input_specs
         if isinstance(inputs, Mapping):
             known = {s.name for s in specs}
@@ -187,10 +194,20 @@ class Model:
             missing = sorted(known - set(inputs))
             if unknown or missing:
                 raise InputError(f"inputs do not match the model's: unknown {unknown}, missing {missing}; the model takes {sorted(known)}")
-            return {s.name: self._as_array(inputs[s.name], s) for s in specs}
+            return {s.name: self._entry(inputs[s.name], s) for s in specs}
         if len(specs) != 1:
             raise InputError(f"this model takes {len(specs)} inputs ({', '.join(s.name for s in specs)}); pass a dict of them by name")
-        return {specs[0].name: self._as_array(inputs, specs[0])}
+        return {specs[0].name: self._entry(inputs, specs[0])}
+
+    def _entry(self, data: Any, spec: _Spec) -> Any:
+        if not spec.is_string:
+            return self._as_array(data, spec)
+        values = data.to_numpy(dtype=object) if hasattr(data, "to_numpy") else np.asarray(data)
+        want = spec.shape
+        if values.ndim != len(want) or any(w not in (-1, g) for w, g in zip(want, values.shape, strict=True)):
+            raise InputError(f"input {spec.name!r} must have shape {list(want)} (-1 = any number of rows), got {values.shape}")
+        rows = values.shape[0] if want and want[0] == -1 else 1
+        return _text(values.reshape(-1), rows, f"input {spec.name!r}")
 
     def _as_array(self, data: Any, spec: _Spec) -> np.ndarray:
         if _is_dataframe(data):
@@ -260,19 +277,20 @@ class Model:
         return frame
 
     def _string_array(self, java_strings: Any) -> np.ndarray:
-        # One Java call and one Python string instead of a JNI round trip per element; a label that
-        # itself contains NUL would split wrongly, and is converted element by element instead.
-        values = str(self._join("\0", java_strings)).split("\0")
-        if len(values) != len(java_strings):
-            values = [str(s) for s in java_strings]
-        return np.array(values, dtype=str)
+        # One Java call and one Python string instead of a JNI round trip per element; values that
+        # are null (missing) or hold NUL themselves come back value by value, nulls as None.
+        joined = self._join_strings(java_strings)
+        if joined is not None:
+            return np.array(str(joined).split("\0")[:-1], dtype=str)
+        values = [None if v is None else str(v) for v in java_strings]
+        return np.array(values, dtype=object if None in values else str)
 
-    def _execute(self, arrays: dict[str, np.ndarray], method: str | None) -> dict[str, np.ndarray]:
+    def _execute(self, prepared: dict[str, Any], method: str | None) -> dict[str, np.ndarray]:
         if self._closed:
             raise MleError(f"the model {self._path!r} is closed")
-        ordered = [arrays[s.name] for s in self._input_specs]
+        ordered = [prepared[s.name] for s in self._input_specs]
         batched = [a for a, s in zip(ordered, self._input_specs, strict=True) if s.shape and s.shape[0] == -1]
-        rows = batched[0].shape[0] if batched else 1
+        rows = (batched[0].rows if isinstance(batched[0], _Text) else batched[0].shape[0]) if batched else 1
         names, java_names = self._java_output_names[method]
         results: dict[str, np.ndarray] = {}
         addresses = []
@@ -286,15 +304,193 @@ class Model:
                 addresses.append(buffer.ctypes.data)
         # `ordered` and the output buffers stay referenced here until Java returns.
         with java_errors():
-            strings = self._java.run(
-                self._java_input_names,
-                self._long_array([a.ctypes.data for a in ordered]),
-                rows,
-                java_names,
-                self._long_array(addresses),
-            )
+            if self._takes_strings:
+                strings = self._java.run(
+                    self._java_input_names,
+                    self._long_array([a.address() if isinstance(a, _Text) else a.ctypes.data for a in ordered]),
+                    self._text_array([a.text if isinstance(a, _Text) else None for a in ordered]),
+                    rows,
+                    java_names,
+                    self._long_array(addresses),
+                )
+            else:
+                strings = self._java.run(
+                    self._java_input_names,
+                    self._long_array([a.ctypes.data for a in ordered]),
+                    rows,
+                    java_names,
+                    self._long_array(addresses),
+                )
         for i, name in enumerate(names):
             spec = self._output_specs[name]
             if spec.dtype is None:
                 results[name] = self._string_array(strings[i]).reshape(spec.shape_for(rows))
         return {name: results[name] for name in names}
+
+
+class _Text:
+    """A string input as it crosses to Java: its values joined, each followed by NUL, and a mask of
+    the missing ones (None, NaN, pd.NA), one byte per value, or None when none is missing."""
+
+    __slots__ = ("text", "mask", "rows")
+
+    def __init__(self, text: str, mask: np.ndarray | None, rows: int) -> None:
+        self.text = text
+        self.mask = mask
+        self.rows = rows
+
+    def address(self) -> int:
+        return 0 if self.mask is None else self.mask.ctypes.data
+
+
+def _missing(values: np.ndarray) -> np.ndarray:
+    """Where an object array holds a missing value: None, NaN, or pandas' NA and NaT."""
+    pandas = sys.modules.get("pandas")
+    if pandas is not None:
+        return np.asarray(pandas.isna(values), dtype=bool)
+    return np.fromiter((v is None or (isinstance(v, float) and v != v) for v in values.tolist()), dtype=bool, count=len(values))
+
+
+def _first_non_string(values: np.ndarray) -> Any:
+    pandas = sys.modules.get("pandas")
+    if pandas is not None and pandas.api.types.infer_dtype(values, skipna=False) in ("string", "empty"):
+        return None
+    return next((v for v in values.tolist() if not isinstance(v, str)), None)
+
+
+def _text(values: np.ndarray, rows: int, what: str) -> _Text:
+    """The 1-D array of strings `values` (numpy str, or objects with None/NaN for missing) as a _Text."""
+    mask = None
+    kind = values.dtype.kind
+    if kind == "O":
+        missing = _missing(values)
+        if missing.any():
+            mask = missing.astype(np.uint8)
+            values = np.where(missing, "", values)
+        bad = _first_non_string(values)
+        if bad is not None:
+            raise InputError(f"{what} must hold strings (or None/NaN where missing); it holds {bad!r} of type {type(bad).__name__}")
+        strings = values.tolist()
+    elif kind == "U":
+        strings = values.tolist()
+    elif kind == "S":
+        strings = [v.decode("utf-8") for v in values.tolist()]
+    else:
+        raise InputError(f"{what} must hold strings, got an array of dtype {values.dtype}")
+    text = "\0".join(strings) + "\0" if strings else ""
+    if text.count("\0") != len(strings):
+        raise InputError(f"{what} holds a value with the NUL character, which string inputs cannot carry")
+    return _Text(text, mask, rows)
+
+
+def _numeric_column(values: Any, what: str) -> np.ndarray:
+    """One column as contiguous float64 (NaN where None), refusing strings."""
+    array = values.to_numpy() if hasattr(values, "to_numpy") else np.asarray(values)
+    if array.ndim == 2 and array.shape[1] == 1:
+        array = array[:, 0]
+    if array.ndim != 1:
+        raise InputError(f"{what} must be one column (a 1-D array or one of shape (n, 1)), got shape {array.shape}")
+    kind = array.dtype.kind
+    if kind in "biuf":
+        return np.ascontiguousarray(array, dtype=np.float64)
+    if kind != "O":
+        raise InputError(f"{what} must be numeric, got an array of dtype {array.dtype}")
+    missing = _missing(array)
+    present = array[~missing]
+    bad = next((v for v in present.tolist() if isinstance(v, (str, bytes))), None)
+    if bad is not None:
+        raise InputError(f"{what} must be numeric; it holds the string {bad!r}")
+    try:
+        return np.where(missing, np.nan, array).astype(np.float64)
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"{what} must be numeric: {exc}") from None
+
+
+class _Columns:
+    """How a model with one input per column (see exporters/columns.py) reads a DataFrame (by
+    column name, extra columns ignored), a dict of columns, or a 2-D array (columns by position,
+    numpy object arrays included)."""
+
+    def __init__(self, specs: list[_Spec], feature_names: list[str]) -> None:
+        self.specs = specs
+        self.names = feature_names
+        self.positions = [feature_names.index(s.name) for s in specs]
+        # A model fitted on an array has its columns named x0, x1, ..., and reads DataFrames by position.
+        self.generated = feature_names == [f"x{i}" for i in range(len(feature_names))]
+
+    @staticmethod
+    def of(specs: list[_Spec], feature_names: list[str] | None) -> _Columns | None:
+        if not specs or not feature_names or any(s.shape != (-1, 1) for s in specs):
+            return None
+        if not all(s.name in feature_names for s in specs):
+            return None
+        return _Columns(specs, feature_names)
+
+    def prepare(self, data: Any) -> dict[str, Any]:
+        if _is_dataframe(data):
+            entries = self._from_frame(data)
+        else:
+            if isinstance(data, Mapping):
+                columns = self._from_mapping(data)
+            else:
+                columns = self._from_array(data)
+            entries = {}
+            for spec, values in zip(self.specs, columns, strict=True):
+                what = f"column {spec.name!r}"
+                if spec.is_string:
+                    array = values.to_numpy(dtype=object) if hasattr(values, "to_numpy") else np.asarray(values)
+                    entries[spec.name] = _text(array.reshape(-1), array.shape[0] if array.ndim else 1, what)
+                else:
+                    entries[spec.name] = _numeric_column(values, what)
+        counts = {s.name: (e.rows if isinstance(e, _Text) else e.shape[0]) for s, e in ((s, entries[s.name]) for s in self.specs)}
+        if len(set(counts.values())) > 1:
+            raise InputError(f"the columns differ in length: {counts}")
+        return entries
+
+    def _from_frame(self, frame: Any) -> dict[str, Any]:
+        by_name = {str(c): c for c in frame.columns}
+        if len(by_name) != len(frame.columns):
+            raise InputError("the DataFrame has duplicate column names")
+        wanted = [s.name for s in self.specs]
+        if self.generated and not all(n in by_name for n in wanted) and len(frame.columns) == len(self.names):
+            by_name = {name: frame.columns[i] for i, name in enumerate(self.names)}
+        missing = [n for n in wanted if n not in by_name]
+        if missing:
+            raise InputError(f"the DataFrame lacks the columns {missing}, which the model reads")
+        entries: dict[str, Any] = {}
+        numeric = [s.name for s in self.specs if not s.is_string]
+        if numeric:
+            for name in numeric:
+                dtype = frame.dtypes[by_name[name]]
+                if dtype.kind not in "biuf" and not (isinstance(dtype, np.dtype) and dtype.kind == "O"):
+                    raise InputError(f"column {name!r} must be numeric, got dtype {dtype}")
+            try:
+                block = frame[[by_name[n] for n in numeric]].to_numpy(dtype=np.float64, na_value=np.nan)
+            except (TypeError, ValueError) as exc:
+                for name in numeric:
+                    _numeric_column(frame[by_name[name]].to_numpy(dtype=object), f"column {name!r}")
+                raise InputError(f"the DataFrame's columns {numeric} must be numeric: {exc}") from None
+            # Column-major, every column is one contiguous buffer: one conversion, no copy per column.
+            block = np.asfortranarray(block)
+            for j, name in enumerate(numeric):
+                entries[name] = block[:, j]
+        for spec in self.specs:
+            if spec.is_string:
+                entries[spec.name] = _text(frame[by_name[spec.name]].to_numpy(dtype=object), len(frame), f"column {spec.name!r}")
+        return entries
+
+    def _from_mapping(self, data: Mapping) -> list[Any]:
+        unknown = sorted(str(k) for k in data if k not in self.names)
+        missing = [s.name for s in self.specs if s.name not in data]
+        if unknown or missing:
+            raise InputError(f"the columns given do not match the model's: unknown {unknown}, missing {missing}; "
+                             f"the model reads {[s.name for s in self.specs]}")
+        return [data[s.name] for s in self.specs]
+
+    def _from_array(self, data: Any) -> list[Any]:
+        array = data if isinstance(data, np.ndarray) else np.asarray(data, dtype=object)
+        if array.ndim != 2:
+            raise InputError(f"the input must be 2-D (rows × {len(self.names)} columns) or a DataFrame, got shape {array.shape}")
+        if array.shape[1] != len(self.names):
+            raise InputError(f"expected {len(self.names)} columns, got {array.shape[1]}")
+        return [array[:, p] for p in self.positions]

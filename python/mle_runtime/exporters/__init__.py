@@ -1,7 +1,8 @@
 """Exporting a live model object: framework detection, conversion to a graph, metadata, writing.
 
 This package owns `export`, which finds the registered converter for a model (see `registry`),
-runs it on a fresh `GraphBuilder` whose one input is float64 [N, n_features], names the computed
+runs it on a fresh `GraphBuilder` whose inputs follow the model's column signature (`columns`:
+one float64 input [N, n_features], or one input per column when the model reads strings), names the computed
 values by the graph naming convention, binds them to the model's methods, records the metadata and
 hands the result to the engine's writer. Converters live in the framework modules next to it; this
 package must not write file bytes (the Java writer does) nor convert any particular model itself.
@@ -13,11 +14,11 @@ import os
 from typing import Any, Mapping
 
 from .._version import __version__
-from ..ir import BATCH, GraphBuilder
-from . import registry
+from ..errors import UnsupportedModelError
+from ..ir import GraphBuilder
+from . import columns, registry
+from .columns import INPUT_NAME
 from .registry import register, supported, supported_models
-
-INPUT_NAME = "input"
 
 # A converter's roles are the graph's output names; each is returned by one method of the model.
 ROLE_METHODS = {
@@ -44,17 +45,29 @@ def export(model: Any, path: str | os.PathLike, *, description: str | None = Non
     info = registry.model_info(model)
 
     builder = GraphBuilder()
+    x, feature_names = columns.add_inputs(builder, model, info.n_features, info.feature_names)
+    inputs = {v.name for v in builder.inputs}
     builder.reserve(INPUT_NAME, *ROLE_METHODS)
-    x = builder.add_input(INPUT_NAME, "float64", (BATCH, info.n_features))
     computed = converter(builder, model, x)
+    if registry.SPARSE_OUTPUT in computed:
+        raise UnsupportedModelError(f"{info.model_type}: {computed[registry.SPARSE_OUTPUT]}; MLE Runtime computes dense arrays")
     for role in (r for r in ROLE_METHODS if r in computed):
         value = computed[role]
-        if value.name == x.name:
-            builder.add_node("Identity", [x.name], role)
+        if isinstance(value, columns.Table):
+            if len({b.dtype for b in value.blocks if b is not None}) > 1:
+                raise UnsupportedModelError(
+                    f"{info.model_type}: its {ROLE_METHODS[role]} output mixes string and numeric columns, which no single "
+                    "array holds; export the model that consumes that output (a pipeline ending in an estimator) instead"
+                )
+            value = columns.matrix(builder, value, info.model_type)
+        # An output is named by its role, unless an input column already has that name.
+        name = builder.unique_name(role) if role in inputs else role
+        if value.name in inputs:
+            builder.add_node("Identity", [value.name], name)
         else:
-            builder.rename(value.name, role)
-        builder.add_output(role, value.dtype, value.shape)
-        builder.bind(ROLE_METHODS[role], [role])
+            builder.rename(value.name, name)
+        builder.add_output(name, value.dtype, value.shape)
+        builder.bind(ROLE_METHODS[role], [name])
 
     builder.metadata.update(
         producer_name="mle-runtime",
@@ -67,7 +80,7 @@ def export(model: Any, path: str | os.PathLike, *, description: str | None = Non
         builder.metadata["description"] = description
     for key, value in (properties or {}).items():
         builder.metadata[str(key)] = str(value)
-    builder.feature_names = info.feature_names
+    builder.feature_names = feature_names
     builder.write(path)
 
 

@@ -46,6 +46,12 @@ _FRAMEWORKS: dict[str, tuple[str, ...]] = {
         "mle_runtime.exporters.sklearn_trees",
         "mle_runtime.exporters.sklearn_svm",
         "mle_runtime.exporters.sklearn_kernel",
+        "mle_runtime.exporters.sklearn_encoders",
+        "mle_runtime.exporters.sklearn_impute",
+        "mle_runtime.exporters.sklearn_compose",
+        "mle_runtime.exporters.sklearn_nonlinear",
+        "mle_runtime.exporters.sklearn_polynomial",
+        "mle_runtime.exporters.sklearn_discretization",
     ),
 }
 
@@ -68,6 +74,11 @@ class SavedModel:
 
 
 FileConverter = Callable[[Any], SavedModel]
+
+# A converter that would hand its caller a sparse matrix adds this key to the values it returns,
+# with the reason; `export` refuses a model whose own output is sparse (the engine computes dense
+# arrays), while a pipeline step's sparse intermediate is simply computed densely.
+SPARSE_OUTPUT = "sparse_output"
 
 # What a registration promises for a method's output, as the tests check it: IDENTICAL for labels
 # and anything else that must be equal element for element, otherwise the relative tolerance
@@ -101,22 +112,39 @@ def _promise(classes: tuple[type, ...], methods: Mapping[str, float] | None, com
         _SUPPORT[cls] = Support(dict(methods), composed, note)
 
 
-def register(*classes: type, methods: Mapping[str, float], composed: bool = False, note: str = "") -> Callable[[Converter], Converter]:
+def register(*classes: type, methods: Mapping[str, float], composed: bool = False, note: str = "",
+             tables: bool = False) -> Callable[[Converter], Converter]:
     """Decorator registering a converter function for classes, with what it promises:
 
         @register(LogisticRegression, methods={"predict": IDENTICAL, "predict_proba": FLOAT64})
 
     A converter takes (builder, fitted model, input value) and returns the values it computes keyed
-    by role: "label", "probabilities", "scores", "variable" or "transformed".
+    by role: "label", "probabilities", "scores", "variable" or "transformed". Its input is one
+    matrix Value, unless it declares `tables=True`: then it may also be a `columns.Table` of columns
+    of different dtypes (a DataFrame with string columns), which converters that pass their input
+    on to other converters (pipelines, ensembles) and those that read columns one by one
+    (encoders, imputers) accept.
     """
     _promise(classes, methods, composed, note)
 
     def decorate(converter: Converter) -> Converter:
         for cls in classes:
-            _CONVERTERS[cls] = converter
+            _CONVERTERS[cls] = converter if tables else _on_a_matrix(converter)
         return converter
 
     return decorate
+
+
+def _on_a_matrix(converter: Converter) -> Converter:
+    """The converter, given a Table as one matrix (which fails, naming the model, for strings beside numbers)."""
+    from .columns import Table, matrix
+
+    def convert(builder: GraphBuilder, model: Any, x: Any) -> dict[str, Value]:
+        if isinstance(x, Table):
+            x = matrix(builder, x, type(model).__name__)
+        return converter(builder, model, x)
+
+    return convert
 
 
 def register_file(*classes: type, methods: Mapping[str, float], note: str = "") -> Callable[[FileConverter], FileConverter]:
@@ -228,11 +256,14 @@ def proven_tolerance(model: Any, method: str) -> float:
     support = support_of(type(model))
     if method not in support.methods:
         raise KeyError(f"{public_name(type(model))} does not promise {method!r}; it promises {sorted(support.methods)}")
-    tolerance = support.methods[method]
-    if support.composed:
-        for part in parts(model):
-            tolerance = max([tolerance, *support_of(type(part)).methods.values()])
-    return tolerance
+    return max(support.methods[method], _parts_tolerance(model))
+
+
+def _parts_tolerance(model: Any) -> float:
+    """The loosest promise of a composed model's parts, their own parts included."""
+    if not support_of(type(model)).composed:
+        return IDENTICAL
+    return max([IDENTICAL, *(max([*support_of(type(p)).methods.values(), _parts_tolerance(p)]) for p in parts(model))])
 
 
 def converter_for(model: Any) -> Converter:

@@ -18,6 +18,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..errors import ModelError, UnsupportedModelError
 from ..ir import BATCH, GraphBuilder, Value
+from .columns import takes_vector
 from .labels import label_strings
 from .registry import ModelInfo
 
@@ -57,7 +58,7 @@ def model_info(model: Any) -> ModelInfo:
             f"{type(model).__name__}(kernel=a callable) cannot be exported: a callable kernel is code, which a model "
             "file never carries; fit it with one of its named kernels"
         )
-    n_features = _input_attribute(model, "n_features_in_")
+    n_features = 1 if takes_vector(model) else _input_attribute(model, "n_features_in_")
     if n_features is None:
         raise ModelError(f"{type(model).__name__} does not record n_features_in_, so its input width is unknown")
     names = _input_attribute(model, "feature_names_in_")
@@ -68,6 +69,12 @@ def model_info(model: Any) -> ModelInfo:
         n_features=int(n_features),
         feature_names=None if names is None else [str(n) for n in names],
     )
+
+
+def column_labels(model: Any, n: int) -> list[str]:
+    """How error messages name a model's n input columns: by feature name when it has them."""
+    names = getattr(model, "feature_names_in_", None)
+    return [f"column {str(names[j])!r}" if names is not None else f"column {j}" for j in range(n)]
 
 
 def class_labels(builder: GraphBuilder, classes: Any) -> str:

@@ -1,7 +1,6 @@
 package org.mleruntime.kernels;
 
 import java.util.List;
-import java.util.stream.IntStream;
 import org.mleruntime.InvalidInputException;
 import org.mleruntime.InvalidModelException;
 import org.mleruntime.ir.Node;
@@ -20,7 +19,7 @@ public final class BucketizeKernel implements Kernel {
         Tensor offsets = constants.get(2);
         int features = Math.toIntExact(offsets.elementCount() - 1);
         edges = new double[features][];
-        columnNames = node.stringsAttr("column_names", IntStream.range(0, features).mapToObj(j -> "column " + j).toList());
+        columnNames = ColumnAttributes.names(node, features);
         for (int j = 0; j < features; j++) {
             long from = offsets.getLong(j);
             edges[j] = new double[Math.toIntExact(offsets.getLong(j + 1) - from)];

@@ -47,8 +47,8 @@ public final class CategoryMapKernel implements Kernel {
         codes = new double[Math.toIntExact(codeTensor.elementCount())];
         Arrays.setAll(codes, codeTensor::getDouble);
         unknownCodes = node.stringAttr("on_unknown", "error").equals("code") ? node.floatsAttr("unknown_codes", null) : null;
-        missingKeys = node.hasAttr("missing_keys") ? node.intsAttr("missing_keys") : filled(features, -1);
-        columnNames = node.stringsAttr("column_names", IntStream.range(0, features).mapToObj(j -> "column " + j).toList());
+        missingKeys = ColumnAttributes.ints(node, "missing_keys", features, -1);
+        columnNames = ColumnAttributes.names(node, features);
         stringKeys = strings ? IntStream.range(0, features).mapToObj(this::stringLookup).toList() : null;
         sortedKeys = new double[strings ? 0 : features][];
         sortedIndex = new int[strings ? 0 : features][];
@@ -57,11 +57,6 @@ public final class CategoryMapKernel implements Kernel {
         }
     }
 
-    private static long[] filled(int n, long value) {
-        long[] a = new long[n];
-        Arrays.fill(a, value);
-        return a;
-    }
 
     private Map<String, Integer> stringLookup(int j) {
         Map<String, Integer> lookup = new HashMap<>();

@@ -1,7 +1,6 @@
 package org.mleruntime.kernels;
 
 import java.util.List;
-import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 import org.mleruntime.InvalidInputException;
 import org.mleruntime.ir.Node;
@@ -26,7 +25,7 @@ public final class IsMissingKernel implements Kernel {
         columns = node.hasAttr("columns") ? node.intsAttr("columns") : LongStream.range(0, features).toArray();
         others = node.intAttr("error_on_other", 0) == 0 ? new long[0]
                 : LongStream.range(0, features).filter(j -> LongStream.of(columns).noneMatch(c -> c == j)).toArray();
-        columnNames = node.stringsAttr("column_names", IntStream.range(0, features).mapToObj(j -> "column " + j).toList());
+        columnNames = ColumnAttributes.names(node, features);
     }
 
     @Override

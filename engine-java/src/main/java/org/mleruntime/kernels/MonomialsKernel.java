@@ -7,7 +7,7 @@ import org.mleruntime.ir.Tensor;
 /**
  * Monomials: term t of a row is {@code term[previous[t]] · x[factors[t]]} (either factor 1 when its
  * index is −1), so each product is formed in the order scikit-learn's PolynomialFeatures forms it
- * and float64 results agree to the bit; the terms listed in {@code outputs} are written out.
+ * and float64 results agree to the bit; the terms listed in {@code keep} are written out.
  */
 public final class MonomialsKernel implements Kernel {
     private final int[] factors;
@@ -17,7 +17,7 @@ public final class MonomialsKernel implements Kernel {
     public MonomialsKernel(Node node) {
         factors = java.util.Arrays.stream(node.intsAttr("factors")).mapToInt(Math::toIntExact).toArray();
         previous = java.util.Arrays.stream(node.intsAttr("previous")).mapToInt(Math::toIntExact).toArray();
-        outputs = java.util.Arrays.stream(node.intsAttr("outputs")).mapToInt(Math::toIntExact).toArray();
+        outputs = java.util.Arrays.stream(node.intsAttr("keep")).mapToInt(Math::toIntExact).toArray();
     }
 
     @Override

@@ -1,7 +1,6 @@
 package org.mleruntime.kernels;
 
 import java.util.List;
-import java.util.stream.IntStream;
 import org.mleruntime.InvalidInputException;
 import org.mleruntime.ir.Node;
 import org.mleruntime.ir.Tensor;
@@ -26,7 +25,7 @@ public final class PowerTransformKernel implements Kernel {
         Tensor t = constants.get(1);
         lambdas = new double[Math.toIntExact(t.elementCount())];
         java.util.Arrays.setAll(lambdas, t::getDouble);
-        columnNames = node.stringsAttr("column_names", IntStream.range(0, lambdas.length).mapToObj(j -> "column " + j).toList());
+        columnNames = ColumnAttributes.names(node, lambdas.length);
     }
 
     @Override

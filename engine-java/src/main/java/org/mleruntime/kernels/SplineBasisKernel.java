@@ -22,6 +22,7 @@ public final class SplineBasisKernel implements Kernel {
     private final double[][] coefficients;
     private final int splines;
     private final double[][][] boundary;
+    private final long[] boundaryKnots;
     private final long[] boundaryCounts;
 
     public SplineBasisKernel(Node node, List<Tensor> constants) {
@@ -37,7 +38,9 @@ public final class SplineBasisKernel implements Kernel {
             boundary[i] = matrix(constants.get(3 + i));
         }
         boundaryCounts = bounded ? node.intsAttr("boundary_counts") : new long[0];
+        boundaryKnots = bounded ? ColumnAttributes.ints(node, "boundary_knots", boundaryCounts.length, degree) : new long[0];
     }
+
 
     private static double[][] matrix(Tensor t) {
         int rows = Math.toIntExact(t.shape().dim(0));
@@ -97,8 +100,9 @@ public final class SplineBasisKernel implements Kernel {
     }
 
     private void bounded(int j, double[] t, double v, double[] work, double[] out) {
-        double low = t[degree];
-        double high = t[t.length - degree - 1];
+        int knot = (int) boundaryKnots[j];
+        double low = t[knot];
+        double high = t[t.length - knot - 1];
         if (low <= v && v <= high) {
             evaluate(t, v, work, out);
             return;

@@ -34,7 +34,7 @@ public final class ExpansionSchema {
         long features = columns(n, x);
         long[] factors = n.intsAttr("factors");
         long[] previous = n.intsAttr("previous");
-        long[] outputs = n.intsAttr("outputs");
+        long[] outputs = n.intsAttr("keep");
         if (factors.length != previous.length) {
             throw error(n, "factors and previous must have one entry per term, found " + factors.length + " and " + previous.length);
         }
@@ -84,12 +84,18 @@ public final class ExpansionSchema {
                 }
             }
             long[] counts = n.intsAttr("boundary_counts");
-            if (counts.length != features) {
-                throw error(n, "boundary_counts must hold one entry per column (" + features + ")");
+            long[] knotIndices = n.hasAttr("boundary_knots") ? n.intsAttr("boundary_knots") : new long[0];
+            if (counts.length != features || (knotIndices.length != 0 && knotIndices.length != features)) {
+                throw error(n, "boundary_counts (and boundary_knots, when given) must hold one entry per column (" + features + ")");
             }
             for (long count : counts) {
                 if (count < 0 || count > splines) {
                     throw error(n, "boundary_counts must lie in [0, " + splines + "], found " + count);
+                }
+            }
+            for (long knot : knotIndices) {
+                if (knot < 0 || 2 * knot + 1 >= knots.shape().dim(1)) {
+                    throw error(n, "boundary_knots must index a knot t[d] with t[T − d − 1] after it, found " + knot);
                 }
             }
         }

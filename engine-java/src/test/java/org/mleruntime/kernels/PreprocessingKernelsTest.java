@@ -287,11 +287,11 @@ class PreprocessingKernelsTest {
     void monomialsFormProductsInTheGivenOrder() {
         // bias, x0, x1, x0·x0, x0·x1, x1·x1 (each product built on the previous term), outputs skip x1.
         Map<String, Attribute> attributes = Map.of("factors", ints(-1, 0, 1, 0, 0, 1), "previous", ints(-1, -1, -1, 1, 2, 2),
-                "outputs", ints(0, 1, 3, 4, 5));
+                "keep", ints(0, 1, 3, 4, 5));
         assertArrayEquals(new double[] {1, 2, 4, 6, 9, 1, -1, 1, -0.5, 0.25},
                 Tensors.toDoubles(run("Monomials", matrix(2, 2, 3, -1, 0.5), Map.of(), attributes)));
         assertThrows(InvalidModelException.class, () -> run("Monomials", matrix(2, 1, 1), Map.of(),
-                Map.of("factors", ints(0), "previous", ints(0), "outputs", ints(0))));
+                Map.of("factors", ints(0), "previous", ints(0), "keep", ints(0))));
     }
 
     /** Linear B-splines (hats) on knots 0..4 with one boundary knot repeated: their values are by hand. */
