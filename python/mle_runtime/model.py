@@ -406,6 +406,10 @@ def _numeric_column(values: Any, what: str) -> np.ndarray:
         raise InputError(f"{what} must be numeric: {exc}") from None
 
 
+# Frames of at most this many rows are read through one object array (see _Columns._few_rows).
+_FEW_ROWS = 64
+
+
 class _Columns:
     """How a model with one input per column (see exporters/columns.py) reads a DataFrame (by
     column name, extra columns ignored), a dict of columns, or a 2-D array (columns by position,
@@ -457,13 +461,18 @@ class _Columns:
         missing = [n for n in wanted if n not in by_name]
         if missing:
             raise InputError(f"the DataFrame lacks the columns {missing}, which the model reads")
-        entries: dict[str, Any] = {}
         numeric = [s.name for s in self.specs if not s.is_string]
+        dtypes = dict(zip(frame.columns, frame.dtypes.tolist()))
+        for name in numeric:
+            dtype = dtypes[by_name[name]]
+            if dtype.kind not in "biuf" and not (isinstance(dtype, np.dtype) and dtype.kind == "O"):
+                raise InputError(f"column {name!r} must be numeric, got dtype {dtype}")
+        if len(frame) <= _FEW_ROWS:
+            entries = self._few_rows(frame, by_name, numeric)
+            if entries is not None:
+                return entries
+        entries: dict[str, Any] = {}
         if numeric:
-            for name in numeric:
-                dtype = frame.dtypes[by_name[name]]
-                if dtype.kind not in "biuf" and not (isinstance(dtype, np.dtype) and dtype.kind == "O"):
-                    raise InputError(f"column {name!r} must be numeric, got dtype {dtype}")
             try:
                 block = frame[[by_name[n] for n in numeric]].to_numpy(dtype=np.float64, na_value=np.nan)
             except (TypeError, ValueError) as exc:
@@ -477,6 +486,24 @@ class _Columns:
         for spec in self.specs:
             if spec.is_string:
                 entries[spec.name] = _text(frame[by_name[spec.name]].to_numpy(dtype=object), len(frame), f"column {spec.name!r}")
+        return entries
+
+    def _few_rows(self, frame: Any, by_name: dict[str, Any], numeric: list[str]) -> dict[str, Any] | None:
+        """A short frame through one object array: selecting columns in pandas costs far more than
+        a few rows' values. None when a numeric column holds what only pandas converts (None, NA)."""
+        values = frame.to_numpy(dtype=object)
+        position = {c: i for i, c in enumerate(frame.columns)}
+        entries: dict[str, Any] = {}
+        if numeric:
+            try:
+                block = np.array(values[:, [position[by_name[n]] for n in numeric]], dtype=np.float64, order="F")
+            except (TypeError, ValueError):
+                return None
+            for j, name in enumerate(numeric):
+                entries[name] = block[:, j]
+        for spec in self.specs:
+            if spec.is_string:
+                entries[spec.name] = _text(values[:, position[by_name[spec.name]]], len(frame), f"column {spec.name!r}")
         return entries
 
     def _from_mapping(self, data: Mapping) -> list[Any]:

@@ -79,7 +79,7 @@ public final class CpuBackend implements Backend {
             case "CategoryMap" -> new CategoryMapKernel(node, constants);
             case "OneHot" -> new OneHotKernel(node);
             case "Bucketize" -> new BucketizeKernel(node, constants);
-            case "Impute" -> new ImputeKernel(node, inputs);
+            case "Impute" -> new ImputeKernel(node, constants);
             case "IsMissing" -> new IsMissingKernel(node, inputs);
             case "Clip" -> new ClipKernel(math);
             case "Log1p", "Expm1", "Sqrt" -> new MathFunctionKernel(node);

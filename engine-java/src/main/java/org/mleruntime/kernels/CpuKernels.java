@@ -251,12 +251,37 @@ public final class CpuKernels {
             long position = 0;
             for (Tensor x : in) {
                 long inner = x.elementCount() / Math.max(outer, 1);
-                for (long o = 0; o < outer; o++) {
-                    copy(x, o * inner, y, o * outInner + position, inner);
+                if (inner < SHORT_RUN && x.dtype().byteSize() >= 4) {
+                    interleave(x, inner, y, outInner, position, outer);
+                } else {
+                    for (long o = 0; o < outer; o++) {
+                        copy(x, o * inner, y, o * outInner + position, inner);
+                    }
                 }
                 position += inner;
             }
         };
+    }
+
+    /** Runs shorter than this (a column or two per row) are copied element by element: a bulk copy costs more per call than it saves. */
+    private static final long SHORT_RUN = 8;
+
+    /** Concat's copy of short runs, {@code inner} elements of each of {@code outer} rows, bit for bit. */
+    private static void interleave(Tensor x, long inner, Tensor y, long outInner, long position, long outer) {
+        MemorySegment from = x.data();
+        MemorySegment to = y.data();
+        boolean wide = x.dtype().byteSize() == 8;
+        for (long o = 0; o < outer; o++) {
+            for (long k = 0; k < inner; k++) {
+                long source = o * inner + k;
+                long target = o * outInner + position + k;
+                if (wide) {
+                    to.setAtIndex(Tensor.I64, target, from.getAtIndex(Tensor.I64, source));
+                } else {
+                    to.setAtIndex(Tensor.I32, target, from.getAtIndex(Tensor.I32, source));
+                }
+            }
+        }
     }
 
     /** Identity and Reshape: the elements unchanged, in a buffer of their own. */

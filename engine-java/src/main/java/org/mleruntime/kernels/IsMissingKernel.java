@@ -20,7 +20,7 @@ public final class IsMissingKernel implements Kernel {
     private final List<String> columnNames;
 
     public IsMissingKernel(Node node, List<ValueInfo> inputs) {
-        missing = MissingValue.of(node, inputs.getFirst().dtype());
+        missing = MissingValue.of(node);
         features = Math.toIntExact(inputs.getFirst().shape().dim(1));
         columns = node.hasAttr("columns") ? node.intsAttr("columns") : LongStream.range(0, features).toArray();
         others = node.intAttr("error_on_other", 0) == 0 ? new long[0]
