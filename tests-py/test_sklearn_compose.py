@@ -12,7 +12,7 @@ from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.pipeline import FeatureUnion, Pipeline, make_pipeline
-from sklearn.preprocessing import FunctionTransformer, MinMaxScaler, OneHotEncoder, OrdinalEncoder, StandardScaler
+from sklearn.preprocessing import FunctionTransformer, MaxAbsScaler, MinMaxScaler, OneHotEncoder, OrdinalEncoder, StandardScaler
 
 
 def _split(frame, y):
@@ -90,8 +90,8 @@ def test_column_transformer_on_numpy_with_positions(datasets, export_load):
     X, y = datasets["breast_cancer"]
     model = make_pipeline(
         ColumnTransformer([("scaled", StandardScaler(), list(range(10))), ("minmax", MinMaxScaler(), slice(10, 20))],
-                          remainder="passthrough"),
-        LogisticRegression(max_iter=3000),
+                          remainder=MaxAbsScaler()),
+        LogisticRegression(max_iter=1000),
     ).fit(X, y)
     loaded = export_load(model)
     # Every column is numeric and read: the single float64 input is kept.
@@ -121,7 +121,7 @@ def test_feature_union_with_weights_passthrough_and_drop(datasets, export_load):
         ("off", "drop"),
     ], transformer_weights={"scaled": 2.0, "raw": 0.5}).fit(X)
     assert_proven(union, "transform", export_load(union).transform(X), union.transform(X))
-    model = make_pipeline(union, LogisticRegression(max_iter=5000)).fit(X, y)
+    model = make_pipeline(MinMaxScaler(), union, LogisticRegression(max_iter=1000)).fit(X, y)
     assert_proven(model, "predict_proba", export_load(model).predict_proba(X), model.predict_proba(X))
 
 

@@ -11,7 +11,7 @@ from sklearn.compose import ColumnTransformer
 from sklearn.impute import MissingIndicator, SimpleImputer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import OneHotEncoder
+from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 
 @pytest.fixture(scope="module")
@@ -36,8 +36,8 @@ def test_simple_imputer_on_strings_and_numbers_together(mixed_frames, frame, exp
     _, y = mixed_frames["breast_cancer"]
     model = make_pipeline(
         SimpleImputer(strategy="most_frequent", add_indicator=True),
-        ColumnTransformer([("encode", OneHotEncoder(sparse_output=False), [0, 1, 2])], remainder="passthrough"),
-        LogisticRegression(max_iter=5000),
+        ColumnTransformer([("encode", OneHotEncoder(sparse_output=False), [0, 1, 2])], remainder=StandardScaler()),
+        LogisticRegression(max_iter=1000),
     ).fit(X, y)
     loaded = export_load(model)
     assert [i["dtype"] for i in loaded.inputs] == ["string", "string", "string", "float64", "float64"]
