@@ -117,3 +117,14 @@ def test_a_column_named_like_an_output(tmp_path):
     loaded = load_model(tmp_path / "clash.mle")
     assert_values_match(loaded.predict_proba(frame), model.predict_proba(frame))
     assert_labels_match(loaded.predict(frame), model.predict(frame))
+
+
+def test_an_unregistered_ensemble_of_pipelines_reads_what_its_parts_read(fitted):
+    from mle_runtime.exporters import columns, registry
+    from sklearn.ensemble import VotingClassifier
+
+    X, model, _ = fitted
+    registry.model_info(model)
+    ensemble = VotingClassifier([("a", model), ("b", model)]).fit(X, model.predict(X))
+    kinds = columns.input_kinds(ensemble, X.shape[1])
+    assert [c for c, k in zip(X.columns, kinds) if k == columns.STRING] == ["sex", "bmi"]

@@ -77,6 +77,16 @@ def test_transformer_matches_sklearn(datasets, export_load, key, name):
     assert_proven(model, "transform", export_load(model).transform(rows), model.transform(rows))
 
 
+@pytest.mark.parametrize("norm", ["l1", "l2", "max"])
+def test_normalizer_on_wide_rows(export_load, norm):
+    """Digits' 64 columns take the vectorised row loops where the Vector API is present."""
+    from sklearn.datasets import load_digits
+
+    X, _ = load_digits(return_X_y=True)
+    model = Normalizer(norm=norm).fit(X)
+    assert_proven(model, "transform", export_load(model).transform(X), model.transform(X))
+
+
 @pytest.mark.parametrize("function", [np.log1p, np.expm1, np.log, np.exp, np.sqrt])
 def test_function_transformer_on_positive_data(datasets, export_load, function):
     X, _ = datasets["breast_cancer"]

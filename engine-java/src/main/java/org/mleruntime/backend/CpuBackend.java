@@ -83,7 +83,7 @@ public final class CpuBackend implements Backend {
             case "IsMissing" -> new IsMissingKernel(node, inputs);
             case "Clip" -> new ClipKernel(math);
             case "Log1p", "Expm1", "Sqrt" -> new MathFunctionKernel(node);
-            case "Normalizer" -> new NormalizerKernel(node);
+            case "Normalizer" -> new NormalizerKernel(node, math);
             case "PowerTransform" -> new PowerTransformKernel(node, constants);
             case "QuantileTransform" -> new QuantileTransformKernel(node, constants);
             case "Monomials" -> new MonomialsKernel(node);

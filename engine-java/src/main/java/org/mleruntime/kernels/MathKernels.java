@@ -69,4 +69,10 @@ public interface MathKernels {
 
     /** out[i] = min(max(x[i], lo), hi) for {@code count} elements, as numpy's clip: NaN stays NaN. */
     void clip(DType dtype, MemorySegment x, double lo, double hi, MemorySegment out, long count);
+
+    /**
+     * out[r, ·] = x[r, ·] / norm(x[r, ·]) with {@code norm} 1 (sum of |x|), 2 (square root of the sum
+     * of squares) or 0 (largest |x|), a norm below {@code tiny} counting as 1 (scikit-learn's normalize).
+     */
+    void normalizeRows(DType dtype, int norm, MemorySegment x, MemorySegment out, long rows, int cols, double tiny);
 }

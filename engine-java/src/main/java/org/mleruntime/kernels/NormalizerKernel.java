@@ -1,54 +1,31 @@
 package org.mleruntime.kernels;
 
+import java.util.Map;
 import org.mleruntime.ir.DType;
 import org.mleruntime.ir.Node;
 import org.mleruntime.ir.Tensor;
 
 /**
  * Normalizer: each row divided by its l1, l2 or max norm, as scikit-learn's {@code normalize}: a
- * norm below ten machine epsilons counts as 1, so an all-zero row stays zero.
+ * norm below ten machine epsilons counts as 1, so an all-zero row stays zero. The rows go through
+ * {@link MathKernels#normalizeRows}, vectorised for wide rows where the runtime allows.
  */
 public final class NormalizerKernel implements Kernel {
-    private enum Norm { L1, L2, MAX }
+    private static final Map<String, Integer> NORMS = Map.of("max", 0, "l1", 1, "l2", 2);
 
-    private final Norm norm;
+    private final MathKernels math;
+    private final int norm;
 
-    public NormalizerKernel(Node node) {
-        norm = Norm.valueOf(node.stringAttr("norm", "l2").toUpperCase(java.util.Locale.ROOT));
+    public NormalizerKernel(Node node, MathKernels math) {
+        this.math = math;
+        this.norm = NORMS.get(node.stringAttr("norm", "l2"));
     }
 
     @Override
     public void compute(Tensor[] inputs, Tensor[] outputs) {
         Tensor x = inputs[0];
         Tensor y = outputs[0];
-        long rows = y.shape().dim(0);
-        long cols = y.shape().dim(1);
-        boolean f32 = x.dtype() == DType.FLOAT32;
-        double tiny = 10 * (f32 ? Math.ulp(1.0f) : Math.ulp(1.0));
-        for (long r = 0; r < rows; r++) {
-            long base = r * cols;
-            double total = 0;
-            for (long j = 0; j < cols; j++) {
-                double v = x.getDouble(base + j);
-                total = switch (norm) {
-                    case L1 -> total + Math.abs(v);
-                    case L2 -> total + v * v;
-                    case MAX -> Math.max(total, Math.abs(v));
-                };
-                if (f32) {
-                    total = (float) total;
-                }
-            }
-            double scale = norm == Norm.L2 ? Math.sqrt(total) : total;
-            if (f32) {
-                scale = (float) scale;
-            }
-            if (scale < tiny) {
-                scale = 1.0;
-            }
-            for (long j = 0; j < cols; j++) {
-                y.setDouble(base + j, x.getDouble(base + j) / scale);
-            }
-        }
+        double tiny = 10 * (x.dtype() == DType.FLOAT32 ? Math.ulp(1.0f) : Math.ulp(1.0));
+        math.normalizeRows(x.dtype(), norm, x.data(), y.data(), y.shape().dim(0), Math.toIntExact(y.shape().dim(1)), tiny);
     }
 }

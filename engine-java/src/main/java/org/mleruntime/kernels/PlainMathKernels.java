@@ -184,4 +184,25 @@ public final class PlainMathKernels implements MathKernels {
             set(t, out, i, Math.min(Math.max(get(t, x, i), lo), hi));
         }
     }
+
+    @Override
+    public void normalizeRows(DType t, int norm, MemorySegment x, MemorySegment out, long rows, int cols, double tiny) {
+        boolean f32 = t == DType.FLOAT32;
+        for (long r = 0; r < rows; r++) {
+            long base = r * cols;
+            double total = 0;
+            for (int j = 0; j < cols; j++) {
+                double v = get(t, x, base + j);
+                total = norm == 0 ? Math.max(total, Math.abs(v)) : total + (norm == 1 ? Math.abs(v) : v * v);
+                if (f32) {
+                    total = (float) total;
+                }
+            }
+            double scale = norm == 2 ? Math.sqrt(total) : total;
+            scale = scale < tiny ? 1.0 : f32 ? (float) scale : scale;
+            for (int j = 0; j < cols; j++) {
+                set(t, out, base + j, get(t, x, base + j) / scale);
+            }
+        }
+    }
 }

@@ -227,6 +227,37 @@ class MathKernelsTest {
         }
     }
 
+    @ParameterizedTest
+    @MethodSource("implementations")
+    void normalizeRowsMatchesReference(MathKernels math) {
+        for (DType t : List.of(DType.FLOAT64, DType.FLOAT32)) {
+            for (int cols : new int[] {1, 5, 64, 133}) {
+                int rows = 4;
+                MemorySegment x = random(t, rows * cols), out = random(t, rows * cols);
+                for (int j = 0; j < cols; j++) {
+                    set(t, x, j, 0.0);
+                }
+                for (int norm = 0; norm <= 2; norm++) {
+                    math.normalizeRows(t, norm, x, out, rows, cols, 1e-14);
+                    for (int r = 0; r < rows; r++) {
+                        double total = 0;
+                        for (int j = 0; j < cols; j++) {
+                            double v = get(t, x, (long) r * cols + j);
+                            total = norm == 0 ? Math.max(total, Math.abs(v)) : total + (norm == 1 ? Math.abs(v) : v * v);
+                        }
+                        double scale = norm == 2 ? Math.sqrt(total) : total;
+                        scale = scale < 1e-14 ? 1 : scale;
+                        for (int j = 0; j < cols; j++) {
+                            double expected = get(t, x, (long) r * cols + j) / scale;
+                            assertEquals(expected, get(t, out, (long) r * cols + j), tolerance(t) * Math.max(1, Math.abs(expected)),
+                                    math.name() + " " + t + " norm " + norm + " cols " + cols);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void selectionFollowsTheRuntime() {
         boolean vector = MathKernelsProvider.vectorApiAvailable() && !"plain".equals(System.getProperty("mle.kernels"));

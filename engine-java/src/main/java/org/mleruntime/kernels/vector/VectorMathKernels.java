@@ -392,4 +392,45 @@ public final class VectorMathKernels implements MathKernels {
             SCALAR.clip(t, x.asSlice(i * 8), lo, hi, out.asSlice(i * 8), count - i);
         }
     }
+
+    @Override
+    public void normalizeRows(DType t, int norm, MemorySegment x, MemorySegment out, long rows, int cols, double tiny) {
+        if (t != DType.FLOAT64 || cols < MIN_VECTOR_ROW || !allNative(x, out)) {
+            SCALAR.normalizeRows(t, norm, x, out, rows, cols, tiny);
+            return;
+        }
+        int lanes = D.length();
+        int bound = D.loopBound(cols);
+        double[] partial = new double[lanes];
+        for (long r = 0; r < rows; r++) {
+            long base = r * cols * 8;
+            DoubleVector acc = DoubleVector.zero(D);
+            int j = 0;
+            for (; j < bound; j += lanes) {
+                DoubleVector v = DoubleVector.fromMemorySegment(D, x, base + j * 8L, LE);
+                acc = switch (norm) {
+                    case 0 -> acc.max(v.abs());
+                    case 1 -> acc.add(v.abs());
+                    default -> v.fma(v, acc);
+                };
+            }
+            double total = norm == 0 ? acc.reduceLanes(jdk.incubator.vector.VectorOperators.MAX) : sumInOrder(acc, partial);
+            for (; j < cols; j++) {
+                double v = x.get(F64, base + j * 8L);
+                total = norm == 0 ? Math.max(total, Math.abs(v)) : total + (norm == 1 ? Math.abs(v) : v * v);
+            }
+            double scale = norm == 2 ? Math.sqrt(total) : total;
+            if (scale < tiny) {
+                scale = 1.0;
+            }
+            DoubleVector divisor = DoubleVector.broadcast(D, scale);
+            j = 0;
+            for (; j < bound; j += lanes) {
+                DoubleVector.fromMemorySegment(D, x, base + j * 8L, LE).div(divisor).intoMemorySegment(out, base + j * 8L, LE);
+            }
+            for (; j < cols; j++) {
+                out.set(F64, base + j * 8L, x.get(F64, base + j * 8L) / scale);
+            }
+        }
+    }
 }
