@@ -87,12 +87,6 @@ def string_columns(name: str) -> list[str]:
     return list(_STRING_COLUMNS[name])
 
 
-def nan_for_none(frame):
-    """The frame with None in object columns replaced by NaN, for models that tell the two apart
-    (scikit-learn's SimpleImputer(missing_values=np.nan) leaves None in place; MLE Runtime reads
-    both as one missing value, see docs/ARCHITECTURE.md)."""
-    return frame.where(frame.notna(), np.nan)
-
 
 @pytest.fixture(scope="session")
 def model_dir(tmp_path_factory):
@@ -126,13 +120,26 @@ def assert_values_match(actual, expected):
 
 
 def assert_labels_match(actual, expected):
+    """Equal element for element. Strings come back as a str array, or an object array with None and
+    NaN where scikit-learn's object array holds them (both are told apart)."""
     expected = np.asarray(expected)
     assert actual.shape == expected.shape
+    if expected.dtype.kind == "O" and not all(isinstance(v, str) for v in expected.ravel().tolist()):
+        assert actual.dtype.kind == "O"
+        assert [_missing_kind(v) for v in actual.ravel().tolist()] == [_missing_kind(v) for v in expected.ravel().tolist()]
+        return
     assert np.array_equal(actual, expected)
     if expected.dtype.kind in "OU":
         assert actual.dtype.kind == "U"
     else:
         assert actual.dtype.kind == expected.dtype.kind
+
+
+def _missing_kind(value):
+    """A value, or the name of its kind of missing value, for comparing object arrays."""
+    if value is None:
+        return "None"
+    return "NaN" if isinstance(value, float) and value != value else value
 
 
 _PROVEN: set[tuple[str, str]] = set()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import MIXED, assert_proven, nan_for_none, string_columns
+from conftest import MIXED, assert_proven, string_columns
 from mle_runtime import UnsupportedModelError, export_model
 from sklearn.compose import ColumnTransformer, make_column_selector
 from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
@@ -101,7 +101,6 @@ def test_column_transformer_on_numpy_with_positions(datasets, export_load):
 
 def test_passthrough_strings_beside_numbers_feed_an_encoder(mixed_frames, export_load):
     X, y = mixed_frames["wine"]
-    X = nan_for_none(X)
     strings = string_columns("wine")
     model = make_pipeline(
         ColumnTransformer([("impute", SimpleImputer(strategy="most_frequent"), strings + ["alcohol"])], remainder="drop"),

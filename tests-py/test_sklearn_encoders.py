@@ -8,7 +8,7 @@ import warnings
 import numpy as np
 import pytest
 from conftest import assert_proven, string_columns
-from mle_runtime import InputError, UnsupportedModelError, export_model
+from mle_runtime import InputError
 from sklearn.preprocessing import LabelEncoder, OneHotEncoder, OrdinalEncoder, TargetEncoder
 
 
@@ -119,7 +119,9 @@ def test_label_encoder_on_string_and_numeric_labels(mixed_frames, datasets, expo
     assert_proven(numbers, "transform", export_load(numbers).transform(digits * 10 + 3), numbers.transform(digits * 10 + 3))
 
 
-def test_none_and_nan_as_two_categories_are_refused(tmp_path):
-    data = np.array([["a"], [None], [np.nan], ["b"]], dtype=object)
-    with pytest.raises(UnsupportedModelError, match="both None and NaN"):
-        export_model(OneHotEncoder().fit(data), tmp_path / "both.mle")
+def test_none_and_nan_are_two_categories_of_a_string_column(export_load):
+    data = np.array([["a"], [None], [np.nan], ["b"], [None]], dtype=object)
+    model = OneHotEncoder(sparse_output=False).fit(data)
+    assert_proven(model, "transform", export_load(model).transform(data), model.transform(data))
+    ordinal = OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1).fit(data[[0, 1, 3]])
+    assert_proven(ordinal, "transform", export_load(ordinal).transform(data), _transform(ordinal, data))

@@ -278,12 +278,12 @@ class Model:
 
     def _string_array(self, java_strings: Any) -> np.ndarray:
         # One Java call and one Python string instead of a JNI round trip per element; values that
-        # are null (missing) or hold NUL themselves come back value by value, nulls as None.
+        # are missing come back value by value: null as NaN, the engine's None (NUL) as None.
         joined = self._join_strings(java_strings)
         if joined is not None:
             return np.array(str(joined).split("\0")[:-1], dtype=str)
-        values = [None if v is None else str(v) for v in java_strings]
-        return np.array(values, dtype=object if None in values else str)
+        values = [np.nan if v is None else None if str(v) == "\0" else str(v) for v in java_strings]
+        return np.array(values, dtype=object if any(not isinstance(v, str) for v in values) else str)
 
     def _execute(self, prepared: dict[str, Any], method: str | None) -> dict[str, np.ndarray]:
         if self._closed:
@@ -330,7 +330,7 @@ class Model:
 
 class _Text:
     """A string input as it crosses to Java: its values joined, each followed by NUL, and a mask of
-    the missing ones (None, NaN, pd.NA), one byte per value, or None when none is missing."""
+    the missing ones (_NAN or _NONE), one byte per value, or None when none is missing."""
 
     __slots__ = ("text", "mask", "rows")
 
@@ -343,12 +343,22 @@ class _Text:
         return 0 if self.mask is None else self.mask.ctypes.data
 
 
+# How a missing string crosses to the engine: 1 for NaN (pandas' NA and NaT too), read as null;
+# 2 for None, which scikit-learn tells apart from NaN in object columns (see docs/ARCHITECTURE.md).
+_NAN, _NONE = 1, 2
+
+
 def _missing(values: np.ndarray) -> np.ndarray:
-    """Where an object array holds a missing value: None, NaN, or pandas' NA and NaT."""
+    """Per value of an object array: 0, or _NAN / _NONE where it is missing that way."""
     pandas = sys.modules.get("pandas")
     if pandas is not None:
-        return np.asarray(pandas.isna(values), dtype=bool)
-    return np.fromiter((v is None or (isinstance(v, float) and v != v) for v in values.tolist()), dtype=bool, count=len(values))
+        missing = np.asarray(pandas.isna(values), dtype=bool)
+    else:
+        missing = np.fromiter((v is None or (isinstance(v, float) and v != v) for v in values.tolist()), dtype=bool, count=len(values))
+    kinds = missing.astype(np.uint8) * _NAN
+    if missing.any():
+        kinds[[i for i in np.flatnonzero(missing).tolist() if values[i] is None]] = _NONE
+    return kinds
 
 
 def _first_non_string(values: np.ndarray) -> Any:
@@ -365,8 +375,8 @@ def _text(values: np.ndarray, rows: int, what: str) -> _Text:
     if kind == "O":
         missing = _missing(values)
         if missing.any():
-            mask = missing.astype(np.uint8)
-            values = np.where(missing, "", values)
+            mask = missing
+            values = np.where(missing != 0, "", values)
         bad = _first_non_string(values)
         if bad is not None:
             raise InputError(f"{what} must hold strings (or None/NaN where missing); it holds {bad!r} of type {type(bad).__name__}")
@@ -395,7 +405,7 @@ def _numeric_column(values: Any, what: str) -> np.ndarray:
         return np.ascontiguousarray(array, dtype=np.float64)
     if kind != "O":
         raise InputError(f"{what} must be numeric, got an array of dtype {array.dtype}")
-    missing = _missing(array)
+    missing = _missing(array) != 0
     present = array[~missing]
     bad = next((v for v in present.tolist() if isinstance(v, (str, bytes))), None)
     if bad is not None:

@@ -32,9 +32,19 @@ ANY = "any"
 Kinds = list  # per column: FLOAT, STRING, ANY or None
 
 
+# Python's None in a string column, as the engine holds it (Tensor.NONE): scikit-learn tells None
+# and NaN apart there, and NaN is the engine's null.
+NONE_STRING = "\0"
+
+
+def is_nan(value: Any) -> bool:
+    """NaN or pandas' NA: the engine's missing value (null among strings)."""
+    return (isinstance(value, float) and value != value) or type(value).__name__ == "NAType"
+
+
 def is_missing(value: Any) -> bool:
-    """Whether a Python value is a missing value: None, NaN or pandas' NA (all one missing value to the engine)."""
-    return value is None or (isinstance(value, float) and value != value) or type(value).__name__ == "NAType"
+    """A missing value of either kind: NaN (pandas' NA) or None."""
+    return value is None or is_nan(value)
 
 
 @dataclass(frozen=True)

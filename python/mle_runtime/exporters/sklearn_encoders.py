@@ -6,8 +6,8 @@ its category) followed, for one-hot output, by OneHot. The codes are not re-deri
 encoder's options: they are read off the encoder's own `transform` of a probe that holds every
 category of every column once, plus one value it has never seen, so that infrequent categories,
 dropped ones, missing-value categories and unknown handling come out exactly as scikit-learn
-computes them. A missing value is None or NaN alike (see docs/ARCHITECTURE.md); an encoder that
-learnt both as separate categories of one column is refused.
+computes them. In string columns None and NaN are two categories, as scikit-learn has them (see
+docs/ARCHITECTURE.md).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from sklearn.preprocessing import LabelEncoder, OneHotEncoder, OrdinalEncoder, T
 from ..errors import ModelError, UnsupportedModelError
 from ..ir import BATCH, GraphBuilder, Value
 from . import columns
-from .columns import ANY, FLOAT, STRING, is_missing
+from .columns import ANY, FLOAT, STRING, is_missing, is_nan
 from .registry import IDENTICAL, SPARSE_OUTPUT, register
 from .sklearn_common import column_labels
 
@@ -43,21 +43,19 @@ def _encoder_kinds(model, n: int) -> list[str]:
     return [_kind(c) for c in model.categories_]
 
 
-def _keys(categories: np.ndarray, name: str) -> tuple[str, Any, int]:
-    """A column's categories as CategoryMap keys: their dtype, the keys, and the index of the
-    missing-value category (-1 for none), whose key is a placeholder."""
+def _keys(categories: np.ndarray, name: str) -> tuple[str, Any, int, int]:
+    """A column's categories as CategoryMap keys: their dtype, the keys, and the indices of the NaN
+    and None categories (-1 for none), whose keys are placeholders. Numbers hold one missing value
+    (None reaches the engine as NaN there; scikit-learn fits no numeric column holding both)."""
     values = np.asarray(categories, dtype=object).tolist()
-    missing = [i for i, v in enumerate(values) if is_missing(v)]
-    if len(missing) > 1:
-        raise UnsupportedModelError(
-            f"{name} has both None and NaN as categories; MLE Runtime reads both as one missing value. Refit with one of them"
-        )
+    nan = [i for i, v in enumerate(values) if is_nan(v)]
+    none = [i for i, v in enumerate(values) if v is None]
     kind = _kind(categories)
     if kind == STRING:
         keys = ["" if is_missing(v) else v.decode() if isinstance(v, bytes) else v for v in values]
-    else:
-        keys = np.array([np.nan if is_missing(v) else float(v) for v in values], dtype=np.float64)
-    return kind, keys, missing[0] if missing else -1
+        return kind, keys, nan[0] if nan else -1, none[0] if none else -1
+    keys = np.array([np.nan if is_missing(v) else float(v) for v in values], dtype=np.float64)
+    return kind, keys, (nan + none)[0] if nan or none else -1, -1
 
 
 def category_map(builder: GraphBuilder, x: columns.Input, categories: list, codes: list[np.ndarray], unknown: list | None,
@@ -68,16 +66,17 @@ def category_map(builder: GraphBuilder, x: columns.Input, categories: list, code
     parts = []
     for group, positions in columns.by_dtype(builder, x):
         keyed = [_keys(categories[j], names[j]) for j in positions]
-        for (kind, _, _), j in zip(keyed, positions, strict=True):
+        for (kind, _, _, _), j in zip(keyed, positions, strict=True):
             if (kind == STRING) != (group.dtype == STRING) and kind != ANY:
                 raise ModelError(f"{names[j]} has {kind} categories but receives {group.dtype} values")
         key_type = STRING if group.dtype == STRING else FLOAT
-        all_keys = [k for _, keys, _ in keyed for k in (list(keys) if key_type == STRING else keys.tolist())]
+        all_keys = [k for _, keys, _, _ in keyed for k in (list(keys) if key_type == STRING else keys.tolist())]
         key_constant = all_keys if key_type == STRING else np.asarray(all_keys, dtype=np.float64)
-        sizes = [len(keys) for _, keys, _ in keyed]
+        sizes = [len(keys) for _, keys, _, _ in keyed]
         attributes: dict[str, Any] = {
             "width": width,
-            "missing_keys": [missing for _, _, missing in keyed],
+            "missing_keys": [nan for _, _, nan, _ in keyed],
+            "none_keys": [none for _, _, _, none in keyed],
             "column_names": [names[j] for j in positions],
         }
         if unknown is not None:

@@ -3,8 +3,9 @@
 This module owns the translation into Impute and IsMissing nodes, one per dtype among the input's
 columns: the fill values are the imputer's `statistics_` as its transform casts them, columns
 without any observed value at fit are dropped (unless `keep_empty_features`), and `add_indicator`
-appends the indicator's columns. Missing means NaN in numbers and None/NaN in strings, or the
-`missing_values` the estimator was given; it must not impute anything else.
+appends the indicator's columns. Missing means NaN in numbers and in strings, or the
+`missing_values` the estimator was given, None and NaN told apart in strings as scikit-learn does;
+it must not impute anything else.
 """
 
 from __future__ import annotations
@@ -17,17 +18,20 @@ from sklearn.impute import MissingIndicator, SimpleImputer
 from ..errors import UnsupportedModelError
 from ..ir import BATCH, GraphBuilder, Value
 from . import columns
-from .columns import ANY, FLOAT, STRING, is_missing
+from .columns import ANY, FLOAT, NONE_STRING, STRING, is_missing, is_nan
 from .registry import IDENTICAL, register
 from .sklearn_common import column_labels
 
 
 def _missing_attributes(missing_values: Any, dtype: str) -> dict[str, Any] | None:
     """Impute/IsMissing attributes for what counts as missing in columns of `dtype`; None when
-    nothing in such a column can equal `missing_values` (a number among strings, say)."""
-    if is_missing(missing_values):
+    nothing in such a column can equal `missing_values` (a number among strings, say). Among
+    strings None and NaN differ, as in scikit-learn; among numbers None arrives as NaN."""
+    if is_nan(missing_values) or (missing_values is None and dtype != STRING):
         return {}
     if dtype == STRING:
+        if missing_values is None:
+            return {"missing_string": NONE_STRING}
         return {"missing_string": missing_values} if isinstance(missing_values, str) else None
     if isinstance(missing_values, (int, float, np.integer, np.floating)) and not isinstance(missing_values, bool):
         return {"missing_value": float(missing_values)}
@@ -38,12 +42,14 @@ def _missing_attributes(missing_values: Any, dtype: str) -> dict[str, Any] | Non
 def _imputer_kinds(model, n: int) -> list[str]:
     if model._fit_dtype.kind != "O":
         return [FLOAT] * n
-    return [ANY if is_missing(v) else STRING if isinstance(v, str) else FLOAT for v in model.statistics_.tolist()]
+    # On object data a column without a numeric statistic (a string, None, or nothing seen) is read as
+    # strings: a missing value fits there whatever its kind, a number found there later would not fit a number's place either.
+    return [FLOAT if isinstance(v, (int, float, np.number)) and not is_missing(v) else STRING for v in model.statistics_.tolist()]
 
 
 @columns.kinds(MissingIndicator)
 def _indicator_kinds(model, n: int) -> list[str]:
-    return [STRING if isinstance(model.missing_values, str) else ANY] * n
+    return [STRING if model.missing_values is None or isinstance(model.missing_values, str) else ANY] * n
 
 
 def _imputed(builder: GraphBuilder, model, x: columns.Input) -> columns.Input:
@@ -62,7 +68,8 @@ def _imputed(builder: GraphBuilder, model, x: columns.Input) -> columns.Input:
             wrong = [names[j] for j, v in zip(positions, fill, strict=True) if not isinstance(v, str) and not is_missing(v)]
             if wrong:
                 raise UnsupportedModelError(f"SimpleImputer fills the string columns {wrong} with non-strings ({fill!r})")
-            constant = np.array(["" if is_missing(v) else v for v in fill], dtype=object)
+            # A None statistic (the most frequent value, when None is not missing) fills in None.
+            constant = np.array([NONE_STRING if v is None else "" if is_nan(v) else v for v in fill], dtype=object)
         else:
             constant = np.array([np.nan if is_missing(v) else float(v) for v in fill], dtype=np.float64)
         out = builder.add_node("Impute", [group.name, builder.add_constant("fill", constant)], builder.unique_name("imputed"), **attributes)
@@ -70,7 +77,7 @@ def _imputed(builder: GraphBuilder, model, x: columns.Input) -> columns.Input:
     stacked = columns.hstack(builder, [v for v, _ in parts])
     order = [p for _, positions in parts for p in positions]
     # Back in column order, without the columns that had no value at fit.
-    kept = [j for j in range(len(statistics)) if model.keep_empty_features or not is_missing(model.statistics_[j])]
+    kept = [j for j in range(len(statistics)) if model.keep_empty_features or not is_nan(model.statistics_[j])]
     return columns.select(builder, stacked, [order.index(j) for j in kept])
 
 

@@ -49,8 +49,9 @@ public final class LoadedModel implements AutoCloseable {
      * As {@link #run(String[], long[], long, String[], long[])}, with string inputs: for a string
      * input, {@code inputTexts} holds its values in row-major order, each followed by the NUL
      * character (so one Java string crosses from Python per input, not one per value), and its
-     * address is that of a byte mask, one byte per value, non-zero where the value is missing (read
-     * as null), or 0 when none is. Numeric inputs have a null text.
+     * address is that of a byte mask, one byte per value: 1 where the value is missing as NaN (read
+     * as null), 2 where it is Python's None (read as {@link Tensor#NONE}), 0 elsewhere; or 0 when
+     * nothing is missing. Numeric inputs have a null text.
      */
     public String[][] run(String[] inputNames, long[] inputAddresses, String[] inputTexts, long rows, String[] outputNames,
                           long[] outputAddresses) {
@@ -126,8 +127,9 @@ public final class LoadedModel implements AutoCloseable {
         if (missingMask != 0 && count > 0) {
             MemorySegment mask = MemorySegment.ofAddress(missingMask).reinterpret(count);
             for (int i = 0; i < count; i++) {
-                if (mask.get(java.lang.foreign.ValueLayout.JAVA_BYTE, i) != 0) {
-                    values[i] = null;
+                byte kind = mask.get(java.lang.foreign.ValueLayout.JAVA_BYTE, i);
+                if (kind != 0) {
+                    values[i] = kind == 2 ? Tensor.NONE : null;
                 }
             }
         }

@@ -15,6 +15,13 @@ public final class Tensor {
     public static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     public static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
+    /**
+     * The string element that stands for Python's None, which scikit-learn tells apart from NaN (null
+     * here) in string columns: the one-character string NUL, which no string input from Python can
+     * hold otherwise.
+     */
+    public static final String NONE = "\u0000";
+
     private final DType dtype;
     private final Shape shape;
     private final MemorySegment data;

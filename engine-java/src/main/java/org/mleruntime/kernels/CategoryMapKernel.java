@@ -15,12 +15,14 @@ import org.mleruntime.ir.Tensor;
 /**
  * CategoryMap: per column, a lookup from category to key index (a hash map for strings, a sorted
  * array searched by bisection for numbers, where −0.0 equals 0.0), built once when the session is
- * built; each value then costs one lookup and {@code width} copies of its codes.
+ * built; each value then costs one lookup and {@code width} copies of its codes. A missing value
+ * (NaN: null or NaN; Python's None: {@link Tensor#NONE}) has a key of its own, or none.
  */
 public final class CategoryMapKernel implements Kernel {
     private static final int NOT_FOUND = -1;
     private static final int SHOWN_CATEGORIES = 10;
-    private static final String MISSING = "missing";
+    private static final String MISSING = "NaN";
+    private static final String NONE = "None";
 
     private final boolean strings;
     private final int features;
@@ -29,6 +31,7 @@ public final class CategoryMapKernel implements Kernel {
     private final double[] codes;
     private final double[] unknownCodes;
     private final long[] missingKeys;
+    private final long[] noneKeys;
     private final List<Map<String, Integer>> stringKeys;
     private final double[][] sortedKeys;
     private final int[][] sortedIndex;
@@ -48,6 +51,7 @@ public final class CategoryMapKernel implements Kernel {
         Arrays.setAll(codes, codeTensor::getDouble);
         unknownCodes = node.stringAttr("on_unknown", "error").equals("code") ? node.floatsAttr("unknown_codes", null) : null;
         missingKeys = ColumnAttributes.ints(node, "missing_keys", features, -1);
+        noneKeys = ColumnAttributes.ints(node, "none_keys", features, -1);
         columnNames = ColumnAttributes.names(node, features);
         stringKeys = strings ? IntStream.range(0, features).mapToObj(this::stringLookup).toList() : null;
         sortedKeys = new double[strings ? 0 : features][];
@@ -62,7 +66,7 @@ public final class CategoryMapKernel implements Kernel {
         Map<String, Integer> lookup = new HashMap<>();
         for (long k = offsets[j]; k < offsets[j + 1]; k++) {
             int local = (int) (k - offsets[j]);
-            if (local != missingKeys[j] && lookup.put(keys.string(k), local) != null) {
+            if (local != missingKeys[j] && local != noneKeys[j] && lookup.put(keys.string(k), local) != null) {
                 throw duplicate(j, "'" + keys.string(k) + "'");
             }
         }
@@ -124,6 +128,9 @@ public final class CategoryMapKernel implements Kernel {
         if (value == null) {
             return (int) missingKeys[j];
         }
+        if (value.equals(Tensor.NONE)) {
+            return (int) noneKeys[j];
+        }
         Integer local = stringKeys.get(j).get(value);
         return local == null ? NOT_FOUND : local;
     }
@@ -141,7 +148,7 @@ public final class CategoryMapKernel implements Kernel {
         int count = (int) (offsets[j + 1] - offsets[j]);
         String known = IntStream.range(0, Math.min(count, SHOWN_CATEGORIES)).mapToObj(k -> knownCategory(j, k))
                 .collect(Collectors.joining(", ")) + (count > SHOWN_CATEGORIES ? ", … (" + count + " in all)" : "");
-        String what = value.equals(MISSING) ? "a missing value" : "the category " + value;
+        String what = value.equals(MISSING) || value.equals(NONE) ? "a missing value (" + value + ")" : "the category " + value;
         return new InvalidInputException(columnNames.get(j) + " has " + what + ", which the model did not see in training; "
                 + "known categories: " + (known.isEmpty() ? "none" : known));
     }
@@ -150,11 +157,14 @@ public final class CategoryMapKernel implements Kernel {
         if (k == missingKeys[j]) {
             return MISSING;
         }
+        if (k == noneKeys[j]) {
+            return NONE;
+        }
         return strings ? quoted(keys.string(offsets[j] + k)) : number(keys.getDouble(offsets[j] + k));
     }
 
     private static String quoted(String s) {
-        return s == null ? MISSING : "'" + s + "'";
+        return s == null ? MISSING : s.equals(Tensor.NONE) ? NONE : "'" + s + "'";
     }
 
     private static String number(double v) {

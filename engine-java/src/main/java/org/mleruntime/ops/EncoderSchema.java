@@ -52,14 +52,17 @@ public final class EncoderSchema {
         } else if (!onUnknown.equals("error")) {
             throw error(n, "on_unknown must be 'error' or 'code', found '" + onUnknown + "'");
         }
-        if (n.hasAttr("missing_keys")) {
-            long[] missing = n.intsAttr("missing_keys");
+        for (String key : java.util.List.of("missing_keys", "none_keys")) {
+            if (!n.hasAttr(key)) {
+                continue;
+            }
+            long[] missing = n.intsAttr(key);
             if (missing.length != features) {
-                throw error(n, "missing_keys must hold one entry per column (" + features + "), found " + missing.length);
+                throw error(n, key + " must hold one entry per column (" + features + "), found " + missing.length);
             }
             for (int j = 0; j < features; j++) {
                 if (missing[j] < -1 || missing[j] >= bounds[j + 1] - bounds[j]) {
-                    throw error(n, "missing_keys[" + j + "] = " + missing[j] + " is not -1 or a key of column " + j);
+                    throw error(n, key + "[" + j + "] = " + missing[j] + " is not -1 or a key of column " + j);
                 }
             }
         }

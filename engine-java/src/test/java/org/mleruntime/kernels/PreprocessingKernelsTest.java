@@ -135,6 +135,21 @@ class PreprocessingKernelsTest {
     }
 
     @Test
+    void categoryMapTellsNaNAndNoneApart() {
+        // Column 0 knows "a", NaN (key 1) and None (key 2); column 1 knows "x" only.
+        Map<String, Tensor> c = constants("keys", Tensors.strings(Shape.of(4), "a", "", "", "x"), "codes", vector(DType.FLOAT64, 0, 1, 2, 0),
+                "offsets", vector(DType.INT64, 0, 3, 4));
+        Map<String, Attribute> attributes = Map.of("missing_keys", ints(1, -1), "none_keys", ints(2, -1), "on_unknown", str("code"),
+                "unknown_codes", floats(-1, -1));
+        Tensor x = Tensors.strings(Shape.of(3, 2), null, Tensor.NONE, Tensor.NONE, null, "a", "x");
+        assertArrayEquals(new double[] {1, -1, 2, -1, 0, 0}, Tensors.toDoubles(run("CategoryMap", x, c, attributes)));
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> run("CategoryMap", Tensors.strings(Shape.of(1, 2), "a", Tensor.NONE), c, Map.of("missing_keys", ints(1, -1),
+                        "none_keys", ints(2, -1), "column_names", strs("column 'a'", "column 'b'"))));
+        assertTrue(e.getMessage().contains("column 'b' has a missing value (None)"), e.getMessage());
+    }
+
+    @Test
     void categoryMapMatchesNumbersWithSignedZeroAndNaN() {
         Map<String, Tensor> c = constants("keys", vector(DType.FLOAT64, 3, 0, Double.NaN), "codes", vector(DType.FLOAT64, 0, 1, 2),
                 "offsets", vector(DType.INT64, 0, 3));
