@@ -14,7 +14,8 @@ import org.mleruntime.UnsupportedVersionException;
  *  0      8   magic            89 4D 4C 45 0D 0A 1A 0A  ("\x89MLE\r\n\x1a\n")
  *  8      2   major version    u16
  * 10      2   minor version    u16
- * 12      4   flags            u32; bits 0-15 must be understood by a reader, 16-31 may be ignored
+ * 12      4   flags            u32; bits 0-15 must be understood by a reader, 16-31 may be ignored;
+ *                              bit 0 (1.1): the graph has float16 or int8 constants (quantized weights)
  * 16      8   table offset     u64, multiple of 64
  * 24      4   section count    u32
  * 28      4   table CRC32C     u32, of the whole section table
@@ -31,7 +32,9 @@ public record FileHeader(int major, int minor, int flags, long tableOffset, int 
     static final byte[] MAGIC = {(byte) 0x89, 'M', 'L', 'E', '\r', '\n', 0x1A, '\n'};
     /** Flag bits a reader must understand; a set bit it does not know makes the file unreadable for it. */
     static final int REQUIRED_FLAGS_MASK = 0xFFFF;
-    static final int KNOWN_REQUIRED_FLAGS = 0;
+    /** Format 1.1: constants of dtype float16 or int8, which a 1.0 reader cannot decode. */
+    public static final int FLAG_QUANTIZED = 1;
+    static final int KNOWN_REQUIRED_FLAGS = FLAG_QUANTIZED;
 
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -44,6 +47,16 @@ public record FileHeader(int major, int minor, int flags, long tableOffset, int 
     @Override
     public byte[] keyId() {
         return keyId.clone();
+    }
+
+    /** Whether the key id is set, which it is exactly when sections are encrypted. */
+    public boolean hasKeyId() {
+        for (byte b : keyId) {
+            if (b != 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Reads and validates the header of a file of {@code actualLength} bytes. */
@@ -92,6 +105,17 @@ public record FileHeader(int major, int minor, int flags, long tableOffset, int 
             throw new CorruptFileException("section table at offset " + tableOffset + " with " + count + " entries lies outside the file or is misaligned");
         }
         return new FileHeader(major, minor, flags, tableOffset, count, tableCrc, fileLength, keyId);
+    }
+
+    /** Header bytes 0-15 (magic, version, flags) of a file of this writer's major version. */
+    static byte[] start(int minor, int flags) {
+        byte[] b = new byte[16];
+        MemorySegment s = MemorySegment.ofArray(b);
+        MemorySegment.copy(MemorySegment.ofArray(MAGIC), 0, s, 0, MAGIC.length);
+        s.set(U16, 8, (short) FormatVersion.MAJOR);
+        s.set(U16, 10, (short) minor);
+        s.set(U32, 12, flags);
+        return b;
     }
 
     void write(MemorySegment file) {

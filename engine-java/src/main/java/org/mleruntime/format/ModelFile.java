@@ -1,47 +1,45 @@
 package org.mleruntime.format;
 
-import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.channels.FileChannel;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.mleruntime.CorruptFileException;
-import org.mleruntime.MleException;
-import org.mleruntime.UnsupportedVersionException;
 import org.mleruntime.ir.Graph;
 import org.mleruntime.ir.Model;
 
 /**
  * An .mle file mapped into memory once and validated strictly before any use: header, section
- * table, every section's bounds, alignment and CRC32C. The decoded model's constants are slices of
- * the mapping; nothing of the tensor data is copied. Closing unmaps the file.
+ * table, every section's bounds, alignment and CRC32C, and, when a verification key is given, the
+ * signature over all of it before any section is decoded. Plain sections are used in place: the
+ * decoded model's constants are slices of the mapping and nothing of the tensor data is copied.
+ * Compressed and encrypted sections are decoded once, here, into off-heap memory that closing the
+ * file zeroes and frees; decrypted bytes never reach the disk.
  */
 public final class ModelFile implements AutoCloseable {
     private final Path path;
     private final Arena arena;
-    private final MemorySegment mapping;
-    private final FileHeader header;
-    private final List<SectionEntry> sections;
+    private final FileLayout layout;
     private final Model model;
     private final CompletableFuture<Void> tensorCheck;
+    private final List<MemorySegment> decoded;
+    private final boolean signatureVerified;
+    private final FileCipher cipher;
 
-    private ModelFile(Path path, Arena arena, MemorySegment mapping, FileHeader header, List<SectionEntry> sections,
-                      Model model, CompletableFuture<Void> tensorCheck) {
+    private ModelFile(Path path, Arena arena, FileLayout layout, Model model, CompletableFuture<Void> tensorCheck,
+                      List<MemorySegment> decoded, boolean signatureVerified, FileCipher cipher) {
         this.path = path;
         this.arena = arena;
-        this.mapping = mapping;
-        this.header = header;
-        this.sections = sections;
+        this.layout = layout;
         this.model = model;
         this.tensorCheck = tensorCheck;
+        this.decoded = decoded;
+        this.signatureVerified = signatureVerified;
+        this.cipher = cipher;
     }
 
     public static ModelFile open(Path path) {
@@ -50,134 +48,99 @@ public final class ModelFile implements AutoCloseable {
 
     public static ModelFile open(Path path, OpenOptions options) {
         Arena arena = Arena.ofShared();
+        List<MemorySegment> decoded = new ArrayList<>();
         try {
-            MemorySegment mapping;
-            try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-                mapping = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
-            } catch (NoSuchFileException e) {
-                throw new MleException("model file not found: " + path);
-            } catch (IOException e) {
-                throw new MleException("cannot read model file " + path + ": " + e.getMessage(), e);
-            }
-            return decode(path, arena, mapping, options);
+            return decode(path, arena, FileLayout.map(path, arena), options, decoded);
         } catch (RuntimeException e) {
+            decoded.forEach(s -> s.fill((byte) 0));
             arena.close();
             throw e;
         }
     }
 
-    private static ModelFile decode(Path path, Arena arena, MemorySegment mapping, OpenOptions options) {
-        FileHeader header = FileHeader.read(mapping, mapping.byteSize());
-        MemorySegment table = mapping.asSlice(header.tableOffset(), (long) header.sectionCount() * SectionEntry.SIZE);
-        int tableCrc = Checksums.crc32c(table);
-        if (tableCrc != header.tableCrc()) {
-            throw new CorruptFileException(String.format("section table checksum mismatch at offset %d (stored %08x, computed %08x)",
-                    header.tableOffset(), header.tableCrc(), tableCrc));
+    private static ModelFile decode(Path path, Arena arena, MemorySegment mapping, OpenOptions options, List<MemorySegment> decoded) {
+        FileLayout layout = options.verifyKey() == null ? FileLayout.read(mapping)
+                : FileSignature.verifiedLayout(mapping, options.verifyKey(), options.requireSignature(), Progress.NONE);
+        boolean verifying = options.verifyKey() != null && layout.section(SectionKind.SIGNATURE) != null;
+        FileCipher cipher = layout.header().hasKeyId() ? FileCipher.forReading(layout, options.decryptionKey()) : null;
+        checkDecodedSize(layout, options.maxDecodedBytes());
+        checkNonces(layout);
+        MemorySegment metadataBytes = content(layout, layout.section(SectionKind.METADATA), cipher, arena, decoded);
+        MemorySegment graphBytes = content(layout, layout.section(SectionKind.GRAPH), cipher, arena, decoded);
+        SectionEntry dataEntry = layout.section(SectionKind.TENSOR_DATA);
+        MemorySegment tensorData;
+        CompletableFuture<Void> tensorCheck = CompletableFuture.completedFuture(null);
+        if (dataEntry == null) {
+            tensorData = MemorySegment.NULL.reinterpret(0);
+        } else if (dataEntry.enveloped() || verifying || options.verifyTensorData() == OpenOptions.TensorVerification.EAGER) {
+            tensorData = content(layout, dataEntry, cipher, arena, decoded);
+        } else {
+            tensorData = layout.stored(dataEntry);
+            FileLayout checked = layout;
+            tensorCheck = CompletableFuture.runAsync(() -> checked.verify(dataEntry), Thread.ofVirtual()::start);
         }
-        List<SectionEntry> sections = new ArrayList<>();
-        for (int i = 0; i < header.sectionCount(); i++) {
-            sections.add(SectionEntry.read(table, i));
-        }
-        Map<SectionKind, SectionEntry> known = checkSections(header, sections);
-        checkPadding(mapping, header, sections);
-        MemorySegment metadataBytes = verified(mapping, known.get(SectionKind.METADATA));
-        MemorySegment graphBytes = verified(mapping, known.get(SectionKind.GRAPH));
-        SectionEntry dataEntry = known.get(SectionKind.TENSOR_DATA);
-        MemorySegment tensorData = dataEntry == null ? MemorySegment.NULL.reinterpret(0) : section(mapping, dataEntry);
-        CompletableFuture<Void> tensorCheck = switch (options.verifyTensorData()) {
-            case EAGER -> {
-                if (dataEntry != null) {
-                    verify(tensorData, dataEntry);
-                }
-                yield CompletableFuture.completedFuture(null);
-            }
-            case DEFERRED -> dataEntry == null ? CompletableFuture.completedFuture(null)
-                    : CompletableFuture.runAsync(() -> verify(tensorData, dataEntry), Thread.ofVirtual()::start);
-        };
         GraphCodec.DecodedMetadata metadata = GraphCodec.decodeMetadata(metadataBytes.asByteBuffer());
         Graph graph = GraphCodec.decodeGraph(graphBytes.asByteBuffer(), tensorData);
         if (!metadata.inputs().equals(graph.inputs()) || !metadata.outputs().equals(graph.outputs())) {
             throw new CorruptFileException("the signature in the metadata section differs from the graph's inputs and outputs");
         }
         graph.validated();
-        return new ModelFile(path, arena, mapping, header, List.copyOf(sections), new Model(graph, metadata.metadata()), tensorCheck);
+        return new ModelFile(path, arena, layout, new Model(graph, metadata.metadata()), tensorCheck, decoded, verifying, cipher);
     }
 
-    private static Map<SectionKind, SectionEntry> checkSections(FileHeader header, List<SectionEntry> sections) {
-        Map<SectionKind, SectionEntry> known = new EnumMap<>(SectionKind.class);
-        List<SectionEntry> byOffset = new ArrayList<>(sections);
-        byOffset.sort(Comparator.comparingLong(SectionEntry::offset));
-        long previousEnd = FileHeader.SIZE;
-        for (SectionEntry e : byOffset) {
-            String where = "section " + e.kindName() + " at offset " + e.offset();
-            if (e.offset() % FileHeader.ALIGNMENT != 0) {
-                throw new CorruptFileException(where + " is not aligned to " + FileHeader.ALIGNMENT + " bytes");
-            }
-            if (e.offset() < previousEnd || e.length() < 0 || e.offset() + e.length() > header.tableOffset()
-                    || e.offset() + e.length() < e.offset()) {
-                throw new CorruptFileException(where + " with length " + e.length() + " overlaps another section, the header or the section table, or runs past it");
-            }
-            previousEnd = e.offset() + e.length();
-            SectionKind kind = e.knownKind();
-            if (kind == null || kind == SectionKind.SIGNATURE || kind == SectionKind.ENCRYPTION) {
-                if (e.required()) {
-                    throw new UnsupportedVersionException(where + " is required but not supported by this runtime (format " + FormatVersion.current() + ")");
+    /** A section's content after its CRC is checked: the mapped bytes, or the bytes decoded into off-heap memory. */
+    private static MemorySegment content(FileLayout layout, SectionEntry e, FileCipher cipher, Arena arena, List<MemorySegment> decoded) {
+        layout.verify(e);
+        if (!e.enveloped()) {
+            return layout.stored(e);
+        }
+        MemorySegment out = SectionEnvelope.decode(layout.stored(e), e, e.encrypted() ? cipher : null, arena);
+        decoded.add(out);
+        return out;
+    }
+
+    private static void checkDecodedSize(FileLayout layout, long limit) {
+        long total = 0;
+        for (SectionEntry e : layout.sections()) {
+            if (e.enveloped() && e.knownKind() != null) {
+                total += e.rawLength();
+                if (e.rawLength() < 0 || total < 0 || total > limit) {
+                    throw new CorruptFileException("section " + e.kindName() + " at offset " + e.offset() + " declares " + Long.toUnsignedString(e.rawLength())
+                            + " bytes after decoding; this reader decodes at most " + limit + " bytes of a file (OpenOptions.maxDecodedBytes)");
                 }
+            }
+        }
+    }
+
+    /** Nonce ids must differ between the encrypted sections of a file, so that no nonce repeats under its key. */
+    private static void checkNonces(FileLayout layout) {
+        Set<Integer> seen = new HashSet<>();
+        for (SectionEntry e : layout.sections()) {
+            if (e.encrypted() && !seen.add(SectionEnvelope.nonceId(layout.stored(e)))) {
+                throw new CorruptFileException("section " + e.kindName() + " at offset " + e.offset() + " reuses the nonce id of another section");
+            }
+        }
+    }
+
+    /**
+     * The content of every section but SIGNATURE and ENCRYPTION, in table order, decoded: what a
+     * rewrite of this file with other compression, encryption or signature keeps.
+     */
+    List<ModelFileWriter.RawSection> dataSections() {
+        List<ModelFileWriter.RawSection> out = new ArrayList<>();
+        for (SectionEntry e : layout.sections()) {
+            SectionKind kind = e.knownKind();
+            if (kind == SectionKind.SIGNATURE || kind == SectionKind.ENCRYPTION) {
                 continue;
             }
-            if (e.compression() != 0 || e.encrypted()) {
-                throw new UnsupportedVersionException(where + " is " + (e.encrypted() ? "encrypted" : "compressed (codec " + e.compression() + ")")
-                        + ", which this runtime does not support");
+            if (Compression.fromCode(e.compression()) == null) {
+                throw new org.mleruntime.UnsupportedVersionException("section " + e.kindName() + " at offset " + e.offset()
+                        + " is compressed with codec " + e.compression() + ", which this runtime cannot decode to rewrite it");
             }
-            if (e.rawLength() != e.length()) {
-                throw new CorruptFileException(where + " declares raw length " + e.rawLength() + " but stored length " + e.length() + " without compression");
-            }
-            if (known.put(kind, e) != null) {
-                throw new CorruptFileException("the file has more than one " + kind + " section");
-            }
+            MemorySegment content = content(layout, e, cipher, arena, decoded);
+            out.add(new ModelFileWriter.RawSection(e.kind(), e.flags() & SectionEntry.FLAG_REQUIRED, new FileAssembler.Slice(content)));
         }
-        for (SectionKind required : List.of(SectionKind.METADATA, SectionKind.GRAPH)) {
-            if (!known.containsKey(required)) {
-                throw new CorruptFileException("the file has no " + required + " section");
-            }
-        }
-        return known;
-    }
-
-    /** Alignment gaps must be zero, so that no byte of the file escapes validation. */
-    private static void checkPadding(MemorySegment mapping, FileHeader header, List<SectionEntry> sections) {
-        List<SectionEntry> byOffset = new ArrayList<>(sections);
-        byOffset.sort(Comparator.comparingLong(SectionEntry::offset));
-        long gapStart = FileHeader.SIZE;
-        for (int i = 0; i <= byOffset.size(); i++) {
-            long gapEnd = i < byOffset.size() ? byOffset.get(i).offset() : header.tableOffset();
-            for (long p = gapStart; p < gapEnd; p++) {
-                if (mapping.get(java.lang.foreign.ValueLayout.JAVA_BYTE, p) != 0) {
-                    throw new CorruptFileException("non-zero padding byte at offset " + p + " between sections");
-                }
-            }
-            if (i < byOffset.size()) {
-                gapStart = byOffset.get(i).offset() + byOffset.get(i).length();
-            }
-        }
-    }
-
-    private static MemorySegment section(MemorySegment mapping, SectionEntry e) {
-        return mapping.asSlice(e.offset(), e.length());
-    }
-
-    private static MemorySegment verified(MemorySegment mapping, SectionEntry e) {
-        MemorySegment s = section(mapping, e);
-        verify(s, e);
-        return s;
-    }
-
-    private static void verify(MemorySegment s, SectionEntry e) {
-        int crc = Checksums.crc32c(s);
-        if (crc != e.crc32c()) {
-            throw new CorruptFileException(String.format("checksum mismatch in section %s at offset %d, length %d (stored %08x, computed %08x)",
-                    e.kindName(), e.offset(), e.length(), e.crc32c(), crc));
-        }
+        return out;
     }
 
     /** Throws if a deferred tensor-data check has already failed; never waits for one still running. */
@@ -204,11 +167,15 @@ public final class ModelFile implements AutoCloseable {
     }
 
     public FileHeader header() {
-        return header;
+        return layout.header();
     }
 
     public List<SectionEntry> sections() {
-        return sections;
+        return layout.sections();
+    }
+
+    public FileLayout layout() {
+        return layout;
     }
 
     public Model model() {
@@ -216,12 +183,18 @@ public final class ModelFile implements AutoCloseable {
     }
 
     public long fileSize() {
-        return mapping.byteSize();
+        return layout.fileSize();
+    }
+
+    /** Whether the signature was checked against a trusted key when the file was opened. */
+    public boolean signatureVerified() {
+        return signatureVerified;
     }
 
     @Override
     public void close() {
         tensorCheck.cancel(false);
+        decoded.forEach(s -> s.fill((byte) 0));
         arena.close();
     }
 }

@@ -1,106 +1,97 @@
 package org.mleruntime.format;
 
-import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import org.mleruntime.MleException;
+import org.mleruntime.ir.DType;
 import org.mleruntime.ir.Model;
 import org.mleruntime.ir.Tensor;
 
 /**
- * Writes a model as an .mle file: header, METADATA, GRAPH and TENSOR_DATA sections at 64-byte
- * aligned offsets, then the section table. The file is written under a temporary name in the
- * target's directory and renamed into place, so a reader never sees a half-written file.
+ * Writes a model as an .mle file: METADATA, GRAPH and TENSOR_DATA sections at 64-byte aligned
+ * offsets, compressed, encrypted and signed as the {@link WriteOptions} say, then the section table
+ * and the header. The file appears atomically (see {@link FileAssembler}).
  */
 public final class ModelFileWriter {
     private ModelFileWriter() {}
 
+    /** A section's kind, flags (the required bit) and raw content, before compression and encryption. */
+    record RawSection(int kind, int flags, FileAssembler.Content content) {}
+
     public static void write(Model model, Path target) {
+        write(model, target, WriteOptions.defaults());
+    }
+
+    public static void write(Model model, Path target, WriteOptions options) {
         model.graph().validated();
         GraphCodec.TensorLayout layout = GraphCodec.TensorLayout.of(model.graph());
         byte[] metadata = GraphCodec.encodeMetadata(model.metadata(), model.graph());
         byte[] graph = GraphCodec.encodeGraph(model.graph(), layout);
+        FileAssembler.Content tensorData = new FileAssembler.Content() {
+            @Override
+            public long length() {
+                return layout.size();
+            }
 
-        long metadataOffset = FileHeader.SIZE;
-        long graphOffset = GraphCodec.align(metadataOffset + metadata.length);
-        long dataOffset = GraphCodec.align(graphOffset + graph.length);
-        long tableOffset = GraphCodec.align(dataOffset + layout.size());
-        int sectionCount = 3;
-        long fileLength = tableOffset + (long) sectionCount * SectionEntry.SIZE;
-
-        Path absolute = target.toAbsolutePath();
-        Path dir = absolute.getParent();
-        Path temp = null;
-        try {
-            Files.createDirectories(dir);
-            temp = Files.createTempFile(dir, "." + absolute.getFileName() + ".", ".partial");
-            readableByAll(temp, absolute);
-            try (Arena arena = Arena.ofConfined();
-                 FileChannel ch = FileChannel.open(temp, StandardOpenOption.READ, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                MemorySegment file = ch.map(FileChannel.MapMode.READ_WRITE, 0, fileLength, arena);
-                file.fill((byte) 0);
-                MemorySegment.copy(MemorySegment.ofArray(metadata), 0, file, metadataOffset, metadata.length);
-                MemorySegment.copy(MemorySegment.ofArray(graph), 0, file, graphOffset, graph.length);
+            @Override
+            public void copyTo(MemorySegment target) {
                 for (Map.Entry<String, Long> e : layout.offsets().entrySet()) {
                     Tensor t = model.graph().constants().get(e.getKey());
-                    MemorySegment.copy(t.data(), 0, file, dataOffset + e.getValue(), t.data().byteSize());
-                }
-                List<SectionEntry> entries = new ArrayList<>();
-                entries.add(entry(file, SectionKind.METADATA, metadataOffset, metadata.length));
-                entries.add(entry(file, SectionKind.GRAPH, graphOffset, graph.length));
-                entries.add(entry(file, SectionKind.TENSOR_DATA, dataOffset, layout.size()));
-                MemorySegment table = file.asSlice(tableOffset, (long) sectionCount * SectionEntry.SIZE);
-                for (int i = 0; i < entries.size(); i++) {
-                    entries.get(i).write(table, i);
-                }
-                new FileHeader(FormatVersion.MAJOR, FormatVersion.MINOR, 0, tableOffset, sectionCount,
-                        Checksums.crc32c(table), fileLength, new byte[16]).write(file);
-                file.force();
-            }
-            try {
-                Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING);
-            }
-            temp = null;
-        } catch (IOException e) {
-            throw new MleException("cannot write model file " + target + ": " + e.getMessage(), e);
-        } finally {
-            if (temp != null) {
-                try {
-                    Files.deleteIfExists(temp);
-                } catch (IOException ignored) {
-                    // The export already failed; the error being thrown matters more than the leftover.
+                    MemorySegment.copy(t.data(), 0, target, e.getValue(), t.data().byteSize());
                 }
             }
+        };
+        boolean quantized = model.graph().constants().values().stream()
+                .anyMatch(t -> t.dtype() == DType.FLOAT16 || t.dtype() == DType.INT8);
+        List<RawSection> sections = List.of(
+                new RawSection(SectionKind.METADATA.code(), 0, new FileAssembler.Bytes(metadata)),
+                new RawSection(SectionKind.GRAPH.code(), 0, new FileAssembler.Bytes(graph)),
+                new RawSection(SectionKind.TENSOR_DATA.code(), 0, tensorData));
+        writeSections(target, quantized ? FileHeader.FLAG_QUANTIZED : 0, sections, options);
+    }
+
+    /**
+     * Writes data sections with the coding the options ask for. A compressed section that would not
+     * be smaller is stored plain, so that it stays memory-mapped; an encrypted one is always coded.
+     */
+    static void writeSections(Path target, int headerFlags, List<RawSection> sections, WriteOptions options) {
+        FileCipher cipher = options.encryptionKey() == null ? null : FileCipher.forWriting(options.encryptionKey());
+        boolean coded = cipher != null || options.compression() != Compression.NONE;
+        List<FileAssembler.Part> parts = new ArrayList<>();
+        if (cipher != null) {
+            byte[] section = cipher.section();
+            parts.add(new FileAssembler.Part(SectionKind.ENCRYPTION.code(), SectionEntry.FLAG_REQUIRED, section.length, -1,
+                    new FileAssembler.Bytes(section)));
+        }
+        try (Arena scratch = Arena.ofShared()) {
+            int nonceId = 1;
+            for (RawSection s : sections) {
+                long rawLength = s.content().length();
+                if (!coded) {
+                    parts.add(new FileAssembler.Part(s.kind(), s.flags(), rawLength, -1, s.content()));
+                    continue;
+                }
+                MemorySegment raw = s.content() instanceof FileAssembler.Slice slice ? slice.segment()
+                        : scratch.allocate(Math.max(rawLength, 1), FileHeader.ALIGNMENT).asSlice(0, rawLength);
+                if (!(s.content() instanceof FileAssembler.Slice)) {
+                    s.content().copyTo(raw);
+                }
+                int flags = s.flags() | options.compression().code() | (cipher != null ? SectionEntry.FLAG_ENCRYPTED : 0);
+                SectionEnvelope.Coding coding = new SectionEnvelope.Coding(s.kind(), flags, options.compression(), options.level(),
+                        options.blockSize(), cipher, cipher != null ? nonceId++ : 0);
+                SectionEnvelope.Encoded encoded = SectionEnvelope.encode(raw, coding, options.progress());
+                if (cipher == null && encoded.length() >= rawLength) {
+                    parts.add(new FileAssembler.Part(s.kind(), s.flags(), rawLength, -1, new FileAssembler.Slice(raw)));
+                } else {
+                    parts.add(new FileAssembler.Part(s.kind(), flags, rawLength, -1, encoded));
+                }
+            }
+            byte[] keyId = cipher != null ? cipher.keyId() : new byte[16];
+            FileAssembler.write(target, new FileAssembler.HeaderFields(FormatVersion.MINOR, headerFlags, keyId), parts,
+                    options.signingKey(), options.progress());
         }
     }
-
-    /** Temporary files are private to their owner; a model file gets the target's permissions, or rw-r--r--. */
-    private static void readableByAll(Path temp, Path target) throws IOException {
-        if (!temp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            return;
-        }
-        Set<PosixFilePermission> permissions = Files.exists(target)
-                ? Files.getPosixFilePermissions(target)
-                : PosixFilePermissions.fromString("rw-r--r--");
-        Files.setPosixFilePermissions(temp, permissions);
-    }
-
-    private static SectionEntry entry(MemorySegment file, SectionKind kind, long offset, long length) {
-        return new SectionEntry(kind.code(), 0, offset, length, length, Checksums.crc32c(file.asSlice(offset, length)));
-    }
-
 }

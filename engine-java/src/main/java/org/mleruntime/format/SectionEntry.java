@@ -10,12 +10,13 @@ import java.nio.ByteOrder;
  * <pre>
  * offset size field
  *  0      4   kind          u32, a {@link SectionKind} code
- *  4      4   flags         u32: bits 0-3 compression (0 none; 1 LZ4, 2 Zstandard, 3 Brotli reserved),
- *                           bit 4 encrypted (reserved), bit 31 required (a reader that does not know
+ *  4      4   flags         u32: bits 0-3 compression (0 none, 1 LZ4, 2 Zstandard, 3 Brotli),
+ *                           bit 4 encrypted (AES-256-GCM), bits 5-15 features a reader must know,
+ *                           bits 16-30 optional ones, bit 31 required (a reader that does not know
  *                           the kind must refuse the file rather than skip the section)
  *  8      8   offset        u64, multiple of 64
  * 16      8   length        u64, bytes stored in the file
- * 24      8   raw length    u64, bytes after decompression and decryption (= length in 1.0)
+ * 24      8   raw length    u64, bytes after decompression and decryption (= length when neither)
  * 32      4   CRC32C        u32, of the stored bytes
  * 36     12   reserved      zero
  * </pre>
@@ -24,6 +25,8 @@ public record SectionEntry(int kind, int flags, long offset, long length, long r
     public static final int SIZE = 48;
     public static final int FLAG_COMPRESSION_MASK = 0xF;
     public static final int FLAG_ENCRYPTED = 1 << 4;
+    /** Flag bits of features a reader must understand; none beyond compression and encryption are defined. */
+    static final int UNKNOWN_REQUIRED_FEATURES = 0xFFE0;
     public static final int FLAG_REQUIRED = 1 << 31;
 
     private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -65,5 +68,10 @@ public record SectionEntry(int kind, int flags, long offset, long length, long r
 
     public boolean required() {
         return (flags & FLAG_REQUIRED) != 0;
+    }
+
+    /** Whether the stored bytes are a block envelope (compressed, encrypted or both) rather than the raw content. */
+    public boolean enveloped() {
+        return compression() != 0 || encrypted();
     }
 }

@@ -2,14 +2,20 @@ package org.mleruntime.ir;
 
 import java.util.Locale;
 
-/** Element types of tensors; the codes are those of the file format's DType enum. */
+/**
+ * Element types of tensors; the codes are those of the file format's DType enum. FLOAT16 and INT8
+ * (format 1.1) hold quantized weights: constants that a Dequantize or QGemm node reads, never a
+ * graph input or a value a float kernel computes on.
+ */
 public enum DType {
     FLOAT32(1, 4),
     FLOAT64(2, 8),
     INT32(3, 4),
     INT64(4, 8),
     BOOL(5, 1),
-    STRING(6, 0);
+    STRING(6, 0),
+    FLOAT16(7, 2),
+    INT8(8, 1);
 
     private final int code;
     private final int byteSize;
@@ -56,6 +62,6 @@ public enum DType {
                 return t;
             }
         }
-        throw new IllegalArgumentException("unknown dtype '" + label + "' (expected one of float32, float64, int32, int64, bool, string)");
+        throw new IllegalArgumentException("unknown dtype '" + label + "' (expected one of float32, float64, int32, int64, bool, string, float16, int8)");
     }
 }

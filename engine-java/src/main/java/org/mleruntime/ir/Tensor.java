@@ -14,6 +14,7 @@ public final class Tensor {
     public static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     public static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     public static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    public static final ValueLayout.OfShort F16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     /**
      * The string element that stands for Python's None, which scikit-learn tells apart from NaN (null
@@ -92,6 +93,8 @@ public final class Tensor {
             case INT64 -> data.getAtIndex(I64, index);
             case INT32 -> data.getAtIndex(I32, index);
             case BOOL -> data.get(ValueLayout.JAVA_BYTE, index) != 0 ? 1.0 : 0.0;
+            case FLOAT16 -> Float.float16ToFloat(data.getAtIndex(F16, index));
+            case INT8 -> data.get(ValueLayout.JAVA_BYTE, index);
             case STRING -> throw new IllegalStateException("string tensor read as number");
         };
     }
@@ -101,7 +104,8 @@ public final class Tensor {
             case INT64 -> data.getAtIndex(I64, index);
             case INT32 -> data.getAtIndex(I32, index);
             case BOOL -> data.get(ValueLayout.JAVA_BYTE, index) != 0 ? 1 : 0;
-            case FLOAT64, FLOAT32 -> (long) getDouble(index);
+            case INT8 -> data.get(ValueLayout.JAVA_BYTE, index);
+            case FLOAT64, FLOAT32, FLOAT16 -> (long) getDouble(index);
             case STRING -> throw new IllegalStateException("string tensor read as number");
         };
     }
@@ -114,6 +118,8 @@ public final class Tensor {
             case INT64 -> data.setAtIndex(I64, index, (long) value);
             case INT32 -> data.setAtIndex(I32, index, (int) value);
             case BOOL -> data.set(ValueLayout.JAVA_BYTE, index, value != 0 ? (byte) 1 : (byte) 0);
+            case FLOAT16 -> data.setAtIndex(F16, index, Float.floatToFloat16((float) value));
+            case INT8 -> data.set(ValueLayout.JAVA_BYTE, index, (byte) value);
             case STRING -> throw new IllegalStateException("string tensor written as number");
         }
     }
@@ -122,6 +128,7 @@ public final class Tensor {
         switch (dtype) {
             case INT64 -> data.setAtIndex(I64, index, value);
             case INT32 -> data.setAtIndex(I32, index, (int) value);
+            case INT8 -> data.set(ValueLayout.JAVA_BYTE, index, (byte) value);
             case BOOL -> data.set(ValueLayout.JAVA_BYTE, index, value != 0 ? (byte) 1 : (byte) 0);
             default -> setDouble(index, value);
         }

@@ -12,8 +12,10 @@ public final class DType {
   public static final byte INT64 = 4;
   public static final byte BOOL = 5;
   public static final byte STRING = 6;
+  public static final byte FLOAT16 = 7;
+  public static final byte INT8 = 8;
 
-  public static final String[] names = { "UNDEFINED", "FLOAT32", "FLOAT64", "INT32", "INT64", "BOOL", "STRING", };
+  public static final String[] names = { "UNDEFINED", "FLOAT32", "FLOAT64", "INT32", "INT64", "BOOL", "STRING", "FLOAT16", "INT8", };
 
   public static String name(int e) { return names[e]; }
 }
