@@ -23,6 +23,7 @@ import org.mleruntime.kernels.NormalizerKernel;
 import org.mleruntime.kernels.OneHotKernel;
 import org.mleruntime.kernels.PowerTransformKernel;
 import org.mleruntime.kernels.QuantileTransformKernel;
+import org.mleruntime.kernels.QuantizedKernels;
 import org.mleruntime.kernels.SplineBasisKernel;
 
 /** The CPU execution provider, over the plain-Java or Vector API hot loops. */
@@ -88,6 +89,8 @@ public final class CpuBackend implements Backend {
             case "QuantileTransform" -> new QuantileTransformKernel(node, constants);
             case "Monomials" -> new MonomialsKernel(node);
             case "SplineBasis" -> new SplineBasisKernel(node, constants);
+            case "Dequantize" -> QuantizedKernels.dequantize(node);
+            case "QGemm" -> QuantizedKernels.qgemm(math, inputs.getFirst().dtype(), constants);
             default -> throw new UnsupportedOperatorException("the " + name() + " backend has no kernel for operator '" + node.opType()
                     + "' (node '" + node.name() + "')");
         };

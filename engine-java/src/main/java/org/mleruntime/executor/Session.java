@@ -27,6 +27,7 @@ import org.mleruntime.ir.Tensors;
 import org.mleruntime.ir.ValueInfo;
 import org.mleruntime.kernels.Kernel;
 import org.mleruntime.ops.OperatorSet;
+import org.mleruntime.optimizer.ConstantFolding;
 import org.mleruntime.optimizer.Optimizer;
 import org.mleruntime.planner.MemoryPlan;
 import org.mleruntime.planner.MemoryPlanner;
@@ -67,7 +68,7 @@ public final class Session {
         this.options = options;
         this.backendName = backend.name();
         this.intactCheck = intactCheck;
-        Graph g = model.validated();
+        Graph g = ConstantFolding.dequantizing(backend).apply(model.validated());
         ShapeInference.infer(g);
         this.graph = options.optimize() ? Optimizer.standard(backend).optimize(g) : g;
         this.types = ShapeInference.infer(graph);

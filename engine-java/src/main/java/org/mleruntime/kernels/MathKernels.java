@@ -20,6 +20,14 @@ public interface MathKernels {
     void gemm(DType dtype, MemorySegment a, MemorySegment b, MemorySegment bias, long biasLength,
               MemorySegment c, int n, int k, int m);
 
+    /**
+     * C[n×m] = (A[n×k] · Q[m×k]ᵀ) · scale[m] (+ bias as in {@link #gemmTransB}): int8 weights with one
+     * scale per output row (in {@code dtype}), read in place; each row's products are summed before
+     * its scale is applied, so a weight costs one byte of memory traffic instead of four or eight.
+     */
+    void gemmInt8TransB(DType dtype, MemorySegment a, MemorySegment q, MemorySegment scale, MemorySegment bias, long biasLength,
+                        MemorySegment c, int n, int k, int m);
+
     /** out[r, j] = a[r, j] op row[j] for {@code rows × cols} elements. */
     void rowBroadcast(BinaryOp op, DType dtype, MemorySegment a, MemorySegment row, MemorySegment out, long rows, int cols);
 

@@ -4,6 +4,7 @@ import static org.mleruntime.ir.Tensor.F32;
 import static org.mleruntime.ir.Tensor.F64;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import org.mleruntime.ir.DType;
 
 /** Plain-Java loops: the reference path and the one used on runtimes without the Vector API. */
@@ -49,6 +50,32 @@ public final class PlainMathKernels implements MathKernels {
                     sum = fs;
                 }
                 set(t, c, (long) r * m + j, sum + bias(t, bias, biasLength, j));
+            }
+        }
+    }
+
+    @Override
+    public void gemmInt8TransB(DType t, MemorySegment a, MemorySegment q, MemorySegment scale, MemorySegment bias, long biasLength,
+                               MemorySegment c, int n, int k, int m) {
+        for (int r = 0; r < n; r++) {
+            long aRow = (long) r * k;
+            for (int j = 0; j < m; j++) {
+                long qRow = (long) j * k;
+                double y;
+                if (t == DType.FLOAT64) {
+                    double sum = 0;
+                    for (int p = 0; p < k; p++) {
+                        sum += a.getAtIndex(F64, aRow + p) * q.get(ValueLayout.JAVA_BYTE, qRow + p);
+                    }
+                    y = sum * scale.getAtIndex(F64, j);
+                } else {
+                    float sum = 0;
+                    for (int p = 0; p < k; p++) {
+                        sum += a.getAtIndex(F32, aRow + p) * q.get(ValueLayout.JAVA_BYTE, qRow + p);
+                    }
+                    y = sum * scale.getAtIndex(F32, j);
+                }
+                set(t, c, (long) r * m + j, y + bias(t, bias, biasLength, j));
             }
         }
     }

@@ -81,6 +81,8 @@ public final class OperatorSet {
         add("QuantileTransform", ScalingSchema::quantileTransform);
         add("Monomials", ExpansionSchema::monomials);
         add("SplineBasis", ExpansionSchema::splineBasis);
+        add("Dequantize", QuantizationSchemas::dequantize);
+        add("QGemm", QuantizationSchemas::qgemm);
     }
 
     private OperatorSet() {}

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.mleruntime.backend.Backend;
 import org.mleruntime.ir.DType;
 import org.mleruntime.ir.Graph;
@@ -19,9 +20,23 @@ import org.mleruntime.ops.OperatorSet;
  */
 public final class ConstantFolding implements GraphPass {
     private final Backend backend;
+    private final Predicate<Node> eligible;
 
     public ConstantFolding(Backend backend) {
+        this(backend, node -> true);
+    }
+
+    private ConstantFolding(Backend backend, Predicate<Node> eligible) {
         this.backend = backend;
+        this.eligible = eligible;
+    }
+
+    /**
+     * Folds only the Dequantize nodes of constants: quantized weights become float constants before
+     * anything else reads the graph, whatever the session's optimisation setting.
+     */
+    public static ConstantFolding dequantizing(Backend backend) {
+        return new ConstantFolding(backend, node -> node.opType().equals("Dequantize"));
     }
 
     @Override
@@ -36,7 +51,7 @@ public final class ConstantFolding implements GraphPass {
         java.util.Set<String> outputs = new java.util.HashSet<>();
         graph.outputs().forEach(v -> outputs.add(v.name()));
         for (Node n : graph.nodes()) {
-            boolean foldable = !n.inputs().isEmpty() && n.inputs().stream().allMatch(constants::containsKey)
+            boolean foldable = eligible.test(n) && !n.inputs().isEmpty() && n.inputs().stream().allMatch(constants::containsKey)
                     && n.outputs().stream().noneMatch(outputs::contains);
             if (!foldable) {
                 nodes.add(n);

@@ -4,7 +4,9 @@ import static org.mleruntime.ir.Tensor.F32;
 import static org.mleruntime.ir.Tensor.F64;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -142,6 +144,79 @@ public final class VectorMathKernels implements MathKernels {
                 }
                 float bv = biasLength == 0 ? 0 : bias.getAtIndex(F32, biasLength == 1 ? 0 : j);
                 c.setAtIndex(F32, (long) r * m + j, sum + bv);
+            }
+        }
+    }
+
+    @Override
+    public void gemmInt8TransB(DType t, MemorySegment a, MemorySegment q, MemorySegment scale, MemorySegment bias, long biasLength,
+                               MemorySegment c, int n, int k, int m) {
+        if (k < MIN_VECTOR_ROW || !allNative(a, q, c)) {
+            SCALAR.gemmInt8TransB(t, a, q, scale, bias, biasLength, c, n, k, m);
+        } else if (t == DType.FLOAT64) {
+            gemmInt8TransB64(a, q, scale, bias, biasLength, c, n, k, m);
+        } else {
+            gemmInt8TransB32(a, q, scale, bias, biasLength, c, n, k, m);
+        }
+    }
+
+    /** Eight weights are loaded as bytes and widened to doubles in as many vectors as eight lanes need. */
+    private static void gemmInt8TransB64(MemorySegment a, MemorySegment q, MemorySegment scale, MemorySegment bias, long biasLength,
+                                         MemorySegment c, int n, int k, int m) {
+        int lanes = D.length();
+        int parts = 8 / lanes;
+        int bound = k - k % 8;
+        double[] partial = new double[lanes];
+        for (int r = 0; r < n; r++) {
+            long aRow = (long) r * k * 8;
+            for (int j = 0; j < m; j++) {
+                long qRow = (long) j * k;
+                DoubleVector acc = DoubleVector.zero(D);
+                int p = 0;
+                for (; p < bound; p += 8) {
+                    ByteVector bytes = ByteVector.fromMemorySegment(ByteVector.SPECIES_64, q, qRow + p, LE);
+                    for (int part = 0; part < parts; part++) {
+                        DoubleVector w = (DoubleVector) bytes.convertShape(VectorOperators.B2D, D, part);
+                        DoubleVector x = DoubleVector.fromMemorySegment(D, a, aRow + (p + (long) part * lanes) * 8L, LE);
+                        acc = x.fma(w, acc);
+                    }
+                }
+                double sum = sumInOrder(acc, partial);
+                for (; p < k; p++) {
+                    sum += a.get(F64, aRow + p * 8L) * q.get(ValueLayout.JAVA_BYTE, qRow + p);
+                }
+                double bv = biasLength == 0 ? 0 : bias.getAtIndex(F64, biasLength == 1 ? 0 : j);
+                c.setAtIndex(F64, (long) r * m + j, sum * scale.getAtIndex(F64, j) + bv);
+            }
+        }
+    }
+
+    private static void gemmInt8TransB32(MemorySegment a, MemorySegment q, MemorySegment scale, MemorySegment bias, long biasLength,
+                                         MemorySegment c, int n, int k, int m) {
+        int lanes = F.length();
+        int parts = 16 / lanes;
+        int bound = k - k % 16;
+        float[] partial = new float[lanes];
+        for (int r = 0; r < n; r++) {
+            long aRow = (long) r * k * 4;
+            for (int j = 0; j < m; j++) {
+                long qRow = (long) j * k;
+                FloatVector acc = FloatVector.zero(F);
+                int p = 0;
+                for (; p < bound; p += 16) {
+                    ByteVector bytes = ByteVector.fromMemorySegment(ByteVector.SPECIES_128, q, qRow + p, LE);
+                    for (int part = 0; part < parts; part++) {
+                        FloatVector w = (FloatVector) bytes.convertShape(VectorOperators.B2F, F, part);
+                        FloatVector x = FloatVector.fromMemorySegment(F, a, aRow + (p + (long) part * lanes) * 4L, LE);
+                        acc = x.fma(w, acc);
+                    }
+                }
+                float sum = sumInOrder(acc, partial);
+                for (; p < k; p++) {
+                    sum += a.get(F32, aRow + p * 4L) * q.get(ValueLayout.JAVA_BYTE, qRow + p);
+                }
+                float bv = biasLength == 0 ? 0 : bias.getAtIndex(F32, biasLength == 1 ? 0 : j);
+                c.setAtIndex(F32, (long) r * m + j, sum * scale.getAtIndex(F32, j) + bv);
             }
         }
     }

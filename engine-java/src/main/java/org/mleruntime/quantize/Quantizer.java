@@ -1,0 +1,258 @@
+package org.mleruntime.quantize;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.mleruntime.InvalidModelException;
+import org.mleruntime.backend.CpuBackend;
+import org.mleruntime.ir.Attribute;
+import org.mleruntime.ir.DType;
+import org.mleruntime.ir.Graph;
+import org.mleruntime.ir.Model;
+import org.mleruntime.ir.Node;
+import org.mleruntime.ir.Tensor;
+import org.mleruntime.ir.ValueInfo;
+import org.mleruntime.ops.OperatorSet;
+import org.mleruntime.optimizer.ConstantFolding;
+import org.mleruntime.planner.ShapeInference;
+
+/**
+ * Rewrites a model with quantized weights. The weights are the float constants a node multiplies
+ * by or adds up: the B matrix of Gemm and MatMul, the leaves of TreeEnsemble and
+ * ObliviousTreeEnsemble. In int8, matrices go to QGemm (one scale per output column, read in place
+ * by its kernel) and leaves to Dequantize (one scale per output column, folded back to floats when
+ * a session is built); in float16 every weight goes to Dequantize. Biases, scaler parameters and
+ * labels stay exact. Tree thresholds are decisions, not weights: the float64 thresholds of an
+ * ensemble move into its float32 node records only when every one is an exact float32, so that no
+ * decision can change; otherwise they are kept, and the report says so.
+ */
+public final class Quantizer {
+    private Quantizer() {}
+
+    /** The quantized model and the report of what changed. */
+    public record Quantized(Model model, QuantizationReport report) {}
+
+    /**
+     * Quantizes {@code model} and measures the change of its outputs on {@code calibration} rows
+     * (float [rows, features] for the model's one input), or on random rows when it is null.
+     */
+    public static Quantized quantize(Model model, QuantizationMode mode, Tensor calibration) {
+        Graph original = model.graph().validated();
+        Rewrite rewrite = new Rewrite(original, mode);
+        Graph quantized = rewrite.apply();
+        ShapeInference.infer(ConstantFolding.dequantizing(CpuBackend.defaultBackend()).apply(quantized));
+        String source = "no calibration: the model does not take one float matrix";
+        int rows = 0;
+        List<QuantizationReport.OutputChange> outputs = List.of();
+        List<ValueInfo> inputs = original.inputs();
+        if (inputs.size() == 1 && inputs.getFirst().dtype().isFloating() && inputs.getFirst().shape().rank() == 2) {
+            ValueInfo input = inputs.getFirst();
+            Calibration.Rows sample = calibration != null ? Calibration.given(calibration, input)
+                    : Calibration.random(original, model.metadata(), input);
+            source = sample.source();
+            rows = Math.toIntExact(sample.rows().shape().dim(0));
+            outputs = Calibration.compare(original, quantized, input.name(), sample.rows());
+        } else if (calibration != null) {
+            throw new InvalidModelException("calibration rows need a model with one float input of rank 2; this one takes " + inputs);
+        }
+        QuantizationReport report = new QuantizationReport(mode.label(), rewrite.changes, rewrite.kept, rewrite.thresholds,
+                weightBytes(original), weightBytes(quantized), source, rows, outputs);
+        return new Quantized(new Model(quantized, model.metadata()), report);
+    }
+
+    private static long weightBytes(Graph g) {
+        return g.constants().values().stream().filter(t -> t.dtype().isNumeric()).mapToLong(t -> t.data().byteSize()).sum();
+    }
+
+    /** One pass over the nodes, collecting new constants, Dequantize nodes and what the report says. */
+    private static final class Rewrite {
+        private final Graph graph;
+        private final QuantizationMode mode;
+        private final Map<String, Tensor> constants;
+        private final List<Node> dequantizers = new ArrayList<>();
+        private final Set<String> taken = new HashSet<>();
+        private final Set<String> replaced = new HashSet<>();
+        final List<QuantizationReport.TensorChange> changes = new ArrayList<>();
+        final List<String> kept = new ArrayList<>();
+        final List<QuantizationReport.ThresholdDecision> thresholds = new ArrayList<>();
+
+        Rewrite(Graph graph, QuantizationMode mode) {
+            this.graph = graph;
+            this.mode = mode;
+            this.constants = new LinkedHashMap<>(graph.constants());
+            graph.inputs().forEach(v -> taken.add(v.name()));
+            taken.addAll(graph.constants().keySet());
+            for (Node n : graph.nodes()) {
+                taken.add(n.name());
+                taken.addAll(n.outputs());
+            }
+        }
+
+        Graph apply() {
+            List<Node> nodes = new ArrayList<>();
+            for (Node n : graph.nodes()) {
+                nodes.add(switch (n.opType()) {
+                    case "Gemm" -> matrix(n, n.intAttr("transB", 0) != 0);
+                    case "MatMul" -> matrix(n, false);
+                    case "TreeEnsemble" -> thresholds(leaves(n));
+                    case "ObliviousTreeEnsemble" -> leaves(n);
+                    default -> n;
+                });
+            }
+            List<Node> all = new ArrayList<>(dequantizers);
+            all.addAll(nodes);
+            Set<String> used = new HashSet<>();
+            all.forEach(n -> used.addAll(n.inputs()));
+            replaced.stream().filter(name -> !used.contains(name)).forEach(constants::remove);
+            return new Graph(graph.inputs(), graph.outputs(), constants, all).validated();
+        }
+
+        /** The float constant read at {@code index}, if it is one this mode can hold; else null, with the reason kept. */
+        private Tensor weight(Node n, int index) {
+            if (n.inputs().size() <= index) {
+                return null;
+            }
+            String name = n.inputs().get(index);
+            Tensor w = graph.constants().get(name);
+            if (w == null || !w.dtype().isFloating()) {
+                return null;
+            }
+            String unfit = WeightCodec.unfit(w, mode);
+            if (unfit != null) {
+                kept.add("'" + name + "' of node '" + n.name() + "' stays " + w.dtype().label() + ": " + unfit);
+                return null;
+            }
+            return w;
+        }
+
+        private Node matrix(Node n, boolean transB) {
+            Tensor w = weight(n, 1);
+            if (w == null) {
+                return n;
+            }
+            String name = n.inputs().get(1);
+            if (mode == QuantizationMode.FP16) {
+                return n.withInputs(replaceInput(n, 1, toFloat16(n, name, w)));
+            }
+            boolean hasBias = n.opType().equals("Gemm") && n.inputs().size() == 3;
+            Tensor bias = hasBias ? graph.constants().get(n.inputs().get(2)) : null;
+            if (hasBias && bias != null && bias.shape().rank() > 1) {
+                kept.add("'" + name + "' of node '" + n.name() + "' stays " + w.dtype().label() + ": its bias has shape " + bias.shape()
+                        + ", which QGemm does not take");
+                return n;
+            }
+            WeightCodec.Int8 q = WeightCodec.int8(transB ? w : WeightCodec.transposed(w), 0);
+            String values = add(name + ".int8", q.values());
+            String scales = add(name + ".scale", q.scales());
+            record(n, name, w, q.values(), q.scales());
+            replaced.add(name);
+            List<String> inputs = new ArrayList<>(List.of(n.inputs().get(0), values, scales));
+            if (hasBias) {
+                inputs.add(n.inputs().get(2));
+            }
+            return new Node(n.name(), "QGemm", OperatorSet.VERSION, inputs, n.outputs(), Map.of());
+        }
+
+        private Node leaves(Node n) {
+            Tensor w = weight(n, 3);
+            if (w == null) {
+                return n;
+            }
+            String name = n.inputs().get(3);
+            if (mode == QuantizationMode.FP16) {
+                return n.withInputs(replaceInput(n, 3, toFloat16(n, name, w)));
+            }
+            WeightCodec.Int8 q = WeightCodec.int8(w, 1);
+            String values = add(name + ".int8", q.values());
+            String scales = add(name + ".scale", q.scales());
+            String out = unique(name + ".dequantized");
+            dequantizers.add(new Node(unique("dequantize_" + name), "Dequantize", OperatorSet.VERSION, List.of(values, scales), List.of(out),
+                    Map.of("axis", new Attribute.Int(1))));
+            record(n, name, w, q.values(), q.scales());
+            replaced.add(name);
+            return n.withInputs(replaceInput(n, 3, out));
+        }
+
+        private String toFloat16(Node n, String name, Tensor w) {
+            Tensor half = WeightCodec.float16(w);
+            String values = add(name + ".fp16", half);
+            String out = unique(name + ".dequantized");
+            dequantizers.add(new Node(unique("dequantize_" + name), "Dequantize", OperatorSet.VERSION, List.of(values), List.of(out),
+                    Map.of("to", new Attribute.Str(w.dtype().label()))));
+            record(n, name, w, half, null);
+            replaced.add(name);
+            return out;
+        }
+
+        /** TreeEnsemble's float64 thresholds go into its float32 node records only if no decision can change. */
+        private Node thresholds(Node n) {
+            if (n.inputs().size() <= 5 || n.inputs().get(5).isEmpty()) {
+                return n;
+            }
+            Tensor t64 = graph.constants().get(n.inputs().get(5));
+            Tensor records = graph.constants().get(n.inputs().get(1));
+            if (t64 == null || records == null || t64.dtype() != DType.FLOAT64) {
+                return n;
+            }
+            long count = t64.elementCount();
+            long exact = 0;
+            for (long i = 0; i < count; i++) {
+                double t = t64.getDouble(i);
+                exact += (double) (float) t == t || Double.isNaN(t) ? 1 : 0;
+            }
+            if (exact < count) {
+                thresholds.add(new QuantizationReport.ThresholdDecision(n.name(), count, exact, false, (count - exact)
+                        + " thresholds are not exact float32 values; rounding them would change the decision for inputs between the two values,"
+                        + " so all stay float64"));
+                return n;
+            }
+            Tensor moved = WeightCodec.allocate(DType.INT32, records.shape());
+            for (long i = 0; i < records.elementCount(); i++) {
+                moved.setLong(i, i % 4 == 3 ? Float.floatToRawIntBits((float) t64.getDouble(i / 4)) : records.getLong(i));
+            }
+            String nodesName = add(n.inputs().get(1) + ".float32_thresholds", moved);
+            replaced.add(n.inputs().get(1));
+            replaced.add(n.inputs().get(5));
+            thresholds.add(new QuantizationReport.ThresholdDecision(n.name(), count, exact, true,
+                    "every threshold is an exact float32: stored in the node records, decisions unchanged"));
+            List<String> inputs = replaceInput(n, 1, nodesName);
+            if (inputs.size() == 6) {
+                inputs.remove(5);
+            } else {
+                inputs.set(5, "");
+            }
+            changes.add(new QuantizationReport.TensorChange(n.inputs().get(5), n.name(), "float64", "float32 in node records",
+                    t64.shape().dims(), 0, t64.data().byteSize(), 0));
+            return n.withInputs(inputs);
+        }
+
+        private void record(Node n, String name, Tensor w, Tensor stored, Tensor scales) {
+            changes.add(new QuantizationReport.TensorChange(name, n.name(), w.dtype().label(), stored.dtype().label(), w.shape().dims(),
+                    scales == null ? 0 : scales.elementCount(), w.data().byteSize(),
+                    stored.data().byteSize() + (scales == null ? 0 : scales.data().byteSize())));
+        }
+
+        private List<String> replaceInput(Node n, int index, String value) {
+            List<String> inputs = new ArrayList<>(n.inputs());
+            inputs.set(index, value);
+            return inputs;
+        }
+
+        private String add(String hint, Tensor t) {
+            String name = unique(hint);
+            constants.put(name, t);
+            return name;
+        }
+
+        private String unique(String hint) {
+            String name = hint;
+            for (int i = 1; !taken.add(name); i++) {
+                name = hint + "_" + i;
+            }
+            return name;
+        }
+    }
+}
