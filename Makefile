@@ -30,7 +30,7 @@ $(VENV)/.installed: python/pyproject.toml
 jar:
 	$(MVN) install -DskipTests
 	rm -rf $(JARS_DIR) && mkdir -p $(JARS_DIR)
-	cp bridge/target/mle-bridge-*.jar bridge/target/runtime-jars/*.jar $(JARS_DIR)/
+	cp bridge/target/mle-bridge-*.jar bridge/target/runtime-jars/*.jar cli/target/mle-cli-*.jar $(JARS_DIR)/
 
 test: setup test-java test-py
 

@@ -1,10 +1,11 @@
 """MLE Runtime's Python SDK: export trained models to .mle files and run them on the JVM engine.
 
 This module is the public API and owns nothing but it: `export_model`, `load_model`, `inspect`,
-`supported_models`, `supported`, `engine_info`, the error classes and `__version__`. Importing it starts no JVM
-and imports no framework; the JVM starts on the first call that needs the engine. The work itself
-lives in `exporters` (conversion), `ir` (the graph handed to the Java writer), `model` (running) and
-`_jvm` (finding and starting Java).
+`generate_signing_key`, `generate_encryption_key`, `supported_models`, `supported`, `engine_info`,
+the error classes and `__version__`. Importing it starts no JVM and imports no framework; the JVM
+starts on the first call that needs the engine. The work itself lives in `exporters` (conversion),
+`ir` (the graph handed to the Java writer), `options` (compression, quantization and keys), `model`
+(running), `cli` (the `mle` command) and `_jvm` (finding and starting Java).
 """
 
 from __future__ import annotations
@@ -14,13 +15,16 @@ import os
 from typing import Any
 
 from . import _jvm
+from . import options as _options
 from ._version import __version__
 from .errors import (
+    DecryptionError,
     EngineError,
     FormatError,
     InputError,
     MleError,
     ModelError,
+    SignatureError,
     UnsupportedModelError,
     VersionError,
     java_errors,
@@ -28,20 +32,42 @@ from .errors import (
 from .exporters import export as _export
 from .exporters import supported, supported_models
 from .model import Model
+from .options import generate_encryption_key, generate_signing_key
 
 
-def export_model(model: Any, path: str | os.PathLike, **options: Any) -> None:
-    """Converts a fitted model to a .mle file at `path`, written atomically.
+_EXPORT_OPTIONS = ("description", "properties", "compression", "compression_level", "quantize", "calibration", "signing_key",
+                   "encryption_key")
+
+
+def export_model(model: Any, path: str | os.PathLike, **options: Any) -> dict[str, Any]:
+    """Converts a fitted model to a .mle file at `path`, written atomically, and returns a report.
 
     The framework is detected from the model's class (see `supported_models()`). Options:
-    `description` (str) and `properties` (a mapping of free-form metadata, stored as strings).
-    Raises UnsupportedModelError for a model without a converter and ModelError for one that cannot
-    be exported (e.g. not fitted); a failed export leaves no file behind.
+
+    - `description` (str) and `properties` (a mapping of free-form metadata, stored as strings);
+    - `compression`: None, "lz4", "zstd" or "brotli", per section, at `compression_level` (lz4 1-12,
+      zstd 1-22, brotli 0-11; each codec's default when None). Compressed sections are decoded once
+      at load; uncompressed ones are used in place from the memory-mapped file;
+    - `quantize`: None, "fp16" or "int8" for the weights (int8: one symmetric scale per output
+      channel). `calibration` (rows of inputs) is what the change of outputs is measured on, else
+      random rows inside the input ranges the model records; tree thresholds are never rounded in a
+      way that could change a decision. The report's "quantization" entry says what changed;
+    - `signing_key`: an Ed25519 private key (raw 32 bytes, PEM text or a PEM file path) to sign with;
+    - `encryption_key`: a 32-byte AES-256 key (or a key file) to encrypt every section with.
+
+    Returns {"path", "file_size", "quantization"}. Raises UnsupportedModelError for a model without a
+    converter and ModelError for one that cannot be exported (e.g. not fitted); ValueError for a bad
+    option or key. A failed export leaves no file behind.
     """
-    unknown = sorted(set(options) - {"description", "properties"})
+    unknown = sorted(set(options) - set(_EXPORT_OPTIONS))
     if unknown:
-        raise TypeError(f"export_model() got unexpected options {unknown}; accepted: description, properties")
-    _export(model, path, **options)
+        raise TypeError(f"export_model() got unexpected options {unknown}; accepted: {', '.join(_EXPORT_OPTIONS)}")
+    java_options = _options.export_options(
+        options.get("compression"), options.get("compression_level"), options.get("quantize"), options.get("calibration"),
+        options.get("signing_key"), options.get("encryption_key"),
+    )
+    report = _export(model, path, description=options.get("description"), properties=options.get("properties"), options=java_options)
+    return json.loads(report)
 
 
 def _existing(path: str | os.PathLike) -> str:
@@ -51,28 +77,52 @@ def _existing(path: str | os.PathLike) -> str:
     return target
 
 
-def load_model(path: str | os.PathLike, *, defer_checksum: bool = False, threads: int | None = None) -> Model:
+def load_model(
+    path: str | os.PathLike,
+    *,
+    defer_checksum: bool = False,
+    threads: int | None = None,
+    verify_key: bytes | str | os.PathLike | None = None,
+    require_signature: bool | None = None,
+    decryption_key: bytes | str | os.PathLike | None = None,
+) -> Model:
     """Opens a .mle file (memory-mapped, verified) and returns a Model ready to predict.
 
     With `defer_checksum=True` the weights' checksum is verified in the background instead of
     before returning, so very large models open at once; a mismatch then fails the next call.
     `threads` caps the threads one call may use for a large batch (default: every core).
+
+    `verify_key` (an Ed25519 public key: raw 32 bytes, PEM text or a PEM file path) checks the
+    file's signature, over every byte, before any section is used; `require_signature` (default:
+    True when a `verify_key` is given) also refuses unsigned files. Failures raise SignatureError.
+    `decryption_key` (32 bytes or a key file) decrypts an encrypted file into memory, never to
+    disk; a missing or wrong key raises DecryptionError.
     """
     if threads is not None and (not isinstance(threads, int) or threads < 1):
         raise ValueError(f"threads must be a positive integer, got {threads!r}")
     target = _existing(path)
+    keys = _options.load_arguments(verify_key, require_signature, decryption_key)
     bridge = _jvm.bridge()
-    with java_errors():
-        java_model = bridge.load(target, bool(defer_checksum), int(threads or 0))
+    with java_errors(value_errors=True):
+        java_model = bridge.load(target, bool(defer_checksum), int(threads or 0), *keys)
     return Model(java_model, target)
 
 
-def inspect(path: str | os.PathLike) -> dict[str, Any]:
-    """The file's header, section table, metadata and graph (nodes, attributes, constants) as a dict."""
+def inspect(
+    path: str | os.PathLike,
+    *,
+    verify_key: bytes | str | os.PathLike | None = None,
+    decryption_key: bytes | str | os.PathLike | None = None,
+) -> dict[str, Any]:
+    """The file's header, key ids, section table (sizes, compression ratios, encryption), metadata
+    and graph (nodes, attributes, constants) as a dict. An encrypted file inspected without its
+    `decryption_key` shows its container only ("metadata" and "graph" are None); with `verify_key`
+    the signature is checked first."""
     target = _existing(path)
+    verify, _, decrypt = _options.load_arguments(verify_key, None, decryption_key)
     bridge = _jvm.bridge()
-    with java_errors():
-        return json.loads(str(bridge.inspect(target)))
+    with java_errors(value_errors=True):
+        return json.loads(str(bridge.inspect(target, verify, decrypt)))
 
 
 def engine_info() -> dict[str, Any]:
@@ -91,17 +141,21 @@ def engine_info() -> dict[str, Any]:
 
 
 __all__ = [
+    "DecryptionError",
     "EngineError",
     "FormatError",
     "InputError",
     "MleError",
     "Model",
     "ModelError",
+    "SignatureError",
     "UnsupportedModelError",
     "VersionError",
     "__version__",
     "engine_info",
     "export_model",
+    "generate_encryption_key",
+    "generate_signing_key",
     "inspect",
     "load_model",
     "supported",

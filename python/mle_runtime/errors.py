@@ -23,6 +23,14 @@ class VersionError(FormatError):
     """A .mle file was written in a format version this runtime cannot read."""
 
 
+class SignatureError(FormatError):
+    """A .mle file is unsigned where a signature is required, signed by another key, or changed since it was signed."""
+
+
+class DecryptionError(MleError):
+    """An encrypted .mle file cannot be decrypted: no key, the wrong key, or a section that fails authentication."""
+
+
 class InputError(MleError, ValueError):
     """Inputs given to a model do not match what it expects (shape, dtype, names)."""
 
@@ -42,6 +50,8 @@ class EngineError(MleError):
 # Keyed by the Java class's simple name; a Java subclass not listed here maps like its nearest
 # listed ancestor, so new engine exceptions land in the right Python class without a change here.
 _BY_JAVA_NAME: dict[str, type[MleError]] = {
+    "SignatureException": SignatureError,
+    "DecryptionException": DecryptionError,
     "UnsupportedVersionException": VersionError,
     "CorruptFileException": FormatError,
     "InvalidInputException": InputError,
@@ -79,17 +89,20 @@ def from_java(exc: BaseException) -> MleError:
 
 
 @contextlib.contextmanager
-def java_errors():
+def java_errors(value_errors: bool = False):
     """Runs a block of Java calls, re-raising any Java exception as the matching MleError.
 
     Engine errors carry a precise message, so their Java stack trace is dropped from the chain;
-    anything else keeps it as the cause, since that is where the bug is.
+    anything else keeps it as the cause, since that is where the bug is. With `value_errors`, a
+    Java IllegalArgumentException (a bad option or key handed to the engine) is a ValueError.
     """
     import jpype
 
     try:
         yield
     except jpype.JException as exc:
+        if value_errors and str(exc.getClass().getName()) == "java.lang.IllegalArgumentException":
+            raise ValueError(str(exc.getMessage())) from None
         error = from_java(exc)
         if isinstance(error, EngineError):
             raise error from exc

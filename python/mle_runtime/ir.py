@@ -150,8 +150,12 @@ class GraphBuilder:
         """Declares that the model's `method` (e.g. "predict") returns these graph outputs."""
         self.methods[method] = list(outputs)
 
-    def write(self, path: str | os.PathLike) -> None:
-        """Hands the model to the engine's writer, which validates it and writes `path` atomically."""
+    def write(self, path: str | os.PathLike, options: Any = None) -> str:
+        """Hands the model to the engine's writer, which validates it and writes `path` atomically.
+
+        `options` is the engine's `ExportOptions` (compression, quantization, keys; see `options`);
+        returns the writer's JSON report.
+        """
         from jpype import JArray, JDouble, JLong, JString
 
         def longs(values):
@@ -201,7 +205,9 @@ class GraphBuilder:
                 writer.classLabels(dtype, strings(labels))
             for method, outputs in self.methods.items():
                 writer.method(method, strings(outputs))
-            writer.write(target)
+            if options is None:
+                options = bridge.exportOptions()
+            return str(writer.write(target, options))
 
 
 def _check_dtype(dtype: str) -> str:

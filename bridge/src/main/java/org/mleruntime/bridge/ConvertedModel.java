@@ -1,12 +1,10 @@
 package org.mleruntime.bridge;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.mleruntime.InvalidModelException;
-import org.mleruntime.format.ModelFileWriter;
 import org.mleruntime.ir.DType;
 import org.mleruntime.ir.Graph;
 import org.mleruntime.ir.Model;
@@ -98,6 +96,11 @@ public final class ConvertedModel {
     }
 
     public void write(String path) {
-        ModelFileWriter.write(model, Path.of(path));
+        write(path, new ExportOptions());
+    }
+
+    /** Writes the model compressed, quantized, signed and encrypted as {@code options} say; returns the JSON report. */
+    public String write(String path, ExportOptions options) {
+        return options.write(model, path);
     }
 }

@@ -1,11 +1,18 @@
 package org.mleruntime.bridge;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.mleruntime.format.Compression;
+import org.mleruntime.format.FileHeader;
+import org.mleruntime.format.FileLayout;
+import org.mleruntime.format.FileSigner;
 import org.mleruntime.format.FormatVersion;
 import org.mleruntime.format.ModelFile;
+import org.mleruntime.format.OpenOptions;
 import org.mleruntime.format.SectionEntry;
 import org.mleruntime.ir.Attribute;
 import org.mleruntime.ir.Graph;
@@ -14,42 +21,65 @@ import org.mleruntime.ir.Node;
 import org.mleruntime.ir.Tensor;
 import org.mleruntime.ir.ValueInfo;
 
-/** Plain maps and lists describing a model file, for JSON to Python and for people. */
-final class Descriptions {
+/** Plain maps and lists describing a model file, for JSON to Python and for people (the {@code mle} command line). */
+public final class Descriptions {
     private Descriptions() {}
 
-    static Map<String, Object> inspect(ModelFile file) {
+    /**
+     * A file described as {@link #inspect(Path, FileLayout, ModelFile, String)} does, opened with
+     * {@code options}; an encrypted file opened without its key shows its container only.
+     */
+    public static Map<String, Object> inspect(Path path, OpenOptions options) {
+        try (FileLayout layout = FileLayout.open(path)) {
+            if (layout.header().hasKeyId() && options.decryptionKey() == null) {
+                return inspect(path, layout, null, "encrypted: give the decryption key to see the metadata and graph");
+            }
+            try (ModelFile file = ModelFile.open(path, options)) {
+                return inspect(path, layout, file, layout.header().hasKeyId() ? "decrypted" : "plain");
+            }
+        }
+    }
+
+    /**
+     * The container of a file (header, key ids, section table with compression ratios) and, when
+     * {@code file} is given, its metadata and graph; {@code content} says why they are absent.
+     */
+    public static Map<String, Object> inspect(Path path, FileLayout layout, ModelFile file, String content) {
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("path", file.path().toString());
-        out.put("file_size", file.fileSize());
-        out.put("format_version", file.header().major() + "." + file.header().minor());
+        FileHeader h = layout.header();
+        out.put("path", path.toString());
+        out.put("file_size", layout.fileSize());
+        out.put("format_version", h.major() + "." + h.minor());
         out.put("reader_version", FormatVersion.current());
-        out.put("flags", file.header().flags());
+        out.put("flags", h.flags());
+        out.put("quantized", (h.flags() & FileHeader.FLAG_QUANTIZED) != 0);
+        out.put("encryption_key_id", h.hasKeyId() ? HexFormat.of().formatHex(h.keyId()) : null);
+        String signer = FileSigner.signerId(layout);
+        out.put("signature_key_id", signer);
+        out.put("signature_verified", file != null && file.signatureVerified());
         List<Object> sections = new ArrayList<>();
-        for (SectionEntry e : file.sections()) {
+        for (SectionEntry e : layout.sections()) {
             Map<String, Object> s = new LinkedHashMap<>();
             s.put("kind", e.kindName());
             s.put("offset", e.offset());
             s.put("length", e.length());
             s.put("raw_length", e.rawLength());
+            s.put("ratio", e.length() == 0 ? 1.0 : (double) e.rawLength() / e.length());
             s.put("crc32c", String.format("%08x", e.crc32c()));
-            s.put("compression", switch (e.compression()) {
-                case 0 -> "none";
-                case 1 -> "lz4";
-                case 2 -> "zstd";
-                case 3 -> "brotli";
-                default -> "unknown(" + e.compression() + ")";
-            });
+            Compression codec = Compression.fromCode(e.compression());
+            s.put("compression", codec == null ? "unknown(" + e.compression() + ")" : codec.label());
             s.put("encrypted", e.encrypted());
+            s.put("required", e.required());
             sections.add(s);
         }
         out.put("sections", sections);
-        out.put("metadata", metadata(file.model().metadata(), file.model().graph()));
-        out.put("graph", graph(file.model().graph()));
+        out.put("content", content);
+        out.put("metadata", file == null ? null : metadata(file.model().metadata(), file.model().graph()));
+        out.put("graph", file == null ? null : graph(file.model().graph()));
         return out;
     }
 
-    static Map<String, Object> metadata(ModelMetadata m, Graph g) {
+    public static Map<String, Object> metadata(ModelMetadata m, Graph g) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("producer_name", m.producerName());
         out.put("producer_version", m.producerVersion());
@@ -68,7 +98,7 @@ final class Descriptions {
         return out;
     }
 
-    static Map<String, Object> graph(Graph g) {
+    public static Map<String, Object> graph(Graph g) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("inputs", values(g.inputs()));
         out.put("outputs", values(g.outputs()));
@@ -106,7 +136,7 @@ final class Descriptions {
         return out;
     }
 
-    static List<Object> values(List<ValueInfo> values) {
+    public static List<Object> values(List<ValueInfo> values) {
         List<Object> out = new ArrayList<>();
         for (ValueInfo v : values) {
             Map<String, Object> m = new LinkedHashMap<>();

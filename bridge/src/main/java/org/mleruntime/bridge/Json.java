@@ -4,10 +4,10 @@ import java.util.Collection;
 import java.util.Map;
 
 /** A minimal JSON writer for the descriptions the bridge hands to Python (maps, lists, strings, numbers, booleans). */
-final class Json {
+public final class Json {
     private Json() {}
 
-    static String write(Object value) {
+    public static String write(Object value) {
         StringBuilder b = new StringBuilder();
         write(b, value);
         return b.toString();

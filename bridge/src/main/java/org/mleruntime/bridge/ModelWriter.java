@@ -2,7 +2,6 @@ package org.mleruntime.bridge;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -12,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import org.mleruntime.InvalidModelException;
 import org.mleruntime.backend.CpuBackend;
-import org.mleruntime.format.ModelFileWriter;
 import org.mleruntime.ir.Attribute;
 import org.mleruntime.ir.DType;
 import org.mleruntime.ir.Graph;
@@ -133,6 +131,11 @@ public final class ModelWriter {
 
     /** Validates the model (structure, operators, types, method bindings) and writes it atomically. */
     public void write(String path) {
+        write(path, new ExportOptions());
+    }
+
+    /** As {@link #write(String)}, compressed, quantized, signed and encrypted as {@code options} say; returns the JSON report. */
+    public String write(String path, ExportOptions options) {
         List<Node> built = new ArrayList<>();
         for (NodeDraft d : nodes) {
             built.add(new Node(d.name(), d.opType(), OperatorSet.VERSION, d.inputs(), d.outputs(), d.attributes()));
@@ -152,7 +155,7 @@ public final class ModelWriter {
             }
         }
         ModelMetadata stamped = metadata.with("created", Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
-        ModelFileWriter.write(new Model(graph, stamped), Path.of(path));
+        return options.write(new Model(graph, stamped), path);
     }
 
     private static DType dtype(String label) {

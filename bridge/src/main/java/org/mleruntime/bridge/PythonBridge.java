@@ -3,8 +3,10 @@ package org.mleruntime.bridge;
 import java.nio.file.Path;
 import org.mleruntime.MleModel;
 import org.mleruntime.executor.SessionOptions;
-import org.mleruntime.format.ModelFile;
+import org.mleruntime.format.EncryptionKey;
 import org.mleruntime.format.OpenOptions;
+import org.mleruntime.format.SigningKey;
+import org.mleruntime.format.VerifyKey;
 import org.mleruntime.kernels.MathKernelsProvider;
 
 /**
@@ -32,15 +34,53 @@ public final class PythonBridge {
         return new ModelWriter();
     }
 
+    /** Compression, quantization, signature and encryption of an export, set call by call. */
+    public static ExportOptions exportOptions() {
+        return new ExportOptions();
+    }
+
+    /** A new Ed25519 key pair: the 32-byte private seed and the 32-byte public key. */
+    public static byte[][] generateSigningKey() {
+        SigningKey key = SigningKey.generate();
+        return new byte[][] {key.seed(), key.verifyKey().raw()};
+    }
+
+    public static byte[] generateEncryptionKey() {
+        return EncryptionKey.generate().bytes();
+    }
+
+    /** A signing key (raw seed or PEM) as PEM text, and its public key as PEM text. */
+    public static String[] signingKeyPem(byte[] material) {
+        SigningKey key = SigningKey.of(material);
+        return new String[] {key.toPem(), key.verifyKey().toPem()};
+    }
+
     public static LoadedModel load(String path, boolean deferTensorChecksum) {
         return load(path, deferTensorChecksum, 0);
     }
 
     /** As {@link #load(String, boolean)}, with at most {@code threads} threads per run (0: all cores). */
     public static LoadedModel load(String path, boolean deferTensorChecksum, int threads) {
-        OpenOptions options = deferTensorChecksum ? OpenOptions.deferredVerification() : OpenOptions.defaults();
+        return load(path, deferTensorChecksum, threads, null, false, null);
+    }
+
+    /**
+     * As {@link #load(String, boolean, int)}, checking the signature against {@code verifyKey} (raw or
+     * PEM; every signed file, and unsigned ones too with {@code requireSignature}) and decrypting with
+     * {@code decryptionKey} (raw or a key file's text); either key may be null.
+     */
+    public static LoadedModel load(String path, boolean deferTensorChecksum, int threads, byte[] verifyKey, boolean requireSignature,
+                                   byte[] decryptionKey) {
         SessionOptions session = threads > 0 ? SessionOptions.defaults().withThreads(threads) : SessionOptions.defaults();
-        return new LoadedModel(MleModel.open(Path.of(path), options, session));
+        return new LoadedModel(MleModel.open(Path.of(path), openOptions(deferTensorChecksum, verifyKey, requireSignature, decryptionKey), session));
+    }
+
+    private static OpenOptions openOptions(boolean defer, byte[] verifyKey, boolean requireSignature, byte[] decryptionKey) {
+        OpenOptions options = defer ? OpenOptions.deferredVerification() : OpenOptions.defaults();
+        if (verifyKey != null) {
+            options = options.withVerifyKey(VerifyKey.of(verifyKey), requireSignature);
+        }
+        return decryptionKey == null ? options : options.withDecryptionKey(EncryptionKey.of(decryptionKey));
     }
 
     /**
@@ -56,8 +96,11 @@ public final class PythonBridge {
     }
 
     public static String inspect(String path) {
-        try (ModelFile file = ModelFile.open(Path.of(path))) {
-            return Json.write(Descriptions.inspect(file));
-        }
+        return inspect(path, null, null);
+    }
+
+    /** The file's container, and its metadata and graph when it can be read (decrypted with {@code decryptionKey}, verified with {@code verifyKey}). */
+    public static String inspect(String path, byte[] verifyKey, byte[] decryptionKey) {
+        return Json.write(Descriptions.inspect(Path.of(path), openOptions(false, verifyKey, verifyKey != null, decryptionKey)));
     }
 }

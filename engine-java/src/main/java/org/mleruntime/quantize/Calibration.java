@@ -45,7 +45,8 @@ public final class Calibration {
         return new Rows(converted, rows.shape().dim(0) + " rows given for calibration");
     }
 
-    static Rows random(Graph graph, ModelMetadata metadata, ValueInfo input) {
+    /** {@code count} random rows for {@code input} (a float matrix), drawn as the class comment says. */
+    public static Rows random(Graph graph, ModelMetadata metadata, ValueInfo input, int count) {
         int features = Math.toIntExact(input.shape().dim(1));
         double[] lo = new double[features];
         double[] hi = new double[features];
@@ -62,13 +63,13 @@ public final class Calibration {
             source = "in [-1, 1]: the file records no input ranges (give calibration rows for a representative measure)";
         }
         Random r = new Random(SEED);
-        Tensor rows = Tensors.zeros(input.dtype(), org.mleruntime.ir.Shape.of(RANDOM_ROWS, features));
-        for (int i = 0; i < RANDOM_ROWS; i++) {
+        Tensor rows = Tensors.zeros(input.dtype(), org.mleruntime.ir.Shape.of(count, features));
+        for (int i = 0; i < count; i++) {
             for (int j = 0; j < features; j++) {
                 rows.setDouble((long) i * features + j, lo[j] + (hi[j] - lo[j]) * r.nextDouble());
             }
         }
-        return new Rows(rows, RANDOM_ROWS + " random rows, uniform " + source);
+        return new Rows(rows, count + " random rows, uniform " + source);
     }
 
     private static String recorded(ModelMetadata metadata, double[] lo, double[] hi) {

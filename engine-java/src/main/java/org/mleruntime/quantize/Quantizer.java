@@ -51,7 +51,7 @@ public final class Quantizer {
         if (inputs.size() == 1 && inputs.getFirst().dtype().isFloating() && inputs.getFirst().shape().rank() == 2) {
             ValueInfo input = inputs.getFirst();
             Calibration.Rows sample = calibration != null ? Calibration.given(calibration, input)
-                    : Calibration.random(original, model.metadata(), input);
+                    : Calibration.random(original, model.metadata(), input, Calibration.RANDOM_ROWS);
             source = sample.source();
             rows = Math.toIntExact(sample.rows().shape().dim(0));
             outputs = Calibration.compare(original, quantized, input.name(), sample.rows());
