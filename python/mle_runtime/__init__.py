@@ -66,7 +66,7 @@ def export_model(model: Any, path: str | os.PathLike, **options: Any) -> dict[st
         options.get("compression"), options.get("compression_level"), options.get("quantize"), options.get("calibration"),
         options.get("signing_key"), options.get("encryption_key"),
     )
-    report = _export(model, path, description=options.get("description"), properties=options.get("properties"), options=java_options)
+    report = _export(model, path, description=options.get("description"), properties=options.get("properties"), file_options=java_options)
     return json.loads(report)
 
 

@@ -34,14 +34,14 @@ _TYPED_METADATA = ("producer_name", "producer_version", "framework", "framework_
 
 
 def export(model: Any, path: str | os.PathLike, *, description: str | None = None, properties: Mapping[str, Any] | None = None,
-           options: Any = None) -> str:
-    """Converts and writes `model`; `options` is the engine's ExportOptions. Returns the writer's JSON report."""
+           file_options: Any = None) -> str:
+    """Converts and writes `model`; `file_options` is the engine's ExportOptions. Returns the writer's JSON report."""
     clashes = sorted(set(properties or ()) & set(_TYPED_METADATA))
     if clashes:
         raise ValueError(f"properties may not set the typed metadata fields {clashes}; use description= for the description")
     saver = registry.file_converter_for(model)
     if saver is not None:
-        return _export_saved(saver(model), path, description, properties, options)
+        return _export_saved(saver(model), path, description, properties, file_options)
     converter = registry.converter_for(model)
     info = registry.model_info(model)
 
@@ -82,14 +82,14 @@ def export(model: Any, path: str | os.PathLike, *, description: str | None = Non
     for key, value in (properties or {}).items():
         builder.metadata[str(key)] = str(value)
     builder.feature_names = feature_names
-    return builder.write(path, options)
+    return builder.write(path, file_options)
 
 
 __all__ = ["export", "register", "supported", "supported_models", "ROLE_METHODS"]
 
 
 def _export_saved(saved: registry.SavedModel, path: str | os.PathLike, description: str | None,
-                  properties: Mapping[str, Any] | None, options: Any) -> str:
+                  properties: Mapping[str, Any] | None, file_options: Any) -> str:
     """Converts a framework's own saved model in the engine and completes it with what Python knows."""
     from jpype import JArray, JByte, JString
 
@@ -114,6 +114,6 @@ def _export_saved(saved: registry.SavedModel, path: str | os.PathLike, descripti
             converted.metadata("description", description)
         for key, value in (properties or {}).items():
             converted.metadata(str(key), str(value))
-        if options is None:
-            options = _jvm.bridge().exportOptions()
-        return str(converted.write(os.fspath(path), options))
+        if file_options is None:
+            file_options = _jvm.bridge().exportOptions()
+        return str(converted.write(os.fspath(path), file_options))

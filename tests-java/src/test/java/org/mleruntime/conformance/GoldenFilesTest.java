@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.mleruntime.MleModel;
+import org.mleruntime.executor.SessionOptions;
 import org.mleruntime.ir.DType;
 import org.mleruntime.ir.Tensor;
 import org.mleruntime.ir.Tensors;
@@ -23,15 +24,17 @@ class GoldenFilesTest {
     }
 
     @Test
-    void thereAreGoldenFilesOfVersion1() throws IOException {
-        assertFalse(goldenFiles().stream().filter(p -> p.toString().contains("v1.0")).toList().isEmpty());
+    void thereAreGoldenFilesOfEveryReleasedMinorVersion() throws IOException {
+        for (String version : List.of("v1.0", "v1.1")) {
+            assertFalse(goldenFiles().stream().filter(p -> p.toString().contains(version)).toList().isEmpty(), version);
+        }
     }
 
     @ParameterizedTest
     @MethodSource("goldenFiles")
     void goldenFileGivesItsRecordedOutputs(Path path) throws IOException {
         GoldenFile golden = GoldenFile.read(path);
-        try (MleModel model = MleModel.open(path)) {
+        try (MleModel model = MleModel.open(path, golden.options(), SessionOptions.defaults())) {
             String input = model.session().inputs().getFirst().name();
             Map<String, Tensor> out = model.run(Map.of(input, Tensors.of(golden.inputs().toArray(double[][]::new))));
             assertFalse(golden.outputs().isEmpty());
