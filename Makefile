@@ -57,6 +57,8 @@ clean:
 	$(MVN) clean
 	rm -rf $(JARS_DIR)
 
-# Tree-ensemble benchmark against joblib + scikit-learn and the boosters' own predict (tables, not tests).
+# Tree-ensemble benchmark against joblib + scikit-learn and the boosters' own predict, and file coding
+# (compression, quantization, signing, encryption) against the plain file and joblib (tables, not tests).
 bench: setup
 	$(PY) bench/trees.py $(BENCH_ARGS)
+	$(PY) bench/formats.py $(BENCH_ARGS)

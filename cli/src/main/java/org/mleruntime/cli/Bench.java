@@ -18,32 +18,18 @@ import org.mleruntime.quantize.Calibration;
  * {@code mle bench}: how fast a model opens, answers one row and scores a batch, on random rows
  * inside the input ranges it records. Timings are medians after a warm-up, in this JVM.
  */
-final class Bench implements Command {
+final class Bench extends Command {
+    Bench() {
+        super("bench", "FILE [--rows N] [--threads T] [--repeat R] [--key AES_KEY] [--verify-key PUBLIC_KEY]",
+                "time opening a model, one-row latency and batch throughput (N rows, default 10000) on T threads",
+                Set.of("rows", "threads", "repeat", "key", "verify-key"), Set.of());
+    }
+
     private static final int OPENS = 5;
     private static final int SINGLE_ROWS = 2000;
 
     @Override
-    public String name() {
-        return "bench";
-    }
-
-    @Override
-    public String synopsis() {
-        return "FILE [--rows N] [--threads T] [--repeat R] [--key AES_KEY] [--verify-key PUBLIC_KEY]";
-    }
-
-    @Override
-    public String summary() {
-        return "time opening a model, one-row latency and batch throughput (N rows, default 10000) on T threads";
-    }
-
-    @Override
-    public Set<String> valueOptions() {
-        return Set.of("rows", "threads", "repeat", "key", "verify-key");
-    }
-
-    @Override
-    public int run(Args args, Terminal t) throws java.io.IOException {
+    int run(Args args, Terminal t) throws java.io.IOException {
         Path file = Path.of(args.positional(1, 1, "FILE").getFirst());
         int rows = args.integer("rows", 10_000, 1);
         int repeat = args.integer("repeat", 5, 1);

@@ -12,34 +12,15 @@ import org.mleruntime.bridge.Descriptions;
 import org.mleruntime.bridge.Json;
 
 /** {@code mle inspect}: the header, sections, key ids, metadata and a summary of the graph. */
-final class Inspect implements Command {
-    @Override
-    public String name() {
-        return "inspect";
+final class Inspect extends Command {
+    Inspect() {
+        super("inspect", "FILE [--key AES_KEY] [--verify-key PUBLIC_KEY] [--json]",
+                "show a model file: header, sections (size, compression, encryption, CRC), signature, graph summary, metadata",
+                Set.of("key", "verify-key"), Set.of("json"));
     }
 
     @Override
-    public String synopsis() {
-        return "FILE [--key AES_KEY] [--verify-key PUBLIC_KEY] [--json]";
-    }
-
-    @Override
-    public String summary() {
-        return "show a model file: header, sections (size, compression, encryption, CRC), signature, graph summary, metadata";
-    }
-
-    @Override
-    public Set<String> valueOptions() {
-        return Set.of("key", "verify-key");
-    }
-
-    @Override
-    public Set<String> flags() {
-        return Set.of("json");
-    }
-
-    @Override
-    public int run(Args args, Terminal t) {
+    int run(Args args, Terminal t) {
         Path file = Path.of(args.positional(1, 1, "FILE").getFirst());
         Map<String, Object> d = Descriptions.inspect(file, Keys.reading(args, true));
         PrintStream out = t.out();

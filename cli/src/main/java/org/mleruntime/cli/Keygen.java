@@ -15,34 +15,15 @@ import org.mleruntime.format.SigningKey;
  * or with --aes a 256-bit encryption key as 64 hex digits (aes.key, owner only). Existing keys are
  * never overwritten without --force.
  */
-final class Keygen implements Command {
-    @Override
-    public String name() {
-        return "keygen";
+final class Keygen extends Command {
+    Keygen() {
+        super("keygen", "--out DIR [--aes] [--force]",
+                "write a new Ed25519 key pair (DIR/priv.pem, DIR/pub.pem) or, with --aes, an AES-256 key (DIR/aes.key)",
+                Set.of("out"), Set.of("aes", "force"));
     }
 
     @Override
-    public String synopsis() {
-        return "--out DIR [--aes] [--force]";
-    }
-
-    @Override
-    public String summary() {
-        return "write a new Ed25519 key pair (DIR/priv.pem, DIR/pub.pem) or, with --aes, an AES-256 key (DIR/aes.key)";
-    }
-
-    @Override
-    public Set<String> valueOptions() {
-        return Set.of("out");
-    }
-
-    @Override
-    public Set<String> flags() {
-        return Set.of("aes", "force");
-    }
-
-    @Override
-    public int run(Args args, Terminal t) throws IOException {
+    int run(Args args, Terminal t) throws IOException {
         args.positional(0, 0, "no arguments besides options");
         Path dir = args.path("out");
         if (dir == null) {

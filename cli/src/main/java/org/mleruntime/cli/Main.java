@@ -49,33 +49,29 @@ public final class Main {
             return 0;
         }
         ConsoleProgress progress = new ConsoleProgress(err, ConsoleProgress.wanted());
+        String message;
+        int status;
         try {
-            return command.run(new Args(rest, command.valueOptions(), command.flags()), new Terminal(out, err, progress));
+            return command.run(command.parse(rest), new Terminal(out, err, progress));
         } catch (UsageException e) {
-            progress.clear();
-            err.println("error: " + e.getMessage() + " (usage: mle " + command.name() + " " + command.synopsis() + ")");
-            return 2;
+            message = e.getMessage() + " (usage: mle " + command.name() + " " + command.synopsis() + ")";
+            status = 2;
         } catch (IllegalArgumentException e) {
-            progress.clear();
-            err.println("error: " + e.getMessage());
-            return 2;
-        } catch (MleException e) {
-            progress.clear();
-            err.println("error: " + e.getMessage());
-            return 1;
+            message = e.getMessage();
+            status = 2;
+        } catch (MleException | FileAlreadyExistsException e) {
+            message = e.getMessage();
+            status = 1;
         } catch (NoSuchFileException e) {
-            progress.clear();
-            err.println("error: no such file: " + e.getMessage());
-            return 1;
-        } catch (FileAlreadyExistsException e) {
-            progress.clear();
-            err.println("error: " + e.getMessage());
-            return 1;
+            message = "no such file: " + e.getMessage();
+            status = 1;
         } catch (IOException | RuntimeException e) {
-            progress.clear();
-            err.println("error: " + e.getClass().getSimpleName() + ": " + e.getMessage());
-            return 1;
+            message = e.getClass().getSimpleName() + ": " + e.getMessage();
+            status = 1;
         }
+        progress.clear();
+        err.println("error: " + message);
+        return status;
     }
 
     private static List<String> names() {

@@ -26,29 +26,15 @@ import org.mleruntime.quantize.Quantizer;
  * encryption, and a report of what moved, measured on calibration rows (a CSV file) or on random
  * rows inside the ranges the file records.
  */
-final class Quantize implements Command {
-    @Override
-    public String name() {
-        return "quantize";
+final class Quantize extends Command {
+    Quantize() {
+        super("quantize", "IN OUT [--mode int8|fp16] [--calibration ROWS.csv] [--key AES_KEY] [--sign-key PRIVATE_KEY] [--verify-key PUBLIC_KEY]",
+                "store the weights as int8 (a scale per output channel, the default) or float16, and report the largest output change",
+                Set.of("mode", "calibration", "key", "sign-key", "verify-key"), Set.of());
     }
 
     @Override
-    public String synopsis() {
-        return "IN OUT [--mode int8|fp16] [--calibration ROWS.csv] [--key AES_KEY] [--sign-key PRIVATE_KEY] [--verify-key PUBLIC_KEY]";
-    }
-
-    @Override
-    public String summary() {
-        return "store the weights as int8 (a scale per output channel, the default) or float16, and report the largest output change";
-    }
-
-    @Override
-    public Set<String> valueOptions() {
-        return Set.of("mode", "calibration", "key", "sign-key", "verify-key");
-    }
-
-    @Override
-    public int run(Args args, Terminal t) throws IOException {
+    int run(Args args, Terminal t) throws IOException {
         var paths = args.positional(2, 2, "IN OUT");
         Path in = Path.of(paths.get(0));
         Path out = Path.of(paths.get(1));

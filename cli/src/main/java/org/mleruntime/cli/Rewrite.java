@@ -21,45 +21,25 @@ import org.mleruntime.format.WriteOptions;
  * compression codec, compress keeps the encryption (and needs its key). A signature cannot survive
  * a rewrite; --sign-key signs the new file.
  */
-final class Rewrite implements Command {
+final class Rewrite extends Command {
     enum Kind { ENCRYPT, DECRYPT, COMPRESS }
 
     private final Kind kind;
 
     Rewrite(Kind kind) {
+        super(kind.name().toLowerCase(Locale.ROOT), switch (kind) {
+            case ENCRYPT, DECRYPT -> "IN OUT --key AES_KEY [--sign-key PRIVATE_KEY] [--verify-key PUBLIC_KEY]";
+            case COMPRESS -> "IN OUT [--codec lz4|zstd|brotli|none] [--level N] [--key AES_KEY] [--sign-key PRIVATE_KEY] [--verify-key PUBLIC_KEY]";
+        }, switch (kind) {
+            case ENCRYPT -> "encrypt every section with AES-256-GCM (key: 32 bytes raw, hex or base64)";
+            case DECRYPT -> "write a decrypted copy";
+            case COMPRESS -> "compress every section (zstd by default, at the codec's default level)";
+        }, kind == Kind.COMPRESS ? Set.of("codec", "level", "key", "sign-key", "verify-key") : Set.of("key", "sign-key", "verify-key"), Set.of());
         this.kind = kind;
     }
 
     @Override
-    public String name() {
-        return kind.name().toLowerCase(Locale.ROOT);
-    }
-
-    @Override
-    public String synopsis() {
-        return switch (kind) {
-            case ENCRYPT -> "IN OUT --key AES_KEY [--sign-key PRIVATE_KEY] [--verify-key PUBLIC_KEY]";
-            case DECRYPT -> "IN OUT --key AES_KEY [--sign-key PRIVATE_KEY] [--verify-key PUBLIC_KEY]";
-            case COMPRESS -> "IN OUT [--codec lz4|zstd|brotli|none] [--level N] [--key AES_KEY] [--sign-key PRIVATE_KEY] [--verify-key PUBLIC_KEY]";
-        };
-    }
-
-    @Override
-    public String summary() {
-        return switch (kind) {
-            case ENCRYPT -> "encrypt every section with AES-256-GCM (key: 32 bytes raw, hex or base64)";
-            case DECRYPT -> "write a decrypted copy";
-            case COMPRESS -> "compress every section (zstd by default, at the codec's default level)";
-        };
-    }
-
-    @Override
-    public Set<String> valueOptions() {
-        return kind == Kind.COMPRESS ? Set.of("codec", "level", "key", "sign-key", "verify-key") : Set.of("key", "sign-key", "verify-key");
-    }
-
-    @Override
-    public int run(Args args, Terminal t) throws IOException {
+    int run(Args args, Terminal t) throws IOException {
         var paths = args.positional(2, 2, "IN OUT");
         Path in = Path.of(paths.get(0));
         Path out = Path.of(paths.get(1));

@@ -6,29 +6,15 @@ import org.mleruntime.format.FileSigner;
 import org.mleruntime.format.SigningKey;
 
 /** {@code mle sign}: signs a file in place (or into --out), leaving every section where it was. */
-final class Sign implements Command {
-    @Override
-    public String name() {
-        return "sign";
+final class Sign extends Command {
+    Sign() {
+        super("sign", "FILE --key PRIVATE_KEY [--out OUT]",
+                "sign a file with an Ed25519 private key (PEM or raw), replacing any signature; the weights do not move",
+                Set.of("key", "out"), Set.of());
     }
 
     @Override
-    public String synopsis() {
-        return "FILE --key PRIVATE_KEY [--out OUT]";
-    }
-
-    @Override
-    public String summary() {
-        return "sign a file with an Ed25519 private key (PEM or raw), replacing any signature; the weights do not move";
-    }
-
-    @Override
-    public Set<String> valueOptions() {
-        return Set.of("key", "out");
-    }
-
-    @Override
-    public int run(Args args, Terminal t) {
+    int run(Args args, Terminal t) {
         Path file = Path.of(args.positional(1, 1, "FILE").getFirst());
         if (args.path("key") == null) {
             throw new UsageException("give the private key to sign with: --key PRIVATE_KEY");

@@ -11,29 +11,15 @@ import org.mleruntime.format.VerifyKey;
  * {@code mle verify}: with a public key, checks the signature over every byte of the file (no
  * decryption key needed); without one, checks every section's checksum and says who signed it.
  */
-final class Verify implements Command {
-    @Override
-    public String name() {
-        return "verify";
+final class Verify extends Command {
+    Verify() {
+        super("verify", "FILE [--key PUBLIC_KEY]",
+                "check a file's signature against a public key (or, without one, every section's checksum)",
+                Set.of("key"), Set.of());
     }
 
     @Override
-    public String synopsis() {
-        return "FILE [--key PUBLIC_KEY]";
-    }
-
-    @Override
-    public String summary() {
-        return "check a file's signature against a public key (or, without one, every section's checksum)";
-    }
-
-    @Override
-    public Set<String> valueOptions() {
-        return Set.of("key");
-    }
-
-    @Override
-    public int run(Args args, Terminal t) {
+    int run(Args args, Terminal t) {
         Path file = Path.of(args.positional(1, 1, "FILE").getFirst());
         long bytes;
         int sections;

@@ -144,12 +144,8 @@ public final class Quantizer {
                         + ", which QGemm does not take");
                 return n;
             }
-            WeightCodec.Int8 q = WeightCodec.int8(transB ? w : WeightCodec.transposed(w), 0);
-            String values = add(name + ".int8", q.values());
-            String scales = add(name + ".scale", q.scales());
-            record(n, name, w, q.values(), q.scales());
-            replaced.add(name);
-            List<String> inputs = new ArrayList<>(List.of(n.inputs().get(0), values, scales));
+            String[] stored = int8(n, name, w, WeightCodec.int8(transB ? w : WeightCodec.transposed(w), 0));
+            List<String> inputs = new ArrayList<>(List.of(n.inputs().get(0), stored[0], stored[1]));
             if (hasBias) {
                 inputs.add(n.inputs().get(2));
             }
@@ -165,15 +161,20 @@ public final class Quantizer {
             if (mode == QuantizationMode.FP16) {
                 return n.withInputs(replaceInput(n, 3, toFloat16(n, name, w)));
             }
-            WeightCodec.Int8 q = WeightCodec.int8(w, 1);
+            String[] stored = int8(n, name, w, WeightCodec.int8(w, 1));
+            String out = unique(name + ".dequantized");
+            dequantizers.add(new Node(unique("dequantize_" + name), "Dequantize", OperatorSet.VERSION, List.of(stored), List.of(out),
+                    Map.of("axis", new Attribute.Int(1))));
+            return n.withInputs(replaceInput(n, 3, out));
+        }
+
+        /** Adds int8 values and their scales, next to each other, in place of {@code name}; returns their names. */
+        private String[] int8(Node n, String name, Tensor w, WeightCodec.Int8 q) {
             String values = add(name + ".int8", q.values());
             String scales = add(name + ".scale", q.scales());
-            String out = unique(name + ".dequantized");
-            dequantizers.add(new Node(unique("dequantize_" + name), "Dequantize", OperatorSet.VERSION, List.of(values, scales), List.of(out),
-                    Map.of("axis", new Attribute.Int(1))));
             record(n, name, w, q.values(), q.scales());
             replaced.add(name);
-            return n.withInputs(replaceInput(n, 3, out));
+            return new String[] {values, scales};
         }
 
         private String toFloat16(Node n, String name, Tensor w) {
