@@ -13,6 +13,7 @@ import org.mleruntime.format.FileSigner;
 import org.mleruntime.format.FormatVersion;
 import org.mleruntime.format.ModelFile;
 import org.mleruntime.format.OpenOptions;
+import org.mleruntime.format.Progress;
 import org.mleruntime.format.SectionEntry;
 import org.mleruntime.ir.Attribute;
 import org.mleruntime.ir.Graph;
@@ -32,7 +33,12 @@ public final class Descriptions {
     public static Map<String, Object> inspect(Path path, OpenOptions options) {
         try (FileLayout layout = FileLayout.open(path)) {
             if (layout.header().hasKeyId() && options.decryptionKey() == null) {
-                return inspect(path, layout, null, "encrypted: give the decryption key to see the metadata and graph");
+                if (options.verifyKey() != null) {
+                    FileSigner.verify(path, options.verifyKey(), Progress.NONE);
+                }
+                Map<String, Object> container = inspect(path, layout, null, "encrypted: give the decryption key to see the metadata and graph");
+                container.put("signature_verified", options.verifyKey() != null);
+                return container;
             }
             try (ModelFile file = ModelFile.open(path, options)) {
                 return inspect(path, layout, file, layout.header().hasKeyId() ? "decrypted" : "plain");

@@ -80,6 +80,12 @@ class MainTest {
         failsWithOneLine(mle("verify", signed), 1, "checksum mismatch");
     }
 
+    /** A fresh key pair in keys/; the private key's path. */
+    private Path keys() {
+        assertEquals(0, mle("keygen", "--out", dir.resolve("keys"), "--force").status());
+        return dir.resolve("keys/priv.pem");
+    }
+
     @Test
     void inspectShowsSectionsSignatureAndGraph() {
         Result r = mle("inspect", model);
@@ -107,6 +113,8 @@ class MainTest {
         EncryptionKey aes = EncryptionKey.read(key);
         assertArrayEquals(expected, probabilities(dir.resolve("e.mle"), OpenOptions.defaults().withDecryptionKey(aes)));
         assertTrue(mle("inspect", dir.resolve("e.mle")).out().contains("give the decryption key"));
+        assertTrue(mle("sign", dir.resolve("e.mle"), "--key", keys()).status() == 0, "an encrypted file is signed without its key");
+        assertTrue(mle("inspect", dir.resolve("e.mle"), "--verify-key", dir.resolve("keys/pub.pem")).out().contains("(verified)"));
         assertTrue(mle("inspect", dir.resolve("e.mle"), "--key", key).out().contains("TreeEnsemble"));
         failsWithOneLine(mle("encrypt", dir.resolve("e.mle"), dir.resolve("x.mle"), "--key", key), 2, "already encrypted");
         failsWithOneLine(mle("compress", dir.resolve("e.mle"), dir.resolve("x.mle")), 2, "is encrypted");

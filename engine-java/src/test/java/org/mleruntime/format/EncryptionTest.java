@@ -140,6 +140,17 @@ class EncryptionTest {
     }
 
     @Test
+    void truncatedCodedFilesAreRejectedWithTheirLength() throws IOException {
+        byte[] good = Files.readAllBytes(encrypted("m.mle", WriteOptions.defaults().compressed(Compression.BROTLI).signed(SigningKey.generate())));
+        Path bad = dir.resolve("short.mle");
+        for (int len : new int[] {0, 63, 64, 200, good.length / 2, good.length - 1}) {
+            Files.write(bad, java.util.Arrays.copyOf(good, len));
+            CorruptFileException e = assertThrows(CorruptFileException.class, () -> ModelFile.open(bad, OpenOptions.defaults().withDecryptionKey(KEY)).close());
+            assertTrue(e.getMessage().contains("truncated") || e.getMessage().contains("shorter"), e.getMessage());
+        }
+    }
+
+    @Test
     void keysAreReadRawAsHexOrAsBase64() {
         byte[] raw = KEY.bytes();
         assertArrayEquals(KEY.id(), EncryptionKey.of(KEY.toHex().getBytes(StandardCharsets.US_ASCII)).id());
