@@ -35,11 +35,6 @@ public record QuantizationReport(String mode, List<TensorChange> tensors, List<S
      */
     public record OutputChange(String output, String dtype, long values, double maxAbsChange, double maxRelChange, long changed) {}
 
-    /** The largest relative change over the numeric outputs. */
-    public double maxRelChange() {
-        return outputs.stream().mapToDouble(OutputChange::maxRelChange).max().orElse(0);
-    }
-
     /** Plain maps and lists with snake_case keys, for JSON and for tables. */
     public Map<String, Object> toMap() {
         return plain(this);
