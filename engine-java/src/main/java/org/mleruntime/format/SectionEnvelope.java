@@ -6,6 +6,8 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
 import org.mleruntime.CorruptFileException;
 
@@ -54,7 +56,7 @@ final class SectionEnvelope {
         }
         byte[][] blocks = new byte[(int) count][];
         AtomicLong done = new AtomicLong();
-        IntStream.range(0, blocks.length).parallel().forEach(j -> {
+        inParallel(blocks.length, j -> {
             long from = (long) j * blockSize;
             int length = (int) Math.min(blockSize, rawLength - from);
             byte[] plain = raw.asSlice(from, length).toArray(ValueLayout.JAVA_BYTE);
@@ -147,7 +149,7 @@ final class SectionEnvelope {
         Compression codec = Compression.fromCode(e.compression());
         MemorySegment out = arena.allocate(Math.max(rawLength, 1), FileHeader.ALIGNMENT).asSlice(0, rawLength);
         try {
-            IntStream.range(0, starts.length).parallel().forEach(j -> {
+            inParallel(starts.length, j -> {
                 long end = j + 1 < starts.length ? starts[j + 1] : stored.byteSize();
                 MemorySegment block = stored.asSlice(starts[j], end - starts[j]);
                 long from = (long) j * blockSize;
@@ -160,6 +162,29 @@ final class SectionEnvelope {
             throw failure;
         }
         return out;
+    }
+
+    /**
+     * Runs {@code body} for blocks 0 .. count-1 on every core and returns only when none is running
+     * any more, so that a failure never leaves a block still reading the file or writing memory that
+     * is about to be zeroed and freed. After a failure no further block starts; the first failure
+     * is thrown.
+     */
+    private static void inParallel(int count, IntConsumer body) {
+        AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        IntStream.range(0, count).parallel().forEach(j -> {
+            if (failure.get() != null) {
+                return;
+            }
+            try {
+                body.accept(j);
+            } catch (RuntimeException e) {
+                failure.compareAndSet(null, e);
+            }
+        });
+        if (failure.get() != null) {
+            throw failure.get();
+        }
     }
 
     private static void decodeBlock(MemorySegment block, MemorySegment target, SectionEntry e, Compression codec, FileCipher cipher,
