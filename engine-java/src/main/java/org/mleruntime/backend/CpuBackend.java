@@ -7,10 +7,12 @@ import org.mleruntime.ir.Tensor;
 import org.mleruntime.ir.ValueInfo;
 import org.mleruntime.kernels.BucketizeKernel;
 import org.mleruntime.kernels.CategoryMapKernel;
+import org.mleruntime.kernels.ClassIndicatorKernel;
 import org.mleruntime.kernels.ClipKernel;
 import org.mleruntime.kernels.CpuKernels;
 import org.mleruntime.kernels.GatherColumnsKernel;
 import org.mleruntime.kernels.ImputeKernel;
+import org.mleruntime.kernels.InterpolateKernel;
 import org.mleruntime.kernels.IsMissingKernel;
 import org.mleruntime.kernels.Kernel;
 import org.mleruntime.kernels.KernelMatrixKernel;
@@ -25,6 +27,7 @@ import org.mleruntime.kernels.PowerTransformKernel;
 import org.mleruntime.kernels.QuantileTransformKernel;
 import org.mleruntime.kernels.QuantizedKernels;
 import org.mleruntime.kernels.SplineBasisKernel;
+import org.mleruntime.kernels.WeightedMedianKernel;
 
 /** The CPU execution provider, over the plain-Java or Vector API hot loops. */
 public final class CpuBackend implements Backend {
@@ -91,6 +94,9 @@ public final class CpuBackend implements Backend {
             case "SplineBasis" -> new SplineBasisKernel(node, constants);
             case "Dequantize" -> QuantizedKernels.dequantize(node);
             case "QGemm" -> QuantizedKernels.qgemm(math, inputs.getFirst().dtype(), constants);
+            case "ClassIndicator" -> new ClassIndicatorKernel(node, constants.get(1), constants.get(2));
+            case "WeightedMedian" -> new WeightedMedianKernel(constants.get(1));
+            case "Interpolate" -> new InterpolateKernel(node, constants.get(1), constants.get(2));
             default -> throw new UnsupportedOperatorException("the " + name() + " backend has no kernel for operator '" + node.opType()
                     + "' (node '" + node.name() + "')");
         };

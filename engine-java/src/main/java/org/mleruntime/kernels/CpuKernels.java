@@ -317,6 +317,7 @@ public final class CpuKernels {
                 "ReduceSum", "ArgMax", "Cast", "LabelMap", "Scaler", "Concat", "Identity", "Reshape", "TreeEnsemble", "ObliviousTreeEnsemble",
                 "KernelMatrix", "SvmDecision", "SvmVote", "SvmOvr", "SvmProbability",
                 "GatherColumns", "CategoryMap", "OneHot", "Bucketize", "Impute", "IsMissing", "Clip", "Log1p", "Expm1", "Sqrt",
-                "Normalizer", "PowerTransform", "QuantileTransform", "Monomials", "SplineBasis", "Dequantize", "QGemm");
+                "Normalizer", "PowerTransform", "QuantileTransform", "Monomials", "SplineBasis", "Dequantize", "QGemm",
+                "ClassIndicator", "WeightedMedian", "Interpolate");
     }
 }

@@ -83,6 +83,9 @@ public final class OperatorSet {
         add("SplineBasis", ExpansionSchema::splineBasis);
         add("Dequantize", QuantizationSchemas::dequantize);
         add("QGemm", QuantizationSchemas::qgemm);
+        add("ClassIndicator", ClassIndicatorSchema::infer);
+        add("WeightedMedian", WeightedMedianSchema::infer);
+        add("Interpolate", InterpolateSchema::infer);
     }
 
     private OperatorSet() {}
