@@ -53,22 +53,11 @@ def export(model: Any, path: str | os.PathLike, *, description: str | None = Non
     if registry.SPARSE_OUTPUT in computed:
         raise UnsupportedModelError(f"{info.model_type}: {computed[registry.SPARSE_OUTPUT]}; MLE Runtime computes dense arrays")
     for role in (r for r in ROLE_METHODS if r in computed):
-        value = computed[role]
-        if isinstance(value, columns.Table):
-            if len({b.dtype for b in value.blocks if b is not None}) > 1:
-                raise UnsupportedModelError(
-                    f"{info.model_type}: its {ROLE_METHODS[role]} output mixes string and numeric columns, which no single "
-                    "array holds; export the model that consumes that output (a pipeline ending in an estimator) instead"
-                )
-            value = columns.matrix(builder, value, info.model_type)
-        # An output is named by its role, unless an input column already has that name.
-        name = builder.unique_name(role) if role in inputs else role
-        if value.name in inputs:
-            builder.add_node("Identity", [value.name], name)
-        else:
-            builder.rename(value.name, name)
-        builder.add_output(name, value.dtype, value.shape)
-        builder.bind(ROLE_METHODS[role], [name])
+        # A role holding a list (MultiOutputClassifier's predict_proba) becomes outputs role.0, role.1,
+        # …, which the method returns together; unique_name never produces names with a dot.
+        found = computed[role]
+        named = [(f"{role}.{i}", v) for i, v in enumerate(found)] if isinstance(found, list) else [(role, found)]
+        builder.bind(ROLE_METHODS[role], [_add_output(builder, info, role, name, value, inputs) for name, value in named])
 
     builder.metadata.update(
         producer_name="mle-runtime",
@@ -83,6 +72,25 @@ def export(model: Any, path: str | os.PathLike, *, description: str | None = Non
         builder.metadata[str(key)] = str(value)
     builder.feature_names = feature_names
     return builder.write(path, file_options)
+
+
+def _add_output(builder: GraphBuilder, info: registry.ModelInfo, role: str, name: str, value: Any, inputs: set[str]) -> str:
+    """Makes `value` the graph output `name` (or a fresh name when an input column has that one) and returns the name."""
+    if isinstance(value, columns.Table):
+        if len({b.dtype for b in value.blocks if b is not None}) > 1:
+            raise UnsupportedModelError(
+                f"{info.model_type}: its {ROLE_METHODS[role]} output mixes string and numeric columns, which no single "
+                "array holds; export the model that consumes that output (a pipeline ending in an estimator) instead"
+            )
+        value = columns.matrix(builder, value, info.model_type)
+    if name in inputs:
+        name = builder.unique_name(name)
+    if value.name in inputs:
+        builder.add_node("Identity", [value.name], name)
+    else:
+        builder.rename(value.name, name)
+    builder.add_output(name, value.dtype, value.shape)
+    return name
 
 
 __all__ = ["export", "register", "supported", "supported_models", "ROLE_METHODS"]

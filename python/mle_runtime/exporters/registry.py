@@ -1,7 +1,8 @@
 """The converter registry: which Python class converts with which function, per framework.
 
 This module owns the mapping from estimator classes to converter functions (filled by `@register`
-in the framework modules), what each registration promises (the methods a converted model offers
+in the framework modules) and from transformers to builders of their inverse_transform
+(`@register_inverse`), what each registration promises (the methods a converted model offers
 and the tolerance the tests prove for each), framework detection from a model's class, and the lazy
 import of a framework's converter modules, so that `import mle_runtime` never imports scikit-learn.
 `supported()`, `docs/SUPPORTED.md` and the tests' assertions all read the promises from here. It
@@ -52,6 +53,11 @@ _FRAMEWORKS: dict[str, tuple[str, ...]] = {
         "mle_runtime.exporters.sklearn_nonlinear",
         "mle_runtime.exporters.sklearn_polynomial",
         "mle_runtime.exporters.sklearn_discretization",
+        "mle_runtime.exporters.sklearn_ensemble_meta",
+        "mle_runtime.exporters.sklearn_multioutput",
+        "mle_runtime.exporters.sklearn_calibration",
+        "mle_runtime.exporters.sklearn_target",
+        "mle_runtime.exporters.sklearn_feature_selection",
     ),
 }
 
@@ -99,7 +105,11 @@ class Support:
     note: str = ""
 
 
+# A transformer's inverse_transform as a graph: (builder, fitted transformer, value [N, k]) → value [N, k].
+InverseConverter = Callable[[GraphBuilder, Any, Value], Value]
+
 _CONVERTERS: dict[type, Converter] = {}
+_INVERSES: dict[type, InverseConverter] = {}
 _FILE_CONVERTERS: dict[type, FileConverter] = {}
 _SUPPORT: dict[type, Support] = {}
 _loaded: set[str] = set()
@@ -158,6 +168,30 @@ def register_file(*classes: type, methods: Mapping[str, float], note: str = "") 
         return converter
 
     return decorate
+
+
+def register_inverse(*classes: type) -> Callable[[InverseConverter], InverseConverter]:
+    """Decorator registering a function that builds a fitted transformer's inverse_transform, for
+    models that undo a transformation (TransformedTargetRegressor's transformer_)."""
+
+    def decorate(converter: InverseConverter) -> InverseConverter:
+        for cls in classes:
+            _INVERSES[cls] = converter
+        return converter
+
+    return decorate
+
+
+def inverse_converter_for(model: Any) -> InverseConverter:
+    """The registered inverse_transform builder for exactly this transformer's class."""
+    _load(framework_of(model))
+    converter = _INVERSES.get(type(model))
+    if converter is None:
+        names = ", ".join(sorted(public_name(cls) for cls in _INVERSES))
+        raise UnsupportedModelError(
+            f"the inverse_transform of {public_name(type(model))} cannot be exported; transformers whose inverse can: {names}"
+        )
+    return converter
 
 
 def file_converter_for(model: Any) -> FileConverter | None:
@@ -245,6 +279,8 @@ def parts(model: Any) -> list[Any]:
         for item in items:
             # (name, estimator) and (name, transformer, columns) tuples hold the estimator second.
             candidate = item[1] if isinstance(item, tuple) and len(item) >= 2 else item
+            # CalibratedClassifierCV's calibrated_classifiers_ each hold a fitted estimator.
+            candidate = getattr(candidate, "estimator", candidate) if type(candidate) not in _SUPPORT else candidate
             if candidate is not None and not isinstance(candidate, str) and type(candidate) in _SUPPORT:
                 found.append(candidate)
     return found
@@ -252,7 +288,8 @@ def parts(model: Any) -> list[Any]:
 
 def proven_tolerance(model: Any, method: str) -> float:
     """The tolerance the tests hold `method` of an exported `model` to: its class's promise, or for a
-    composed model the loosest promise of its parts (whichever of their methods it uses)."""
+    composed model the loosest promise of its parts (whichever of their methods it uses), and of
+    their parts in turn."""
     support = support_of(type(model))
     if method not in support.methods:
         raise KeyError(f"{public_name(type(model))} does not promise {method!r}; it promises {sorted(support.methods)}")

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import sklearn
 from sklearn.exceptions import NotFittedError
+from sklearn.utils import get_tags
 from sklearn.utils.validation import check_is_fitted
 
 from ..errors import ModelError, UnsupportedModelError
@@ -47,6 +48,12 @@ def _input_attribute(model: Any, name: str) -> Any:
     return value
 
 
+def _reads_one_feature(model: Any) -> bool:
+    """Models that take a 1-D array (IsotonicRegression) record no n_features_in_; they read one column."""
+    tags = get_tags(model).input_tags
+    return tags.one_d_array and not tags.two_d_array
+
+
 def model_info(model: Any) -> ModelInfo:
     try:
         check_is_fitted(model)
@@ -59,6 +66,8 @@ def model_info(model: Any) -> ModelInfo:
             "file never carries; fit it with one of its named kernels"
         )
     n_features = 1 if takes_vector(model) else _input_attribute(model, "n_features_in_")
+    if n_features is None and _reads_one_feature(model):
+        n_features = 1
     if n_features is None:
         raise ModelError(f"{type(model).__name__} does not record n_features_in_, so its input width is unknown")
     names = _input_attribute(model, "feature_names_in_")
@@ -139,26 +148,36 @@ def ovr_probabilities(builder: GraphBuilder, raw: Value) -> Value:
     p = _expit(builder, raw)
     if raw.shape[1] == 1:
         return _complement_pair(builder, p)
+    return uniform_normalized_rows(builder, p)
+
+
+def uniform_normalized_rows(builder: GraphBuilder, p: Value) -> Value:
+    """Each (non-negative) row of p divided by its sum, a row of zeros becoming 1 / n_columns each,
+    as np.divide(p, row_sums, out=np.full_like(p, 1 / n), where=row_sums != 0)."""
     total = _row_sums(builder, p)
     zero = _zero_indicator(builder, total)
     # Adding the 0/1 indicator is exact: rows with a non-zero sum are unchanged, and an all-zero
     # row becomes ones over n_classes, as scikit-learn sets it.
-    n_classes = builder.add_constant("n_classes", np.float64(raw.shape[1]))
+    n_classes = builder.add_constant("n_classes", np.float64(p.shape[1]))
     ones_where_zero = builder.add_node("Add", [p.name, zero], builder.unique_name("proba_or_ones"))
     n_where_zero = builder.add_node("Mul", [zero, n_classes], builder.unique_name("n_where_zero"))
     denominator = builder.add_node("Add", [total, n_where_zero], builder.unique_name("denominator"))
     out = builder.add_node("Div", [ones_where_zero, denominator], builder.unique_name("probabilities"))
-    return Value(out, "float64", raw.shape)
+    return Value(out, "float64", p.shape)
 
 
 def one_vs_rest_probabilities(builder: GraphBuilder, raw: Value) -> Value:
     """OneVsRestClassifier.predict_proba over logistic estimators: expit of each column ([1 − p, p]
     for a single estimator), each row divided by its sum where that sum is not zero."""
     p = _expit(builder, raw)
-    y = _complement_pair(builder, p) if raw.shape[1] == 1 else p
+    return normalized_rows(builder, _complement_pair(builder, p) if raw.shape[1] == 1 else p)
+
+
+def normalized_rows(builder: GraphBuilder, y: Value) -> Value:
+    """Each (non-negative) row of y divided by its sum where that sum is not zero, an all-zero row
+    left as it is, like np.divide(y, row_sums, where=row_sums != 0)."""
     total = _row_sums(builder, y)
-    # Dividing by sum + [sum == 0] divides by the sum exactly where it is non-zero and leaves an
-    # all-zero row as it is, like np.divide(..., where=row_sums != 0).
+    # Dividing by sum + [sum == 0] divides by the sum exactly where it is non-zero.
     safe = builder.add_node("Add", [total, _zero_indicator(builder, total)], builder.unique_name("denominator"))
     out = builder.add_node("Div", [y.name, safe], builder.unique_name("probabilities"))
     return Value(out, "float64", y.shape)

@@ -1,0 +1,55 @@
+"""Converters for scikit-learn's feature selectors: the univariate ones, VarianceThreshold,
+SelectFromModel, SequentialFeatureSelector, RFE and RFECV.
+
+This module owns what a fitted selector computes: `transform` keeps the columns of its fitted mask
+(`get_support()`, whatever score function or model produced it), and RFE/RFECV's predict,
+predict_proba and decision_function are their fitted `estimator_`'s on those columns. It registers
+converters only.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.feature_selection import (
+    RFE,
+    RFECV,
+    GenericUnivariateSelect,
+    SelectFdr,
+    SelectFpr,
+    SelectFromModel,
+    SelectFwe,
+    SelectKBest,
+    SelectPercentile,
+    SequentialFeatureSelector,
+    VarianceThreshold,
+)
+
+from ..errors import UnsupportedModelError
+from .registry import IDENTICAL, register
+from .sklearn_composition import convert, gather_columns, roles_of
+
+
+def _selected(builder, model, x):
+    mask = np.asarray(model.get_support())
+    if not mask.any():
+        raise UnsupportedModelError(f"{type(model).__name__} selects no feature, so its transform has no columns to export")
+    return gather_columns(builder, x, np.flatnonzero(mask))
+
+
+@register(VarianceThreshold, SelectKBest, SelectPercentile, SelectFpr, SelectFdr, SelectFwe, GenericUnivariateSelect,
+          SelectFromModel, SequentialFeatureSelector, methods={"transform": IDENTICAL},
+          note="any score function, threshold or model: the fitted mask")
+def feature_selector(builder, model, x):
+    return {"transformed": _selected(builder, model, x)}
+
+
+@register(RFE, RFECV, methods={"transform": IDENTICAL, "predict": IDENTICAL, "predict_proba": IDENTICAL,
+                               "decision_function": IDENTICAL}, composed=True,
+          note="transform, and the methods of its fitted estimator_ on the selected features")
+def recursive_feature_elimination(builder, model, x):
+    selected = _selected(builder, model, x)
+    estimated = convert(builder, model.estimator_, selected, model)
+    outputs = {role: estimated[role] for method in ("predict", "predict_proba", "decision_function") if hasattr(model, method)
+               for role in roles_of(method) if role in estimated}
+    outputs["transformed"] = selected
+    return outputs
