@@ -187,3 +187,18 @@ def test_adaboost_regressor_takes_the_weighted_median_of_its_estimators(datasets
     per_estimator = np.column_stack([e.predict(X) for e in model.estimators_])
     assert all(value in row for value, row in zip(predicted, per_estimator))
     np.testing.assert_array_equal(predicted, model.predict(X))
+
+
+@pytest.mark.parametrize("factory", [
+    lambda: VotingClassifier([("lr", _logistic()), ("tree", _tree())], voting="soft"),
+    lambda: StackingClassifier([("lr", _logistic()), ("tree", _tree())], passthrough=True, cv=3),
+    lambda: BaggingClassifier(_tree(), n_estimators=3, max_features=0.5, random_state=0),
+    lambda: OneVsRestClassifier(_tree()),
+], ids=["Voting", "Stacking", "Bagging", "OneVsRest"])
+def test_fitted_on_a_dataframe_reads_columns_by_name(frames, export_load, factory):
+    X, y = frames["wine"]
+    model = factory().fit(X, y)
+    loaded = export_load(model)
+    assert loaded.metadata["feature_names"] == list(X.columns)
+    shuffled = X[list(reversed(X.columns))]
+    np.testing.assert_array_equal(loaded.predict(shuffled), model.predict(X))
