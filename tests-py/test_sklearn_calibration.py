@@ -45,8 +45,9 @@ def test_calibrating_a_frozen_prefitted_classifier(datasets, export_load):
     prefitted = make_pipeline(StandardScaler(), LogisticRegression(max_iter=500)).fit(X[:300], y[:300])
     model = CalibratedClassifierCV(FrozenEstimator(prefitted), method="isotonic").fit(X[300:], y[300:])
     assert_methods_match(model, export_load(model), X)
-    frozen = FrozenEstimator(prefitted)
-    assert_methods_match(frozen, export_load(frozen), X)
+    for fitted in (prefitted, StandardScaler().fit(X)):
+        frozen = FrozenEstimator(fitted)
+        assert_methods_match(frozen, export_load(frozen), X)
 
 
 def test_temperature_scaling_is_refused_by_name(datasets, tmp_path):

@@ -28,6 +28,7 @@ from sklearn.feature_selection import (
 from sklearn.linear_model import Lasso, LogisticRegression, Ridge
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
+from sklearn.svm import LinearSVC
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
 import mle_runtime
@@ -53,6 +54,7 @@ CASES = {
     "RFE-tree": ("wine", lambda: RFE(DecisionTreeClassifier(max_depth=3, random_state=0), n_features_to_select=4, step=3)),
     "RFE-ridge": ("diabetes", lambda: RFE(Ridge(), n_features_to_select=5)),
     "RFECV-tree": ("iris", lambda: RFECV(DecisionTreeClassifier(random_state=0), cv=3)),
+    "RFECV-linear_svc": ("wine", lambda: RFECV(LinearSVC(), step=3, cv=3)),
     "RFECV-forest-regressor": ("diabetes", lambda: RFECV(RandomForestRegressor(n_estimators=5, max_depth=3, random_state=0), step=2, cv=3)),
     "Pipeline-SelectKBest-LogisticRegression": ("breast_cancer", lambda: make_pipeline(
         StandardScaler(), SelectKBest(k=10), LogisticRegression(max_iter=500))),
