@@ -52,7 +52,7 @@ def test_calibrating_a_frozen_prefitted_classifier(datasets, export_load):
 
 def test_temperature_scaling_is_refused_by_name(datasets, tmp_path):
     X, y = datasets["iris"]
-    model = CalibratedClassifierCV(LogisticRegression(max_iter=500), method="temperature", cv=3).fit(X, y)
+    model = CalibratedClassifierCV(DecisionTreeClassifier(max_depth=3), method="temperature", cv=3).fit(X, y)
     with pytest.raises(UnsupportedModelError, match="method='temperature'.*supported methods: sigmoid, isotonic"):
         mle_runtime.export_model(model, tmp_path / "t.mle")
 

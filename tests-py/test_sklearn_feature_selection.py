@@ -50,7 +50,7 @@ CASES = {
     "SequentialFeatureSelector": ("iris", lambda: SequentialFeatureSelector(DecisionTreeClassifier(max_depth=2, random_state=0),
                                                                             n_features_to_select=2, cv=3)),
     "RFE-logistic": ("breast_cancer", lambda: RFE(make_pipeline(MinMaxScaler(), LogisticRegression(max_iter=1000)),
-                                                  n_features_to_select=6, importance_getter="named_steps.logisticregression.coef_")),
+                                                  n_features_to_select=6, step=6, importance_getter="named_steps.logisticregression.coef_")),
     "RFE-tree": ("wine", lambda: RFE(DecisionTreeClassifier(max_depth=3, random_state=0), n_features_to_select=4, step=3)),
     "RFE-ridge": ("diabetes", lambda: RFE(Ridge(), n_features_to_select=5)),
     "RFECV-tree": ("iris", lambda: RFECV(DecisionTreeClassifier(random_state=0), cv=3)),
