@@ -22,7 +22,7 @@ from sklearn.ensemble import (
 from sklearn.linear_model import LogisticRegression, Ridge, SGDClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
-from sklearn.svm import LinearSVC
+from sklearn.svm import SVC, SVR, LinearSVC
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
 # name → factory of an unfitted classifier. Those without predict_proba are in NO_PROBABILITIES.
@@ -34,8 +34,9 @@ CLASSIFIERS = {
     "RandomForestClassifier": lambda: RandomForestClassifier(n_estimators=5, max_depth=4, random_state=0),
     "GradientBoostingClassifier": lambda: GradientBoostingClassifier(n_estimators=5, max_depth=2, random_state=0),
     "HistGradientBoostingClassifier": lambda: HistGradientBoostingClassifier(max_iter=5, random_state=0),
+    "SVC": lambda: make_pipeline(StandardScaler(), SVC()),
 }
-NO_PROBABILITIES = {"LinearSVC"}
+NO_PROBABILITIES = {"LinearSVC", "SVC"}
 
 # Classifiers whose fit takes sample_weight directly (AdaBoost needs it).
 WEIGHTED_CLASSIFIERS = {
@@ -50,6 +51,7 @@ REGRESSORS = {
     "RandomForestRegressor": lambda: RandomForestRegressor(n_estimators=5, max_depth=4, random_state=0),
     "GradientBoostingRegressor": lambda: GradientBoostingRegressor(n_estimators=5, max_depth=2, random_state=0),
     "HistGradientBoostingRegressor": lambda: HistGradientBoostingRegressor(max_iter=5, random_state=0),
+    "SVR": lambda: make_pipeline(StandardScaler(), SVR(C=50.0)),
 }
 
 WEIGHTED_REGRESSORS = {
