@@ -14,7 +14,9 @@ from base_estimators import (
     WEIGHTED_REGRESSORS,
     assert_methods_match,
 )
-from sklearn.compose import TransformedTargetRegressor
+from conftest import assert_proven, string_columns
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.compose import ColumnTransformer, TransformedTargetRegressor, make_column_selector
 from sklearn.ensemble import (
     AdaBoostClassifier,
     AdaBoostRegressor,
@@ -25,11 +27,12 @@ from sklearn.ensemble import (
     VotingClassifier,
     VotingRegressor,
 )
+from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LinearRegression, LogisticRegression, Ridge
 from sklearn.multiclass import OneVsOneClassifier, OneVsRestClassifier
 from sklearn.multioutput import MultiOutputClassifier, MultiOutputRegressor
 from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import FunctionTransformer, MaxAbsScaler, MinMaxScaler, StandardScaler
+from sklearn.preprocessing import FunctionTransformer, MaxAbsScaler, MinMaxScaler, OneHotEncoder, StandardScaler
 from sklearn.svm import LinearSVC
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
@@ -202,3 +205,58 @@ def test_fitted_on_a_dataframe_reads_columns_by_name(frames, export_load, factor
     assert loaded.metadata["feature_names"] == list(X.columns)
     shuffled = X[list(reversed(X.columns))]
     np.testing.assert_array_equal(loaded.predict(shuffled), model.predict(X))
+
+
+def _mixed_pipeline(name, final, positions_of=None):
+    """One-hot encoded string columns and imputed, scaled numbers, then `final`. The columns are
+    chosen by name, or by their positions among `positions_of` for a meta-estimator that hands its
+    estimators numpy arrays (bagging)."""
+    strings = string_columns(name)
+    numbers = make_column_selector(dtype_include="number")
+    if positions_of is not None:
+        strings = [positions_of.get_loc(c) for c in strings]
+        numbers = [i for i in range(len(positions_of)) if i not in strings]
+    prepare = ColumnTransformer([
+        ("categories", OneHotEncoder(handle_unknown="ignore", sparse_output=False), strings),
+        ("numbers", make_pipeline(SimpleImputer(), StandardScaler()), numbers),
+    ])
+    return make_pipeline(prepare, final)
+
+
+def _mixed_cases():
+    """(id, mixed dataset, factory of the unfitted model over pipelines that read string columns,
+    given the DataFrame's columns)."""
+    yield "Voting-soft", "wine", lambda _: VotingClassifier([
+        ("lr", _mixed_pipeline("wine", LogisticRegression(max_iter=500))),
+        ("tree", _mixed_pipeline("wine", _tree()))], voting="soft")
+    yield "Voting-hard", "breast_cancer", lambda _: VotingClassifier([
+        ("lr", _mixed_pipeline("breast_cancer", LogisticRegression(max_iter=500))),
+        ("tree", _mixed_pipeline("breast_cancer", _tree())),
+        ("svc", _mixed_pipeline("breast_cancer", LinearSVC()))])
+    yield "Stacking", "breast_cancer", lambda _: StackingClassifier([
+        ("lr", _mixed_pipeline("breast_cancer", LogisticRegression(max_iter=500))),
+        ("tree", _mixed_pipeline("breast_cancer", _tree()))], cv=3)
+    yield "Bagging", "wine", lambda columns: BaggingClassifier(_mixed_pipeline("wine", _tree(), columns), n_estimators=3, random_state=0)
+    yield "OneVsRest", "wine", lambda _: OneVsRestClassifier(_mixed_pipeline("wine", LogisticRegression(max_iter=500)))
+    yield "Calibrated", "wine", lambda _: CalibratedClassifierCV(_mixed_pipeline("wine", _tree()), cv=3)
+    yield "VotingRegressor", "diabetes", lambda _: VotingRegressor([
+        ("ridge", _mixed_pipeline("diabetes", Ridge())), ("tree", _mixed_pipeline("diabetes", DecisionTreeRegressor(max_depth=3)))])
+    yield "StackingRegressor", "diabetes", lambda _: StackingRegressor([
+        ("ridge", _mixed_pipeline("diabetes", Ridge())), ("tree", _mixed_pipeline("diabetes", DecisionTreeRegressor(max_depth=3)))], cv=3)
+    yield "MultiOutputRegressor", "diabetes", lambda _: MultiOutputRegressor(_mixed_pipeline("diabetes", Ridge()))
+    yield "TransformedTarget", "diabetes", lambda _: TransformedTargetRegressor(
+        _mixed_pipeline("diabetes", Ridge()), func=np.log, inverse_func=np.exp)
+
+
+@pytest.mark.parametrize("data, factory", [pytest.param(data, factory, id=name) for name, data, factory in _mixed_cases()])
+def test_meta_estimator_over_pipelines_reads_string_columns(mixed_frames, export_load, data, factory):
+    """Meta-estimators hand a DataFrame with string columns and missing values on to their pipelines:
+    the export takes one input per column, strings as strings, and matches scikit-learn."""
+    X, y = mixed_frames[data]
+    model = factory(X.columns)
+    model.fit(X, np.column_stack([y, np.sqrt(y)]) if isinstance(model, MultiOutputRegressor) else y)
+    loaded = export_load(model)
+    assert {i["name"]: i["dtype"] for i in loaded.inputs if i["dtype"] == "string"} == dict.fromkeys(string_columns(data), "string")
+    assert_methods_match(model, loaded, X)
+    shuffled = X[list(reversed(X.columns))].iloc[::-1]
+    assert_proven(model, "predict", loaded.predict(shuffled), model.predict(X.iloc[::-1]))

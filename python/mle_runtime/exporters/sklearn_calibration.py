@@ -107,7 +107,7 @@ def _calibrated_probabilities(builder, model, pair, x) -> Value:
     return Value(clipped, "float64", proba.shape)
 
 
-@register(CalibratedClassifierCV, methods={"predict": IDENTICAL, "predict_proba": FLOAT64}, composed=True,
+@register(CalibratedClassifierCV, methods={"predict": IDENTICAL, "predict_proba": FLOAT64}, composed=True, tables=True,
           note="method sigmoid or isotonic; ensemble True or False; a FrozenEstimator for a prefitted classifier")
 def calibrated_classifier(builder, model, x):
     if model.method not in ("sigmoid", "isotonic"):
@@ -121,6 +121,6 @@ def calibrated_classifier(builder, model, x):
 
 
 @register(FrozenEstimator, methods={"predict": IDENTICAL, "predict_proba": IDENTICAL, "decision_function": IDENTICAL,
-                                    "transform": IDENTICAL}, composed=True, note="the methods of the estimator it holds")
+                                    "transform": IDENTICAL}, composed=True, tables=True, note="the methods of the estimator it holds")
 def frozen_estimator(builder, model, x):
     return convert(builder, model.estimator, x, model)

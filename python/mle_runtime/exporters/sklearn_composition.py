@@ -5,8 +5,10 @@ This module owns what voting, stacking, bagging, boosting, one-vs-rest/one-vs-on
 calibration, target transformation and feature selection have in common: each part is converted by
 whatever converter the registry holds for it (so a meta-estimator accepts every estimator any module
 registers), its outputs are read by role, and they are combined with operators whose order of
-floating-point operations is the one scikit-learn's code uses. It registers no converter and must not
-know any particular base estimator.
+floating-point operations is the one scikit-learn's code uses. A meta-estimator's input, a matrix or
+a `columns.Table` of string and numeric columns, reaches each part as it is (or as the columns the
+part reads, by `columns.select`), so parts that are pipelines over a ColumnTransformer read strings.
+It registers no converter and must not know any particular base estimator.
 """
 
 from __future__ import annotations
@@ -17,8 +19,8 @@ import numpy as np
 
 from ..errors import UnsupportedModelError
 from ..ir import BATCH, GraphBuilder, Value
+from . import ROLE_METHODS, columns
 from .labels import label_strings
-from . import ROLE_METHODS
 from .registry import converter_for, public_name
 
 
@@ -27,8 +29,8 @@ def roles_of(method: str) -> list[str]:
     return [role for role, bound in ROLE_METHODS.items() if bound == method]
 
 
-def convert(builder: GraphBuilder, estimator: Any, x: Value, owner: Any) -> dict[str, Any]:
-    """The outputs of a fitted part of `owner`, by role, computed from `x` by its registered converter."""
+def convert(builder: GraphBuilder, estimator: Any, x: columns.Input, owner: Any) -> dict[str, Any]:
+    """The outputs of a fitted part of `owner`, by role, computed from `x` (a matrix or a Table) by its registered converter."""
     try:
         converter = converter_for(estimator)
     except UnsupportedModelError as exc:
@@ -71,30 +73,18 @@ def vector(builder: GraphBuilder, value: Value) -> Value:
     return Value(out, value.dtype, (BATCH,))
 
 
-def gather_columns(builder: GraphBuilder, value: Value, indices: Sequence[int]) -> Value:
-    """value[:, indices] (a matrix); the value itself when the indices are all its columns in order."""
-    indices = [int(i) for i in indices]
-    if indices == list(range(value.shape[1])):
-        return value
-    out = builder.add_node("GatherColumns", [value.name], builder.unique_name("columns"), indices=indices)
-    return Value(out, value.dtype, (BATCH, len(indices)))
-
-
 def column(builder: GraphBuilder, value: Value, index: int) -> Value:
     """value[:, index] as a vector [N]."""
-    return vector(builder, gather_columns(builder, value, [index]) if value.shape[1] != 1 else value)
+    return vector(builder, columns.select(builder, value, [index]))
 
 
 def hstack(builder: GraphBuilder, values: Sequence[Value]) -> Value:
     """numpy's hstack of vectors (as columns) and matrices of one dtype."""
-    columns = [as_column(builder, v) for v in values]
-    if len(columns) == 1:
-        return columns[0]
-    dtypes = {c.dtype for c in columns}
+    stacked = [as_column(builder, v) for v in values]
+    dtypes = {c.dtype for c in stacked}
     if len(dtypes) != 1:
         raise UnsupportedModelError(f"cannot stack outputs of different dtypes {sorted(dtypes)} into one array")
-    out = builder.add_node("Concat", [c.name for c in columns], builder.unique_name("stacked"), axis=1)
-    return Value(out, columns[0].dtype, (BATCH, sum(c.shape[1] for c in columns)))
+    return columns.hstack(builder, stacked)
 
 
 def cast(builder: GraphBuilder, value: Value, dtype: str) -> Value:

@@ -4,7 +4,10 @@ This module owns how each of these combines its fitted estimators' outputs, repr
 operations of `sklearn.ensemble`'s own code (weighted averages summed estimator by estimator, votes
 as indicator rows, SAMME's decision function, AdaBoost.R2's weighted median). Each estimator is
 converted by the converter the registry holds for it, so any registered estimator can be a member.
-It registers converters only; shared fragments live in sklearn_composition.
+Each converter takes its input as it is, a matrix or a Table of string and numeric columns, and
+hands it on to its estimators (bagging: the columns each estimator reads), so that an ensemble of
+pipelines over a ColumnTransformer reads a mixed DataFrame. Shared fragments live in
+sklearn_composition.
 """
 
 from __future__ import annotations
@@ -25,15 +28,16 @@ from sklearn.ensemble import (
 
 from ..errors import UnsupportedModelError
 from ..ir import BATCH, Value
+from . import columns
 from .registry import FLOAT64, IDENTICAL, register
 from .sklearn_common import class_labels
 from .sklearn_composition import (
     argmax,
     binary,
     cast,
+    as_column,
     column,
     convert,
-    gather_columns,
     hstack,
     indicator,
     method_output,
@@ -63,7 +67,7 @@ def _encoded_labels(builder, model, index):
 
 
 @register(VotingClassifier, methods={"predict": IDENTICAL, "predict_proba": IDENTICAL, "transform": IDENTICAL}, composed=True,
-          note="hard and soft voting, weights, dropped estimators; transform needs flatten_transform=True for soft voting")
+          tables=True, note="hard and soft voting, weights, dropped estimators; transform needs flatten_transform=True for soft voting")
 def voting_classifier(builder, model, x):
     # The estimators were fitted on le_-encoded labels 0..K-1, which are their predictions.
     encoded = np.arange(len(model.classes_))
@@ -89,7 +93,7 @@ def voting_classifier(builder, model, x):
     return outputs
 
 
-@register(VotingRegressor, methods={"predict": IDENTICAL, "transform": IDENTICAL}, composed=True,
+@register(VotingRegressor, methods={"predict": IDENTICAL, "transform": IDENTICAL}, composed=True, tables=True,
           note="weights, dropped estimators")
 def voting_regressor(builder, model, x):
     predictions = [vector(builder, method_output(convert(builder, e, x, model), e, "predict", model)) for e in model.estimators_]
@@ -99,32 +103,41 @@ def voting_regressor(builder, model, x):
     }
 
 
+@columns.kinds(StackingClassifier, StackingRegressor)
+def _stacking_kinds(model, n: int) -> list:
+    """The estimators read X; with passthrough, the final estimator reads it too, as its last n columns."""
+    found = columns.merge(*(columns.input_kinds(e, n) for e in model.estimators_))
+    if model.passthrough:
+        final = model.final_estimator_
+        found = columns.merge(found, columns.input_kinds(final, final.n_features_in_)[-n:])
+    return found
+
+
 def _stacked_features(builder, model, x, classifier):
     """StackingClassifier/Regressor.transform: each estimator's stack_method output as columns (a
-    binary problem's probabilities without their first column), then X when passthrough."""
+    binary problem's probabilities without their first column), then X when passthrough. As
+    np.hstack, integer predictions (encoded labels) become float64 beside float columns; string
+    columns of X make a Table, which the final estimator reads column by column."""
     features = []
     for estimator, method in zip(model.estimators_, model.stack_method_):
         value = method_output(convert(builder, estimator, x, model), estimator, method, model)
         if method == "predict_proba" and classifier and len(model.classes_) == 2:
-            value = gather_columns(builder, value, range(1, value.shape[1]))
-        features.append(value)
+            value = columns.select(builder, value, range(1, value.shape[1]))
+        features.append(as_column(builder, value))
     if model.passthrough:
         features.append(x)
-    # np.hstack promotes integer predictions (encoded labels) to float64 beside any float column.
-    if any(f.dtype != features[0].dtype for f in features):
-        features = [cast(builder, f, "float64") for f in features]
-    return hstack(builder, features)
+    return columns.hstack(builder, features)
 
 
 def _final_outputs(builder, model, stacked):
     """The final estimator's outputs on the stacked features (which it reads as float64)."""
     final = model.final_estimator_
-    return convert(builder, final, cast(builder, stacked, "float64"), model)
+    return convert(builder, final, stacked if isinstance(stacked, columns.Table) else cast(builder, stacked, "float64"), model)
 
 
 @register(StackingClassifier, methods={"predict": IDENTICAL, "predict_proba": IDENTICAL, "decision_function": IDENTICAL,
                                        "transform": IDENTICAL}, composed=True,
-          note="stack_method auto, predict_proba, decision_function, predict; passthrough; the methods of its final estimator")
+          tables=True, note="stack_method auto, predict_proba, decision_function, predict; passthrough; the methods of its final estimator")
 def stacking_classifier(builder, model, x):
     if isinstance(model.classes_, list):
         raise UnsupportedModelError("StackingClassifier fitted on multilabel targets cannot be exported")
@@ -140,16 +153,23 @@ def stacking_classifier(builder, model, x):
     return outputs
 
 
-@register(StackingRegressor, methods={"predict": IDENTICAL, "transform": IDENTICAL}, composed=True, note="passthrough")
+@register(StackingRegressor, methods={"predict": IDENTICAL, "transform": IDENTICAL}, composed=True, tables=True, note="passthrough")
 def stacking_regressor(builder, model, x):
     stacked = _stacked_features(builder, model, x, classifier=False)
     final = _final_outputs(builder, model, stacked)
     return {"transformed": stacked, "variable": method_output(final, model.final_estimator_, "predict", model)}
 
 
+@columns.kinds(BaggingClassifier, BaggingRegressor)
+def _bagging_kinds(model, n: int) -> list:
+    """Each estimator reads its feature subset (a column drawn twice is read twice)."""
+    return columns.merge(*(columns.spread(columns.input_kinds(e, len(features)), features, n)
+                           for e, features in zip(model.estimators_, model.estimators_features_)))
+
+
 def _bagged_inputs(builder, model, x):
     """X[:, features] for each estimator's feature subset."""
-    return [gather_columns(builder, x, features) for features in model.estimators_features_]
+    return [columns.select(builder, x, features) for features in model.estimators_features_]
 
 
 def _bagged_probabilities(builder, model, estimator, outputs):
@@ -171,7 +191,7 @@ def _bagged_probabilities(builder, model, estimator, outputs):
 
 
 @register(BaggingClassifier, methods={"predict": IDENTICAL, "predict_proba": FLOAT64, "decision_function": FLOAT64}, composed=True,
-          note="feature subsets; voting when the estimator has no predict_proba")
+          tables=True, note="feature subsets; voting when the estimator has no predict_proba")
 def bagging_classifier(builder, model, x):
     converted = [convert(builder, e, xi, model) for e, xi in zip(model.estimators_, _bagged_inputs(builder, model, x))]
     # Summed estimator by estimator, as one job of scikit-learn's does (n_jobs > 1 sums per job).
@@ -189,7 +209,7 @@ def bagging_classifier(builder, model, x):
     return outputs
 
 
-@register(BaggingRegressor, methods={"predict": FLOAT64}, composed=True, note="feature subsets")
+@register(BaggingRegressor, methods={"predict": FLOAT64}, composed=True, tables=True, note="feature subsets")
 def bagging_regressor(builder, model, x):
     predictions = [method_output(convert(builder, e, xi, model), e, "predict", model)
                    for e, xi in zip(model.estimators_, _bagged_inputs(builder, model, x))]
@@ -197,7 +217,7 @@ def bagging_regressor(builder, model, x):
 
 
 @register(AdaBoostClassifier, methods={"predict": IDENTICAL, "predict_proba": FLOAT64, "decision_function": IDENTICAL}, composed=True,
-          note="SAMME")
+          tables=True, note="SAMME")
 def adaboost_classifier(builder, model, x):
     n_classes = model.n_classes_
     if n_classes < 2:
@@ -227,7 +247,7 @@ def adaboost_classifier(builder, model, x):
     return {"scores": scores, "label": label, "probabilities": Value(proba, "float64", (BATCH, n_classes))}
 
 
-@register(AdaBoostRegressor, methods={"predict": IDENTICAL}, composed=True,
+@register(AdaBoostRegressor, methods={"predict": IDENTICAL}, composed=True, tables=True,
           note="the weighted median of the estimators' predictions; equal predictions are ordered by estimator")
 def adaboost_regressor(builder, model, x):
     predictions = [method_output(convert(builder, e, x, model), e, "predict", model) for e in model.estimators_]

@@ -3,8 +3,8 @@ SelectFromModel, SequentialFeatureSelector, RFE and RFECV.
 
 This module owns what a fitted selector computes: `transform` keeps the columns of its fitted mask
 (`get_support()`, whatever score function or model produced it), and RFE/RFECV's predict,
-predict_proba and decision_function are their fitted `estimator_`'s on those columns. It registers
-converters only.
+predict_proba and decision_function are their fitted `estimator_`'s on those columns. The columns
+are picked from a matrix or a Table alike (`columns.select`). It registers converters only.
 """
 
 from __future__ import annotations
@@ -25,26 +25,27 @@ from sklearn.feature_selection import (
 )
 
 from ..errors import UnsupportedModelError
+from . import columns
 from .registry import IDENTICAL, register
-from .sklearn_composition import convert, gather_columns, roles_of
+from .sklearn_composition import convert, roles_of
 
 
 def _selected(builder, model, x):
     mask = np.asarray(model.get_support())
     if not mask.any():
         raise UnsupportedModelError(f"{type(model).__name__} selects no feature, so its transform has no columns to export")
-    return gather_columns(builder, x, np.flatnonzero(mask))
+    return columns.select(builder, x, np.flatnonzero(mask))
 
 
 @register(VarianceThreshold, SelectKBest, SelectPercentile, SelectFpr, SelectFdr, SelectFwe, GenericUnivariateSelect,
-          SelectFromModel, SequentialFeatureSelector, methods={"transform": IDENTICAL},
+          SelectFromModel, SequentialFeatureSelector, methods={"transform": IDENTICAL}, tables=True,
           note="any score function, threshold or model: the fitted mask")
 def feature_selector(builder, model, x):
     return {"transformed": _selected(builder, model, x)}
 
 
 @register(RFE, RFECV, methods={"transform": IDENTICAL, "predict": IDENTICAL, "predict_proba": IDENTICAL,
-                               "decision_function": IDENTICAL}, composed=True,
+                               "decision_function": IDENTICAL}, composed=True, tables=True,
           note="transform, and the methods of its fitted estimator_ on the selected features")
 def recursive_feature_elimination(builder, model, x):
     selected = _selected(builder, model, x)

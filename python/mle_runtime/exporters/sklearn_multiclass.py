@@ -4,7 +4,8 @@ This module owns the translation of the binary estimators' outputs into what `sk
 computes from them: one-vs-rest scores, labels (the first maximum, or the threshold of a single
 estimator, or the indicator rows of a multilabel problem) and row-normalised probabilities;
 one-vs-one votes plus the confidences scikit-learn's `_ovr_decision_function` adds to break ties.
-Each binary estimator is converted by its registered converter; over linear classifiers (see
+Each binary estimator is converted by its registered converter, from the model's input as it is
+(a Table of string and numeric columns included); over linear classifiers (see
 sklearn_linear.LINEAR_CLASSIFIERS) one-vs-rest stacks their coefficients into a single Gemm instead.
 """
 
@@ -19,6 +20,7 @@ from sklearn.multiclass import OneVsOneClassifier, OneVsRestClassifier
 
 from ..errors import UnsupportedModelError
 from ..ir import BATCH, Value
+from . import columns
 from .registry import FLOAT64, IDENTICAL, register
 from .sklearn_common import class_labels, classifier_outputs, linear, normalized_rows, one_vs_rest_probabilities
 from .sklearn_composition import (
@@ -58,7 +60,7 @@ def _check_binary_classifiers(model) -> None:
 
 
 @register(OneVsRestClassifier, methods={"predict": IDENTICAL, "predict_proba": FLOAT64, "decision_function": IDENTICAL},
-          composed=True, note="over any binary classifier; multiclass, binary and multilabel targets")
+          composed=True, tables=True, note="over any binary classifier; multiclass, binary and multilabel targets")
 def one_vs_rest(builder, model, x):
     if all(type(e) in LINEAR_CLASSIFIERS for e in model.estimators_) and model.label_binarizer_.y_type_ != "multilabel-indicator":
         return _one_vs_rest_linear(builder, model, x)
@@ -101,7 +103,7 @@ def _one_vs_rest_linear(builder, model, x):
     estimators = model.estimators_
     coef = np.vstack([np.asarray(e.coef_, dtype=np.float64).reshape(1, -1) for e in estimators])
     intercept = np.concatenate([np.asarray(e.intercept_, dtype=np.float64).reshape(-1) for e in estimators])
-    raw = linear(builder, x, coef, intercept)
+    raw = linear(builder, columns.matrix(builder, x, "OneVsRestClassifier"), coef, intercept)
     outputs = classifier_outputs(builder, raw, model.classes_)
     if all(_has_logistic_proba(e) for e in estimators):
         outputs["probabilities"] = one_vs_rest_probabilities(builder, raw)
@@ -114,7 +116,7 @@ def _one_vs_rest_linear(builder, model, x):
     return outputs
 
 
-@register(OneVsOneClassifier, methods={"predict": IDENTICAL, "decision_function": IDENTICAL}, composed=True,
+@register(OneVsOneClassifier, methods={"predict": IDENTICAL, "decision_function": IDENTICAL}, composed=True, tables=True,
           note="over any binary classifier; votes plus scikit-learn's normalised confidences")
 def one_vs_one(builder, model, x):
     if model.pairwise_indices_ is not None:

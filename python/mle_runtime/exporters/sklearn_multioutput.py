@@ -3,7 +3,8 @@
 This module owns the stacking of one fitted estimator per target: predict is their predictions as
 the columns of one array, as `np.asarray([...]).T` makes it, and MultiOutputClassifier's
 predict_proba is the list of each estimator's probabilities (the exported method returns them as a
-tuple). Each estimator is converted by its registered converter.
+tuple). Each estimator is converted by its registered converter, from the model's input as it is
+(a Table of string and numeric columns included).
 """
 
 from __future__ import annotations
@@ -26,13 +27,13 @@ def _predictions(builder, model, converted):
     return hstack(builder, predictions)
 
 
-@register(MultiOutputRegressor, methods={"predict": IDENTICAL}, composed=True)
+@register(MultiOutputRegressor, methods={"predict": IDENTICAL}, composed=True, tables=True)
 def multi_output_regressor(builder, model, x):
     converted = [convert(builder, e, x, model) for e in model.estimators_]
     return {"variable": _predictions(builder, model, converted)}
 
 
-@register(MultiOutputClassifier, methods={"predict": IDENTICAL, "predict_proba": IDENTICAL}, composed=True,
+@register(MultiOutputClassifier, methods={"predict": IDENTICAL, "predict_proba": IDENTICAL}, composed=True, tables=True,
           note="predict_proba returns one array per output (a tuple)")
 def multi_output_classifier(builder, model, x):
     converted = [convert(builder, e, x, model) for e in model.estimators_]

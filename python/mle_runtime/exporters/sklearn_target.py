@@ -15,6 +15,7 @@ from sklearn.preprocessing import FunctionTransformer, MaxAbsScaler, MinMaxScale
 
 from ..errors import UnsupportedModelError
 from ..ir import Value
+from . import columns
 from .registry import FLOAT64, inverse_converter_for, register, register_inverse
 from .sklearn_composition import as_column, binary, convert, method_output, vector
 
@@ -95,7 +96,13 @@ def function_transformer_inverse(builder, model, value):
     return numpy_function(builder, model.inverse_func, value)
 
 
-@register(TransformedTargetRegressor, methods={"predict": FLOAT64}, composed=True,
+@columns.kinds(TransformedTargetRegressor)
+def _transformed_target_kinds(model, n: int) -> list:
+    """Only the regressor reads X (transformer_ transforms the target)."""
+    return columns.input_kinds(model.regressor_, n)
+
+
+@register(TransformedTargetRegressor, methods={"predict": FLOAT64}, composed=True, tables=True,
           note="transformer StandardScaler, MinMaxScaler, MaxAbsScaler or FunctionTransformer, or func/inverse_func, "
                "with inverse_func one of numpy exp, expm1, log, log1p, sqrt, square, negative, reciprocal")
 def transformed_target_regressor(builder, model, x):
