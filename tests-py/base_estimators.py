@@ -4,12 +4,9 @@ A meta-estimator converts its parts through the registry, so its tests run it ov
 listed here; when a new family gets a converter, adding it to these tables tests it inside voting,
 stacking, bagging, one-vs-rest, one-vs-one, multi-output and calibration as well. Fits are kept
 small: these tests are about composition, not about each estimator's own conversion.
-`assert_methods_match` checks every prediction method a fitted model has against its export.
 """
 
 from __future__ import annotations
-
-from conftest import assert_proven
 
 from sklearn.ensemble import (
     GradientBoostingClassifier,
@@ -58,26 +55,3 @@ WEIGHTED_REGRESSORS = {
     "DecisionTreeRegressor": lambda: DecisionTreeRegressor(max_depth=3, random_state=0),
     "Ridge": lambda: Ridge(),
 }
-
-
-METHODS = ("predict", "predict_proba", "decision_function", "transform")
-
-
-def assert_methods_match(model, loaded, X):
-    """Each of METHODS the scikit-learn model has, the exported one has and returns to the promised
-    tolerance (a list of arrays as a tuple of them); the export has none that the model lacks."""
-    compared = []
-    for method in METHODS:
-        if not hasattr(model, method):
-            assert not hasattr(loaded, method), f"the exported model has {method}, scikit-learn's has not"
-            continue
-        expected = getattr(model, method)(X)
-        actual = getattr(loaded, method)(X)
-        if isinstance(expected, list):
-            assert isinstance(actual, tuple) and len(actual) == len(expected)
-            for a, e in zip(actual, expected):
-                assert_proven(model, method, a, e)
-        else:
-            assert_proven(model, method, actual, expected)
-        compared.append(method)
-    assert compared

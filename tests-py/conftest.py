@@ -3,7 +3,7 @@ and `export_load`, which exports a fitted model there and loads it back (once pe
 
 `assert_proven` checks an exported model's method against the framework's own output at exactly the
 tolerance the converter registry promises (and docs/SUPPORTED.md publishes), and records the
-(class, method) pair; after a run of the whole suite, every promise the registry makes must have
+(class, method) pair (`assert_methods_match` does so for every prediction method a model has); after a run of the whole suite, every promise the registry makes must have
 been checked at least once, or the run fails with the list of what was not.
 """
 
@@ -162,6 +162,31 @@ def assert_proven(model, method, actual, expected):
         scale = max(float(finite.max()) if finite.size else 1.0, 1.0)
         np.testing.assert_allclose(np.asarray(actual, dtype=np.float64), expected, rtol=tolerance, atol=tolerance * 1e-2 * scale)
     _PROVEN.add((registry.public_name(type(model)), method))
+
+
+METHODS = ("predict", "predict_proba", "decision_function", "transform")
+
+
+def assert_methods_match(model, loaded, X, X_reference=None):
+    """Each of METHODS the scikit-learn model has, the exported one has, and on X it returns what
+    scikit-learn's returns on X_reference (X by default) to the promised tolerance (a list of arrays
+    as a tuple of them); the export has none that the model lacks."""
+    X_reference = X if X_reference is None else X_reference
+    compared = []
+    for method in METHODS:
+        if not hasattr(model, method):
+            assert not hasattr(loaded, method), f"the exported model has {method}, scikit-learn's has not"
+            continue
+        expected = getattr(model, method)(X_reference)
+        actual = getattr(loaded, method)(X)
+        if isinstance(expected, list):
+            assert isinstance(actual, tuple) and len(actual) == len(expected)
+            for a, e in zip(actual, expected):
+                assert_proven(model, method, a, e)
+        else:
+            assert_proven(model, method, actual, expected)
+        compared.append(method)
+    assert compared
 
 
 def pytest_sessionfinish(session, exitstatus):

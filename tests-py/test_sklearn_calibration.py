@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from base_estimators import CLASSIFIERS, assert_methods_match
-from conftest import assert_proven
+from base_estimators import CLASSIFIERS
+from conftest import assert_methods_match, assert_proven
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.frozen import FrozenEstimator
 from sklearn.isotonic import IsotonicRegression

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import CLASSIFICATION, assert_proven
+from conftest import CLASSIFICATION, assert_methods_match, assert_proven
 from sklearn.base import clone
 from sklearn.linear_model import (
     ElasticNet,
@@ -27,8 +27,6 @@ from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import MaxAbsScaler, MinMaxScaler, StandardScaler
 from sklearn.svm import LinearSVC, LinearSVR
-
-METHODS = ("predict", "predict_proba", "decision_function", "transform")
 
 CLASSIFIERS = {
     "LogisticRegression": LogisticRegression(max_iter=300),
@@ -133,24 +131,11 @@ def fitted(datasets, export_load):
     return fitted
 
 
-def _compare(model, loaded, X_in, X_reference):
-    compared = []
-    for method in METHODS:
-        if not hasattr(model, method):
-            assert not hasattr(loaded, method), f"the exported model has {method}, scikit-learn's has not"
-            continue
-        expected = getattr(model, method)(X_reference)
-        actual = getattr(loaded, method)(X_in)
-        assert_proven(model, method, actual, expected)
-        compared.append(method)
-    assert compared
-
-
 @pytest.mark.parametrize("data, template, target", CASES)
 def test_float64_matches_sklearn(fitted, datasets, data, template, target):
     model, loaded = fitted(data, template, target)
     X = datasets[data][0]
-    _compare(model, loaded, X, X)
+    assert_methods_match(model, loaded, X)
 
 
 @pytest.mark.parametrize("data, template, target", CASES)
@@ -159,7 +144,7 @@ def test_float32_matches_sklearn(fitted, datasets, data, template, target):
     scikit-learn's on the widened data exactly, and on the float32 data to float32 precision."""
     model, loaded = fitted(data, template, target)
     X32 = datasets[data][0].astype(np.float32)
-    _compare(model, loaded, X32, X32.astype(np.float64))
+    assert_methods_match(model, loaded, X32, X32.astype(np.float64))
     for method in ("predict_proba", "decision_function", "transform"):
         if hasattr(model, method):
             expected = getattr(model, method)(X32)

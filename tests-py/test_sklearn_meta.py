@@ -12,9 +12,8 @@ from base_estimators import (
     REGRESSORS,
     WEIGHTED_CLASSIFIERS,
     WEIGHTED_REGRESSORS,
-    assert_methods_match,
 )
-from conftest import assert_proven, string_columns
+from conftest import assert_methods_match, assert_proven, string_columns
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.compose import ColumnTransformer, TransformedTargetRegressor, make_column_selector
 from sklearn.ensemble import (

@@ -1,52 +1,47 @@
 package org.mleruntime.kernels;
 
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.mleruntime.TestModels;
 import org.mleruntime.backend.CpuBackend;
+import org.mleruntime.executor.Session;
+import org.mleruntime.executor.SessionOptions;
 import org.mleruntime.ir.Attribute;
-import org.mleruntime.ir.Node;
+import org.mleruntime.ir.Graph;
 import org.mleruntime.ir.Shape;
 import org.mleruntime.ir.Tensor;
-import org.mleruntime.ir.Tensors;
 import org.mleruntime.ir.ValueInfo;
-import org.mleruntime.ops.OperatorSet;
+import org.mleruntime.planner.ShapeInference;
 
 /**
- * Runs one node as a session would: its schema infers the output from the inputs' types (the first
- * input batched, the others constants, a null input left out), the CPU backend builds its kernel,
- * and the kernel computes the output for concrete rows.
+ * Runs one operator as a model would: a graph of one node reading input "x" (its first dimension
+ * the batch) and constants, writing "y", through shape inference and a session on the CPU backend,
+ * so that schema and kernel are checked together.
  */
 final class OperatorHarness {
     private OperatorHarness() {}
 
+    /** Node {@code op} over x and the named constants, on the given hot loops. */
+    static Tensor run(MathKernels math, String op, Tensor x, Map<String, Tensor> constants, Map<String, Attribute> attributes) {
+        List<String> inputs = Stream.concat(Stream.of("x"), constants.keySet().stream()).toList();
+        long[] dims = x.shape().dims();
+        dims[0] = Shape.BATCH;
+        Graph g = new Graph(List.of(new ValueInfo("x", x.dtype(), new Shape(dims))), List.of(), constants,
+                List.of(TestModels.node("n", op, inputs, List.of("y"), attributes)));
+        ValueInfo y = ShapeInference.infer(g).get("y");
+        Graph withOutput = new Graph(g.inputs(), List.of(y), constants, g.nodes());
+        Session session = new Session(withOutput, new CpuBackend(math), SessionOptions.defaults(), () -> {});
+        return session.run(Map.of("x", x)).get("y");
+    }
+
+    /** Node {@code op} over x and then the constants in order, on the hot loops selected at start-up. */
     static Tensor run(String op, Map<String, Attribute> attributes, Tensor x, Tensor... constants) {
-        List<String> names = new ArrayList<>(List.of("x"));
-        List<ValueInfo> types = new ArrayList<>();
-        List<Tensor> values = new ArrayList<>();
-        long[] batched = x.shape().dims();
-        if (batched.length > 0) {
-            batched[0] = Shape.BATCH;
-        }
-        types.add(new ValueInfo("x", x.dtype(), new Shape(batched)));
-        values.add(null);
+        Map<String, Tensor> named = new LinkedHashMap<>();
         for (int i = 0; i < constants.length; i++) {
-            Tensor c = constants[i];
-            names.add(c == null ? "" : "c" + i);
-            types.add(c == null ? null : new ValueInfo("c" + i, c.dtype(), c.shape()));
-            values.add(c);
+            named.put("c" + i, constants[i]);
         }
-        Node node = TestModels.node("n", op, names, List.of("y"), attributes);
-        ValueInfo out = OperatorSet.schema(node).infer(node, types, values).getFirst();
-        Kernel kernel = CpuBackend.defaultBackend().kernel(node, types, List.of(out), values);
-        Tensor[] in = new Tensor[values.size()];
-        in[0] = x;
-        for (int i = 1; i < in.length; i++) {
-            in[i] = values.get(i);
-        }
-        Tensor y = Tensors.zeros(out.dtype(), out.shape().isBatched() ? out.shape().withRows(x.shape().dim(0)) : out.shape());
-        kernel.compute(in, new Tensor[] {y});
-        return y;
+        return run(MathKernelsProvider.selected(), op, x, named, attributes);
     }
 }

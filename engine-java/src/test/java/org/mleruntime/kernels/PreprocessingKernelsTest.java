@@ -15,22 +15,16 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.mleruntime.InvalidInputException;
 import org.mleruntime.InvalidModelException;
-import org.mleruntime.TestModels;
-import org.mleruntime.backend.CpuBackend;
-import org.mleruntime.executor.Session;
-import org.mleruntime.executor.SessionOptions;
 import org.mleruntime.ir.Attribute;
 import org.mleruntime.ir.DType;
-import org.mleruntime.ir.Graph;
 import org.mleruntime.ir.Shape;
 import org.mleruntime.ir.Tensor;
 import org.mleruntime.ir.Tensors;
-import org.mleruntime.ir.ValueInfo;
 
 /**
  * The preprocessing operators (columns, encoders, missing values, scaling, expansions), each run
- * as a one-node graph through a session, so that schema and kernel are checked together, against
- * values worked out by hand or with numpy/scipy.
+ * as a one-node graph through a session ({@link OperatorHarness}), against values worked out by hand
+ * or with numpy/scipy.
  */
 @Tag("kernels")
 class PreprocessingKernelsTest {
@@ -38,26 +32,8 @@ class PreprocessingKernelsTest {
         return Stream.of(new PlainMathKernels(), MathKernelsProvider.selected()).distinct();
     }
 
-    /** One node {@code op} reading input "x" (and the constants), writing "y"; run on x. */
-    private static Tensor run(MathKernels math, String op, Tensor x, Map<String, Tensor> constants, Map<String, Attribute> attributes) {
-        List<String> inputs = Stream.concat(Stream.of("x"), constants.keySet().stream()).toList();
-        Shape batched = batched(x.shape());
-        Graph g = new Graph(List.of(new ValueInfo("x", x.dtype(), batched)), List.of(), constants,
-                List.of(TestModels.node("n", op, inputs, List.of("y"), attributes)));
-        ValueInfo y = org.mleruntime.planner.ShapeInference.infer(g).get("y");
-        Graph withOutput = new Graph(g.inputs(), List.of(y), constants, g.nodes());
-        Session session = new Session(withOutput, new CpuBackend(math), SessionOptions.defaults(), () -> {});
-        return session.run(Map.of("x", x)).get("y");
-    }
-
     private static Tensor run(String op, Tensor x, Map<String, Tensor> constants, Map<String, Attribute> attributes) {
-        return run(MathKernelsProvider.selected(), op, x, constants, attributes);
-    }
-
-    private static Shape batched(Shape s) {
-        long[] d = s.dims();
-        d[0] = Shape.BATCH;
-        return new Shape(d);
+        return OperatorHarness.run(MathKernelsProvider.selected(), op, x, constants, attributes);
     }
 
     private static Tensor matrix(int cols, double... values) {
@@ -219,11 +195,11 @@ class PreprocessingKernelsTest {
             values[i] = i % 7 == 0 ? Double.NaN : (i - 100) / 40.0;
         }
         Tensor x = matrix(100, values);
-        Tensor y = run(math, "Clip", x, constants("low", vector(DType.FLOAT64, 0), "high", vector(DType.FLOAT64, 1)), Map.of());
+        Tensor y = OperatorHarness.run(math, "Clip", x, constants("low", vector(DType.FLOAT64, 0), "high", vector(DType.FLOAT64, 1)), Map.of());
         for (int i = 0; i < values.length; i++) {
             assertEquals(Double.isNaN(values[i]) ? Double.NaN : Math.min(Math.max(values[i], 0), 1), y.getDouble(i), 0.0);
         }
-        Tensor perColumn = run(math, "Clip", matrix(2, -5, 5, 0.5, 0.5),
+        Tensor perColumn = OperatorHarness.run(math, "Clip", matrix(2, -5, 5, 0.5, 0.5),
                 constants("low", vector(DType.FLOAT64, -1, 0), "high", vector(DType.FLOAT64, 0, 1)), Map.of());
         assertArrayEquals(new double[] {-1, 1, 0, 0.5}, Tensors.toDoubles(perColumn));
     }
