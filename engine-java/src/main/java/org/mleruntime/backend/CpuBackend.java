@@ -97,6 +97,8 @@ public final class CpuBackend implements Backend {
             case "ClassIndicator" -> new ClassIndicatorKernel(node, constants.get(1), constants.get(2));
             case "WeightedMedian" -> new WeightedMedianKernel(constants.get(1));
             case "Interpolate" -> new InterpolateKernel(node, constants.get(1), constants.get(2));
+            case "PairwiseDistance", "Neighbors", "NeighborsAggregate" -> CpuKernels.neighbors(node, constants, math);
+            case "LogSumExp", "LogSoftmax", "CategoryTableSum" -> CpuKernels.probabilities(node, constants);
             default -> throw new UnsupportedOperatorException("the " + name() + " backend has no kernel for operator '" + node.opType()
                     + "' (node '" + node.name() + "')");
         };

@@ -311,6 +311,25 @@ public final class CpuKernels {
                 node, constants, features, inputType == DType.FLOAT32, math);
     }
 
+    /** The distance and neighbour kernels, with the distance loops of the same kind as {@code math}. */
+    public static Kernel neighbors(Node node, List<Tensor> constants, MathKernels math) {
+        DistanceLoops loops = DistanceLoops.matching(math);
+        return switch (node.opType()) {
+            case "PairwiseDistance" -> new PairwiseDistanceKernel(node, constants, loops);
+            case "Neighbors" -> new NeighborsKernel(node, constants, loops);
+            default -> new NeighborsAggregateKernel(node, constants);
+        };
+    }
+
+    /** Log-probability kernels: LogSumExp, LogSoftmax and CategoryTableSum. */
+    public static Kernel probabilities(Node node, List<Tensor> constants) {
+        return switch (node.opType()) {
+            case "LogSumExp" -> LogSumExpKernel.logSumExp();
+            case "LogSoftmax" -> LogSumExpKernel.logSoftmax();
+            default -> new CategoryTableSumKernel(node, constants);
+        };
+    }
+
     /** Operators whose kernels these factories provide. */
     public static List<String> operators() {
         return List.of("Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "Pow", "Greater", "GreaterOrEqual", "Sigmoid", "Tanh", "Relu", "Exp", "Log", "Neg", "Abs", "Softmax",
@@ -318,6 +337,7 @@ public final class CpuKernels {
                 "KernelMatrix", "SvmDecision", "SvmVote", "SvmOvr", "SvmProbability",
                 "GatherColumns", "CategoryMap", "OneHot", "Bucketize", "Impute", "IsMissing", "Clip", "Log1p", "Expm1", "Sqrt",
                 "Normalizer", "PowerTransform", "QuantileTransform", "Monomials", "SplineBasis", "Dequantize", "QGemm",
-                "ClassIndicator", "WeightedMedian", "Interpolate");
+                "ClassIndicator", "WeightedMedian", "Interpolate",
+                "PairwiseDistance", "Neighbors", "NeighborsAggregate", "LogSumExp", "LogSoftmax", "CategoryTableSum");
     }
 }

@@ -86,6 +86,12 @@ public final class OperatorSet {
         add("ClassIndicator", ClassIndicatorSchema::infer);
         add("WeightedMedian", WeightedMedianSchema::infer);
         add("Interpolate", InterpolateSchema::infer);
+        add("PairwiseDistance", NeighborsSchema::pairwiseDistance);
+        add("Neighbors", NeighborsSchema::neighbors);
+        add("NeighborsAggregate", NeighborsSchema::aggregate);
+        add("LogSumExp", LogSumExpSchema::logSumExp);
+        add("LogSoftmax", LogSumExpSchema::logSoftmax);
+        add("CategoryTableSum", CategoryTableSumSchema::infer);
     }
 
     private OperatorSet() {}
