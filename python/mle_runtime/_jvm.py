@@ -122,7 +122,10 @@ def engine_jars() -> list[str]:
 
 
 def jvm_options(home: str) -> list[str]:
-    options = ["--enable-native-access=ALL-UNNAMED"]
+    # With the JVM's default 1 MB thread stacks, OpenBLAS's threaded LAPACK calls made later in the
+    # same process (scikit-learn's randomized PCA, numpy.linalg) crash it: a known limitation of
+    # in-process JVMs (JPype issue #808), avoided with larger stacks.
+    options = ["--enable-native-access=ALL-UNNAMED", "-Xss8m"]
     if has_vector_module(home):
         options.append(f"--add-modules={VECTOR_MODULE}")
     return options
