@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from mle_runtime.exporters import registry
-from sklearn.datasets import load_breast_cancer, load_diabetes, load_iris, load_wine
+from sklearn.datasets import load_breast_cancer, load_diabetes, load_digits, load_iris, load_wine
 
 CLASSIFICATION = ("iris", "wine", "breast_cancer")
 REGRESSION = ("diabetes",)
@@ -28,6 +28,12 @@ _LOADERS = {"iris": load_iris, "wine": load_wine, "breast_cancer": load_breast_c
 def datasets():
     """name → (X float64, y) for the four bundled datasets."""
     return {name: loader(return_X_y=True) for name, loader in _LOADERS.items()}
+
+
+@pytest.fixture(scope="session")
+def all_datasets(datasets):
+    """The four datasets and digits (1797 images of 8×8 integer pixels, 10 classes, many equal distances)."""
+    return {**datasets, "digits": load_digits(return_X_y=True)}
 
 
 @pytest.fixture(scope="session")

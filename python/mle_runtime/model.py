@@ -28,6 +28,7 @@ _NUMPY_DTYPES = {
 _METHOD_DOCS = {
     "predict": "Predicted labels (classifiers) or values (regressors) for the rows of X.",
     "predict_proba": "Class probabilities for the rows of X, shape (n_rows, n_classes), columns in class order.",
+    "predict_log_proba": "Log class probabilities for the rows of X, shape (n_rows, n_classes), columns in class order.",
     "decision_function": "Decision scores for the rows of X: shape (n_rows,) for binary models, else (n_rows, n_classes).",
     "transform": "The rows of X transformed.",
 }

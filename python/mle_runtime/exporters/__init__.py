@@ -25,6 +25,7 @@ ROLE_METHODS = {
     "label": "predict",
     "variable": "predict",
     "probabilities": "predict_proba",
+    "log_probabilities": "predict_log_proba",
     "scores": "decision_function",
     "transformed": "transform",
     "score_samples": "score_samples",
