@@ -60,6 +60,11 @@ _FRAMEWORKS: dict[str, tuple[str, ...]] = {
         "mle_runtime.exporters.sklearn_feature_selection",
         "mle_runtime.exporters.sklearn_neighbors",
         "mle_runtime.exporters.sklearn_discriminant",
+        "mle_runtime.exporters.sklearn_naive_bayes",
+        "mle_runtime.exporters.sklearn_neural",
+        "mle_runtime.exporters.sklearn_decomposition",
+        "mle_runtime.exporters.sklearn_cluster",
+        "mle_runtime.exporters.sklearn_linear_extra",
     ),
 }
 

@@ -1,0 +1,72 @@
+"""Converters for scikit-learn's linear decompositions and projections: PCA, IncrementalPCA,
+TruncatedSVD, FactorAnalysis, FastICA, GaussianRandomProjection and SparseRandomProjection.
+
+This module owns the translation of each `transform` into Gemm/MatMul and element-wise operators
+in scikit-learn's order of operations (PCA projects first and subtracts the projected mean after,
+FactorAnalysis centres first); the constants scikit-learn derives at transform time (PCA's whitening
+scale, FactorAnalysis's posterior covariance) are derived here the same way. It registers converters only.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import linalg
+from sklearn.decomposition import PCA, FactorAnalysis, FastICA, IncrementalPCA, TruncatedSVD
+from sklearn.random_projection import GaussianRandomProjection, SparseRandomProjection
+
+from ..ir import BATCH, GraphBuilder, Value
+from .registry import FLOAT64, register
+
+
+def _project(builder: GraphBuilder, x: Value, components, offset=None) -> Value:
+    """`x · componentsᵀ`, minus `offset` (a row) when given, as one Gemm whose bias is −offset."""
+    w = np.asarray(components, dtype=np.float64)
+    inputs = [x.name, builder.add_constant("components", w)]
+    if offset is not None:
+        inputs.append(builder.add_constant("projected_mean", -np.asarray(offset, dtype=np.float64).reshape(-1)))
+    out = builder.add_node("Gemm", inputs, builder.unique_name("projected"), transB=1)
+    return Value(out, "float64", (BATCH, w.shape[0]))
+
+
+@register(PCA, IncrementalPCA, methods={"transform": FLOAT64}, note="whiten too")
+def pca(builder, model, x):
+    components = np.asarray(model.components_, dtype=np.float64)
+    projected = _project(builder, x, components, np.reshape(model.mean_, (1, -1)) @ components.T)
+    if not model.whiten:
+        return {"transformed": projected}
+    scale = np.sqrt(model.explained_variance_)
+    scale[scale < np.finfo(scale.dtype).eps] = np.finfo(scale.dtype).eps
+    out = builder.add_node("Div", [projected.name, builder.add_constant("whitening_scale", scale)], builder.unique_name("whitened"))
+    return {"transformed": Value(out, "float64", projected.shape)}
+
+
+@register(TruncatedSVD, GaussianRandomProjection, methods={"transform": FLOAT64})
+def projection(builder, model, x):
+    return {"transformed": _project(builder, x, model.components_)}
+
+
+@register(SparseRandomProjection, methods={"transform": FLOAT64}, note="dense output")
+def sparse_random_projection(builder, model, x):
+    components = model.components_
+    dense = components.toarray() if hasattr(components, "toarray") else np.asarray(components)
+    return {"transformed": _project(builder, x, dense)}
+
+
+@register(FactorAnalysis, methods={"transform": FLOAT64})
+def factor_analysis(builder, model, x):
+    components = np.asarray(model.components_, dtype=np.float64)
+    wpsi = components / model.noise_variance_
+    cov_z = linalg.inv(np.eye(len(components)) + np.dot(wpsi, components.T))
+    centred = builder.add_node("Sub", [x.name, builder.add_constant("mean", model.mean_)], builder.unique_name("centred"))
+    latent = _project(builder, Value(centred, "float64", x.shape), wpsi)
+    out = builder.add_node("MatMul", [latent.name, builder.add_constant("cov_z", cov_z)], builder.unique_name("factors"))
+    return {"transformed": Value(out, "float64", (BATCH, cov_z.shape[1]))}
+
+
+@register(FastICA, methods={"transform": FLOAT64})
+def fast_ica(builder, model, x):
+    source = x
+    if model.whiten:
+        source = Value(builder.add_node("Sub", [x.name, builder.add_constant("mean", model.mean_)], builder.unique_name("centred")),
+                       "float64", x.shape)
+    return {"transformed": _project(builder, source, model.components_)}
