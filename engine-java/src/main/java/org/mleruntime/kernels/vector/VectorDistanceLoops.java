@@ -23,17 +23,10 @@ public final class VectorDistanceLoops implements DistanceLoops {
         return "vector-api(" + D.vectorBitSize() + "-bit)";
     }
 
-    private static boolean vectorised(DistanceMetric.Kind kind) {
-        return switch (kind) {
-            case EUCLIDEAN, SQEUCLIDEAN, MANHATTAN, CHEBYSHEV, SEUCLIDEAN -> true;
-            case MINKOWSKI, CANBERRA, BRAYCURTIS, COSINE -> false;
-        };
-    }
-
     @Override
     public MetricRows prepare(DistanceMetric metric, MemorySegment data, int rows, int features) {
         int lanes = D.length();
-        if (!vectorised(metric.kind()) || rows < lanes) {
+        if (!PlainDistanceLoops.blockable(metric) || rows < lanes) {
             return MetricRows.of(metric, data, rows, features);
         }
         return MetricRows.withBlocks(metric, data, rows, features, lanes);
