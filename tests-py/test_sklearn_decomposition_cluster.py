@@ -24,7 +24,7 @@ TRANSFORMERS = {
     "IncrementalPCA": IncrementalPCA(n_components=3),
     "IncrementalPCA-whiten": IncrementalPCA(n_components=2, whiten=True),
     "TruncatedSVD": TruncatedSVD(n_components=2, random_state=0),
-    "FactorAnalysis": FactorAnalysis(n_components=2, max_iter=20, svd_method="lapack"),
+    "FactorAnalysis": FactorAnalysis(n_components=2, max_iter=5, svd_method="lapack"),
     "FastICA": FastICA(n_components=2, random_state=0, max_iter=400),
     "FastICA-unwhitened": FastICA(whiten=False, random_state=0, max_iter=400),
     "GaussianRandomProjection": GaussianRandomProjection(n_components=3, random_state=0),
