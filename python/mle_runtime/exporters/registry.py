@@ -136,11 +136,11 @@ def register(*classes: type, methods: Mapping[str, float], composed: bool = Fals
         @register(LogisticRegression, methods={"predict": IDENTICAL, "predict_proba": FLOAT64})
 
     A converter takes (builder, fitted model, input value) and returns the values it computes keyed
-    by role: "label", "probabilities", "log_probabilities", "scores", "variable" or "transformed". Its input is one
-    matrix Value, unless it declares `tables=True`: then it may also be a `columns.Table` of columns
-    of different dtypes (a DataFrame with string columns), which converters that pass their input
-    on to other converters (pipelines, ensembles) and those that read columns one by one
-    (encoders, imputers) accept.
+    by role: "label", "probabilities", "log_probabilities", "scores", "variable" or "transformed".
+    Its input is one matrix Value, unless it declares `tables=True`: then it may also be a
+    `columns.Table` of columns of different dtypes (a DataFrame with string columns), which
+    converters that pass their input on to other converters (pipelines, ensembles) and those that
+    read columns one by one (encoders, imputers) accept.
     """
     _promise(classes, methods, composed, note)
 
