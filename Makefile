@@ -15,7 +15,7 @@ export PATH := $(JDK)/bin:$(PATH)
 export MAVEN_OPTS ?= --enable-native-access=ALL-UNNAMED
 MVN := mvn -B -q -Dstyle.color=never
 
-.PHONY: setup venv jar test test-java test-py demo bench schema docs clean
+.PHONY: setup venv jar test test-java test-py demo bench bench-quick bench-setup bench-readme schema docs clean
 
 setup: venv jar
 
@@ -57,8 +57,26 @@ clean:
 	$(MVN) clean
 	rm -rf $(JARS_DIR)
 
-# Tree-ensemble benchmark against joblib + scikit-learn and the boosters' own predict, and file coding
-# (compression, quantization, signing, encryption) against the plain file and joblib (tables, not tests).
-bench: setup
-	$(PY) bench/trees.py $(BENCH_ARGS)
-	$(PY) bench/formats.py $(BENCH_ARGS)
+# Benchmarks against what users would run instead (bench/README.md): tables and plots in
+# bench/results/, then README.md's Performance section; then file coding (compression, quantization,
+# signing, encryption) against the plain file and joblib, and MLP and k-NN against scikit-learn.
+# Never part of `make test`.
+bench: bench-setup
+	$(PY) bench/run.py $(BENCH_ARGS)
+	$(PY) bench/formats.py $(findstring --quick,$(BENCH_ARGS))
+	$(PY) bench/sklearn_models.py $(findstring --quick,$(BENCH_ARGS))
+	$(PY) bench/readme.py
+
+# A few minutes: the same sections with short budgets and no compiled-tree builds.
+bench-quick:
+	$(MAKE) bench BENCH_ARGS="--quick $(BENCH_ARGS)"
+
+bench-readme:
+	$(PY) bench/readme.py --allow-quick
+
+bench-setup: setup $(VENV)/.bench-installed
+
+$(VENV)/.bench-installed: python/pyproject.toml $(VENV)/.installed
+	$(PY) -m pip install -q -e 'python[dev,bench]'
+	$(PY) -m pip install -q -e 'python[bench-lleaves]' || echo "lleaves did not install (it needs llvmlite); the benchmark reports it as failed"
+	touch $@

@@ -19,7 +19,8 @@ from sklearn.datasets import load_digits, make_classification
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.neural_network import MLPClassifier
 from threadpoolctl import threadpool_limits
-from trees import fmt, timed
+from mlebench.report import fmt_time, fmt_timing
+from mlebench.timing import Budget, measure
 
 import mle_runtime
 
@@ -41,8 +42,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
     args = parser.parse_args()
-    warmup = 0.3 if args.quick else 1.0
-    repeat = 5 if args.quick else 15
+    budget = Budget(warmup=0.2, sample=0.5) if args.quick else Budget(warmup=1.0, sample=2.0)
     workdir = tempfile.mkdtemp(prefix="mle-bench-")
     info = mle_runtime.engine_info()
     lines = [
@@ -65,15 +65,15 @@ def main() -> None:
                 path = os.path.join(workdir, "model.mle")
                 mle_runtime.export_model(model, path)
                 loaded = mle_runtime.load_model(path, threads=1)
-                row_mle, _ = timed(lambda: loaded.predict_proba(one), repeat * 40, warmup)
-                row_native, _ = timed(lambda: model.predict_proba(one), repeat * 10, warmup)
-                batch_mle, spread_mle = timed(lambda: loaded.predict_proba(big), repeat, warmup)
-                batch_native, spread_native = timed(lambda: model.predict_proba(big), repeat, warmup)
+                row_mle = measure(lambda: loaded.predict_proba(one), budget, min_samples=200)
+                row_native = measure(lambda: model.predict_proba(one), budget, min_samples=200)
+                batch_mle = measure(lambda: loaded.predict_proba(big), budget)
+                batch_native = measure(lambda: model.predict_proba(big), budget)
                 diff = float(np.max(np.abs(loaded.predict_proba(big) - model.predict_proba(big))))
                 equal = bool(np.array_equal(loaded.predict(big), model.predict(big)))
-                row = (f"| {name} | {data_name} | {fmt(row_mle)} | {fmt(row_native)} | {row_native / row_mle:.1f}× "
-                       f"| {fmt(batch_mle)} ±{fmt(spread_mle / 2)} | {fmt(batch_native)} ±{fmt(spread_native / 2)} "
-                       f"| {batch_native / batch_mle:.2f}× | {diff:.1e} | {equal} |")
+                row = (f"| {name} | {data_name} | {fmt_time(row_mle.median)} | {fmt_time(row_native.median)} "
+                       f"| {row_native.median / row_mle.median:.1f}× | {fmt_timing(batch_mle)} | {fmt_timing(batch_native)} "
+                       f"| {batch_native.median / batch_mle.median:.2f}× | {diff:.1e} | {equal} |")
                 print(row, flush=True)
                 lines.append(row)
                 loaded.close()
