@@ -79,6 +79,8 @@ def prepare(dataset: Dataset, spec: ModelSpec, chosen: list[comp.Competitor], ro
             artifact.status = "failed"
             artifact.message = f"{type(exc).__name__}: {exc}"
         artifact.save_seconds = time.perf_counter() - start
+        if artifact.status == "ok":
+            artifact.message = competitor.note(spec)
         case.artifacts[competitor.key] = artifact
         print(f"  saved {case.key} / {competitor.key}: {artifact.status} {artifact.message[:120]}", flush=True)
     return case
@@ -113,11 +115,8 @@ def measure_competitor(case: Case, artifact: Artifact, budget: Budget, fresh_run
     path = artifact.path
     record: dict[str, Any] = {"size": artifact.size, "save_s": artifact.save_seconds}
 
-    def open_close():
-        competitor.open(path, 1).close()
-
     with threadpool_limits(limits=1):
-        record["load_warm"] = measure(open_close, budget, min_samples=5).as_dict()
+        record["load_warm"] = measure(lambda: competitor.open(path, 1), budget, min_samples=5, teardown=lambda opened: opened.close()).as_dict()
     command = [sys.executable, "-m", "mlebench.fresh", competitor.key, str(path), str(case.directory / "row.f64")]
     record["load_fresh"] = fresh_process(command, fresh_runs, python_env())
     rows = [case.batch[i:i + 1] for i in range(min(1000, len(case.batch)))]

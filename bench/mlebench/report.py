@@ -204,13 +204,15 @@ def runtime_table(res: Results, section: str, dataset: str) -> list[str]:
     header = ["model", "runtime", "file", "warm load", fresh, "1 row p50", "1 row p99",
               "1 row ×1", "100 rows ×1", "10k rows ×1", "1 row ×2", "100 rows ×2", "10k rows ×2", "max abs diff"]
     key = "competitor" if section == "python" else "runtime"
-    rows = []
+    rows, notes = [], []
     for model_key, model in res.models.items():
         for r in (x for x in res.data.get(section, []) if x["dataset"] == dataset and x["model"] == model_key):
             name = COMPETITOR_TITLES.get(r[key], r[key])
             if r["status"] != "ok":
                 rows.append([model["title"], name, r["status"], r["message"][:90].replace("|", "/")] + ["–"] * (len(header) - 4))
                 continue
+            if r.get("message"):
+                notes.append(f"- {model['title']}, {name}: {r['message']}")
             latency = get_timing(r, "latency")
             rows.append([
                 model["title"], name, fmt_bytes(r.get("size")), fmt_timing(get_timing(r, "load_warm")),
@@ -219,7 +221,7 @@ def runtime_table(res: Results, section: str, dataset: str) -> list[str]:
                 *[fmt_rate(throughput(r, n, t)) for t in (1, 2) for n in (1, 100, 10_000)],
                 f"{r.get('max_abs_diff', float('nan')):.1e}",
             ])
-    return table(header, rows)
+    return table(header, rows) + ([""] + notes if notes else [])
 
 
 def memory_table(res: Results) -> list[str]:

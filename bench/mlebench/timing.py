@@ -61,7 +61,8 @@ def measure(call: Callable[[], Any], budget: Budget, min_samples: int = 5, max_s
             teardown: Callable[[Any], None] | None = None) -> Timing:
     """Times `call` after `budget.warmup` seconds of calls, sampling for `budget.sample` seconds.
 
-    `teardown`, given each call's result, runs after the call and outside the timed region.
+    `teardown`, given each call's result, runs after the call and outside the timed region. Calls
+    slower than the budget stop at three samples once five budgets have passed.
     """
     clock = time.perf_counter
     finish = teardown or (lambda result: None)
@@ -71,7 +72,10 @@ def measure(call: Callable[[], Any], budget: Budget, min_samples: int = 5, max_s
         finish(call())
     samples: list[float] = []
     sample_end = clock() + budget.sample
+    give_up = sample_end + 4 * budget.sample
     while len(samples) < max_samples and (len(samples) < min_samples or clock() < sample_end):
+        if len(samples) >= 3 and clock() > give_up:
+            break
         start = clock()
         result = call()
         samples.append(clock() - start)

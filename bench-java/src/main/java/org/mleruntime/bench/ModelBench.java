@@ -71,11 +71,7 @@ public final class ModelBench {
     private static void run(PrintWriter out, String caseId, Contender contender, Path model, Data data, Path results,
                             double warmup, double budget) throws Exception {
         String prefix = caseId + "\t" + contender.name() + "\t";
-        Samples.Stats load = Samples.measure(() -> {
-            try (Contender.Loaded m = contender.open(model, 1)) {
-                return m;
-            }
-        }, warmup, budget, 5, 2000);
+        Samples.Stats load = Samples.measure(() -> contender.open(model, 1), Contender.Loaded::close, warmup, budget, 5, 2000);
         out.println(prefix + "load\t" + load.tsv());
         for (int threads : THREADS) {
             try (Contender.Loaded m = contender.open(model, threads)) {
