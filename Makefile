@@ -67,7 +67,7 @@ bench: bench-setup
 	$(PY) bench/sklearn_models.py $(findstring --quick,$(BENCH_ARGS))
 	$(PY) bench/readme.py
 
-# A few minutes: the same sections with short budgets and no compiled-tree builds.
+# Minutes: the same sections on the synthetic data with short budgets and no compiled-tree builds.
 bench-quick:
 	$(MAKE) bench BENCH_ARGS="--quick $(BENCH_ARGS)"
 

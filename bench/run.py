@@ -1,7 +1,7 @@
 """MLE Runtime against what users would run instead, in one run: `make bench` (or `make bench-quick`).
 
     python bench/run.py             # everything: about an hour on a 2-core machine
-    python bench/run.py --quick     # the same sections with short budgets, no compiled-tree builds: a few minutes
+    python bench/run.py --quick     # the same sections on the synthetic data, short budgets, no compiled trees: minutes
     python bench/run.py --sections python,jvm --models forest,xgboost --datasets synthetic
 
 Writes bench/results/latest.json, latest.md and the PNG plots there. Sections: python (every
@@ -34,8 +34,8 @@ COMPILED = ("tl2cgen", "lleaves")
 
 def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="short budgets, 2 fresh processes, no compiled-tree builds, "
-                        "scaling to 100 MB, a subset of the kernel benchmarks")
+    parser.add_argument("--quick", action="store_true", help="the synthetic dataset only, short budgets, 2 fresh processes, no "
+                        "compiled-tree builds, scaling to 100 MB, a subset of the kernel benchmarks")
     parser.add_argument("--sections", default=",".join(SECTIONS), help=f"comma-separated subset of {', '.join(SECTIONS)}")
     parser.add_argument("--models", help=f"comma-separated subset of {', '.join(m.key for m in suite.MODELS)}")
     parser.add_argument("--datasets", help="comma-separated subset of synthetic, breast_cancer")
@@ -58,7 +58,7 @@ def chosen_competitors(args: argparse.Namespace) -> list[comp.Competitor]:
     return [c for c in comp.ALL if not (args.quick and c.key in COMPILED)]
 
 
-def memory_section(cases: list[pysection.Case], work: Path, quick: bool) -> list[dict]:
+def memory_section(cases: list[pysection.Case], work: Path) -> list[dict]:
     import numpy as np
 
     records = []
@@ -105,7 +105,7 @@ def main() -> None:
     budget = Budget(warmup=0.2, sample=0.5) if args.quick else Budget(warmup=1.0, sample=2.0)
     fresh_runs = 2 if args.quick else 5
     models = suite.models(args.models.split(",") if args.models else None)
-    datasets = suite.datasets(args.datasets.split(",") if args.datasets else None)
+    datasets = suite.datasets(args.datasets.split(",") if args.datasets else ["synthetic"] if args.quick else None)
     results: dict = {
         "quick": args.quick,
         "machine": machine.describe(ROOT, java_home, jvm.library_versions(ROOT)),
@@ -128,7 +128,7 @@ def main() -> None:
             results["jvm"] = jvm.run_models(ROOT, java_home, cases, work, budget, fresh_runs)
         if "memory" in args.sections:
             print("memory", flush=True)
-            results["memory"] = memory_section(cases, work, args.quick)
+            results["memory"] = memory_section(cases, work)
         if "scaling" in args.sections:
             print("scaling", flush=True)
             results["scaling"] = scaling.run([1, 10, 100] if args.quick else [1, 10, 100, 1000], budget)
