@@ -73,6 +73,23 @@ class CpuKernelsTest {
     }
 
     @Test
+    void unaryFunctionsOverSeveralChunksAndInFloat32() {
+        int n = 2500;
+        double[] values = new double[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = i % 97 == 0 ? Double.NaN : (i - 1250) / 100.0;
+        }
+        Tensor x = Tensors.of(DType.FLOAT64, Shape.of(n / 100, 100), values);
+        double[] e = Tensors.toDoubles(run(CpuKernels.unary(node("Exp", Map.of())), zeros(DType.FLOAT64, n / 100, 100), x));
+        Tensor x32 = Tensors.of(DType.FLOAT32, Shape.of(n / 100, 100), values);
+        double[] e32 = Tensors.toDoubles(run(CpuKernels.unary(node("Exp", Map.of())), zeros(DType.FLOAT32, n / 100, 100), x32));
+        for (int i = 0; i < n; i++) {
+            assertEquals(Math.exp(values[i]), e[i], 0.0);
+            assertEquals((float) Math.exp((float) values[i]), (float) e32[i], 0.0f);
+        }
+    }
+
+    @Test
     void softmaxReduceSumArgMax() {
         Tensor x = Tensors.of(DType.FLOAT64, Shape.of(2, 3), 1, 2, 3, 5, 5, -1);
         double[] p = Tensors.toDoubles(run(CpuKernels.softmax(), zeros(DType.FLOAT64, 2, 3), x));

@@ -78,19 +78,22 @@ class MathKernelsTest {
     @MethodSource("implementations")
     void gemmMatchesReference(MathKernels math) {
         for (DType t : List.of(DType.FLOAT64, DType.FLOAT32)) {
-            for (int[] dims : new int[][] {{1, 1, 1}, {4, 6, 11}, {9, 3, 16}, {3, 8, 2}, {2, 5, 77}}) {
+            for (int[] dims : new int[][] {{1, 1, 1}, {4, 6, 11}, {9, 3, 16}, {3, 8, 2}, {2, 5, 77}, {13, 70, 35}, {8, 64, 64}}) {
                 int n = dims[0], k = dims[1], m = dims[2];
                 MemorySegment a = random(t, n * k), b = random(t, k * m), c = random(t, n * m);
-                MemorySegment bias = random(t, 1);
-                math.gemm(t, a, b, bias, 1, c, n, k, m);
-                for (int r = 0; r < n; r++) {
-                    for (int j = 0; j < m; j++) {
-                        double ref = 0;
-                        for (int p = 0; p < k; p++) {
-                            ref += get(t, a, (long) r * k + p) * get(t, b, (long) p * m + j);
+                for (int biasLength : new int[] {0, 1, m}) {
+                    MemorySegment bias = random(t, Math.max(1, biasLength));
+                    math.gemm(t, a, b, bias, biasLength, c, n, k, m);
+                    for (int r = 0; r < n; r++) {
+                        for (int j = 0; j < m; j++) {
+                            double ref = 0;
+                            for (int p = 0; p < k; p++) {
+                                ref += get(t, a, (long) r * k + p) * get(t, b, (long) p * m + j);
+                            }
+                            ref += biasLength == 0 ? 0 : get(t, bias, biasLength == 1 ? 0 : j);
+                            assertEquals(ref, get(t, c, (long) r * m + j), tolerance(t) * Math.max(1, Math.abs(ref)),
+                                    math.name() + " " + t + " " + n + "x" + k + "x" + m + " bias " + biasLength);
                         }
-                        ref += get(t, bias, 0);
-                        assertEquals(ref, get(t, c, (long) r * m + j), tolerance(t) * Math.max(1, Math.abs(ref)));
                     }
                 }
             }

@@ -39,6 +39,8 @@ public final class VectorMathKernels implements MathKernels {
      * 10–30 features of a typical tabular model).
      */
     static final int MIN_VECTOR_ROW = 64;
+    /** The most weights a narrow Gemm copies to an array on each call (512 KiB of float64). */
+    private static final long NARROW_WEIGHTS = 1 << 16;
 
     /** {@link MathKernels#pairwiseSums} for one term on the vector path. */
     interface PairwiseLoop {
@@ -224,35 +226,145 @@ public final class VectorMathKernels implements MathKernels {
     @Override
     public void gemm(DType t, MemorySegment a, MemorySegment b, MemorySegment bias, long biasLength,
                      MemorySegment c, int n, int k, int m) {
-        if (t != DType.FLOAT64 || m < MIN_VECTOR_ROW || !allNative(a, b, c)) {
+        if (t != DType.FLOAT64 || !allNative(a, b, c)) {
             SCALAR.gemm(t, a, b, bias, biasLength, c, n, k, m);
             return;
         }
+        double[] biasRow = new double[m];
+        for (int j = 0; j < m; j++) {
+            biasRow[j] = biasLength == 0 ? 0 : bias.getAtIndex(F64, biasLength == 1 ? 0 : j);
+        }
+        if (m < D.length()) {
+            if ((long) k * m <= NARROW_WEIGHTS) {
+                gemmNarrow(a, b, biasRow, c, n, k, m);
+            } else {
+                SCALAR.gemm(DType.FLOAT64, a, b, bias, biasLength, c, n, k, m);
+            }
+            return;
+        }
         int lanes = D.length();
-        int bound = D.loopBound(m);
+        int r = 0;
+        for (; r + 4 <= n; r += 4) {
+            int j = 0;
+            for (; j + 2 * lanes <= m; j += 2 * lanes) {
+                gemmFourRowsTwoVectors(a, b, biasRow, c, r, j, k, m);
+            }
+            for (; j < m; j += lanes) {
+                gemmFourRowsOneVector(a, b, biasRow, c, r, j, k, m);
+            }
+        }
+        for (; r < n; r++) {
+            for (int j = 0; j < m; j += lanes) {
+                gemmOneRowOneVector(a, b, biasRow, c, r, j, k, m);
+            }
+        }
+    }
+
+    /**
+     * C[r..r+3][j..j+2·lanes) in eight registers: each B load serves four rows and each broadcast A
+     * value two vectors, so the loop is bound by FMAs rather than by memory. Every output is summed
+     * over p in order by fused multiply-adds from zero, then its bias added, as in
+     * {@link #gemmOneRowOneVector}: the block an output falls in never changes its value.
+     */
+    private static void gemmFourRowsTwoVectors(MemorySegment a, MemorySegment b, double[] biasRow, MemorySegment c,
+                                               int r, int j, int k, int m) {
+        int lanes = D.length();
+        long row0 = (long) r * k * 8;
+        long stride = (long) k * 8;
+        DoubleVector c00 = DoubleVector.zero(D), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        for (int p = 0; p < k; p++) {
+            long bOffset = ((long) p * m + j) * 8;
+            DoubleVector b0 = DoubleVector.fromMemorySegment(D, b, bOffset, LE);
+            DoubleVector b1 = DoubleVector.fromMemorySegment(D, b, bOffset + lanes * 8L, LE);
+            long aOffset = row0 + p * 8L;
+            DoubleVector x0 = DoubleVector.broadcast(D, a.get(F64, aOffset));
+            DoubleVector x1 = DoubleVector.broadcast(D, a.get(F64, aOffset + stride));
+            DoubleVector x2 = DoubleVector.broadcast(D, a.get(F64, aOffset + 2 * stride));
+            DoubleVector x3 = DoubleVector.broadcast(D, a.get(F64, aOffset + 3 * stride));
+            c00 = x0.fma(b0, c00);
+            c01 = x0.fma(b1, c01);
+            c10 = x1.fma(b0, c10);
+            c11 = x1.fma(b1, c11);
+            c20 = x2.fma(b0, c20);
+            c21 = x2.fma(b1, c21);
+            c30 = x3.fma(b0, c30);
+            c31 = x3.fma(b1, c31);
+        }
+        DoubleVector bias0 = DoubleVector.fromArray(D, biasRow, j);
+        DoubleVector bias1 = DoubleVector.fromArray(D, biasRow, j + lanes);
+        long out = ((long) r * m + j) * 8;
+        long outStride = (long) m * 8;
+        long second = lanes * 8L;
+        c00.add(bias0).intoMemorySegment(c, out, LE);
+        c01.add(bias1).intoMemorySegment(c, out + second, LE);
+        c10.add(bias0).intoMemorySegment(c, out + outStride, LE);
+        c11.add(bias1).intoMemorySegment(c, out + outStride + second, LE);
+        c20.add(bias0).intoMemorySegment(c, out + 2 * outStride, LE);
+        c21.add(bias1).intoMemorySegment(c, out + 2 * outStride + second, LE);
+        c30.add(bias0).intoMemorySegment(c, out + 3 * outStride, LE);
+        c31.add(bias1).intoMemorySegment(c, out + 3 * outStride + second, LE);
+    }
+
+    /**
+     * C with fewer columns than a vector has lanes (an output layer): B and each row of A copied to
+     * arrays, the sums in scalar fused multiply-adds in the same order as the vector blocks.
+     */
+    private static void gemmNarrow(MemorySegment a, MemorySegment b, double[] biasRow, MemorySegment c, int n, int k, int m) {
+        double[] weights = b.asSlice(0, (long) k * m * 8).toArray(F64);
+        double[] row = new double[k];
+        double[] sums = new double[m];
         for (int r = 0; r < n; r++) {
-            long cRow = (long) r * m * 8;
-            c.asSlice(cRow, m * 8L).fill((byte) 0);
+            MemorySegment.copy(a, F64, (long) r * k * 8, row, 0, k);
+            java.util.Arrays.fill(sums, 0);
             for (int p = 0; p < k; p++) {
-                DoubleVector x = DoubleVector.broadcast(D, a.getAtIndex(F64, (long) r * k + p));
-                long bRow = (long) p * m * 8;
-                int j = 0;
-                for (; j < bound; j += lanes) {
-                    DoubleVector acc = DoubleVector.fromMemorySegment(D, c, cRow + j * 8L, LE);
-                    x.fma(DoubleVector.fromMemorySegment(D, b, bRow + j * 8L, LE), acc).intoMemorySegment(c, cRow + j * 8L, LE);
-                }
-                double xs = x.lane(0);
-                for (; j < m; j++) {
-                    long off = cRow + j * 8L;
-                    c.set(F64, off, c.get(F64, off) + xs * b.get(F64, bRow + j * 8L));
+                double x = row[p];
+                int base = p * m;
+                for (int j = 0; j < m; j++) {
+                    sums[j] = Math.fma(x, weights[base + j], sums[j]);
                 }
             }
             for (int j = 0; j < m; j++) {
-                double bv = biasLength == 0 ? 0 : bias.getAtIndex(F64, biasLength == 1 ? 0 : j);
-                long off = cRow + j * 8L;
-                c.set(F64, off, c.get(F64, off) + bv);
+                sums[j] += biasRow[j];
             }
+            MemorySegment.copy(sums, 0, c, F64, (long) r * m * 8, m);
         }
+    }
+
+    /** C[r..r+3][j..j+lanes) in four registers, masked at the right edge of C. */
+    private static void gemmFourRowsOneVector(MemorySegment a, MemorySegment b, double[] biasRow, MemorySegment c,
+                                              int r, int j, int k, int m) {
+        VectorMask<Double> inRange = D.indexInRange(j, m);
+        long row0 = (long) r * k * 8;
+        long stride = (long) k * 8;
+        DoubleVector c0 = DoubleVector.zero(D), c1 = c0, c2 = c0, c3 = c0;
+        for (int p = 0; p < k; p++) {
+            DoubleVector w = DoubleVector.fromMemorySegment(D, b, ((long) p * m + j) * 8, LE, inRange);
+            long aOffset = row0 + p * 8L;
+            c0 = DoubleVector.broadcast(D, a.get(F64, aOffset)).fma(w, c0);
+            c1 = DoubleVector.broadcast(D, a.get(F64, aOffset + stride)).fma(w, c1);
+            c2 = DoubleVector.broadcast(D, a.get(F64, aOffset + 2 * stride)).fma(w, c2);
+            c3 = DoubleVector.broadcast(D, a.get(F64, aOffset + 3 * stride)).fma(w, c3);
+        }
+        DoubleVector biasVector = DoubleVector.fromArray(D, biasRow, j, inRange);
+        long out = ((long) r * m + j) * 8;
+        long outStride = (long) m * 8;
+        c0.add(biasVector).intoMemorySegment(c, out, LE, inRange);
+        c1.add(biasVector).intoMemorySegment(c, out + outStride, LE, inRange);
+        c2.add(biasVector).intoMemorySegment(c, out + 2 * outStride, LE, inRange);
+        c3.add(biasVector).intoMemorySegment(c, out + 3 * outStride, LE, inRange);
+    }
+
+    /** C[r][j..j+lanes), masked at the right edge of C: the rows left over from blocks of four. */
+    private static void gemmOneRowOneVector(MemorySegment a, MemorySegment b, double[] biasRow, MemorySegment c,
+                                            int r, int j, int k, int m) {
+        VectorMask<Double> inRange = D.indexInRange(j, m);
+        long aRow = (long) r * k * 8;
+        DoubleVector acc = DoubleVector.zero(D);
+        for (int p = 0; p < k; p++) {
+            DoubleVector w = DoubleVector.fromMemorySegment(D, b, ((long) p * m + j) * 8, LE, inRange);
+            acc = DoubleVector.broadcast(D, a.get(F64, aRow + p * 8L)).fma(w, acc);
+        }
+        acc.add(DoubleVector.fromArray(D, biasRow, j, inRange)).intoMemorySegment(c, ((long) r * m + j) * 8, LE, inRange);
     }
 
     @Override
