@@ -45,12 +45,18 @@ def _logistic(threads: int):
     return LogisticRegression(max_iter=5000)
 
 
-def _scaled_logistic(threads: int):
+def _encoded_logistic(threads: int):
+    """Scaling and one-hot encoding in a ColumnTransformer: the first four columns binned (8 bins)
+    and one-hot encoded, the others standardised, then a logistic regression."""
+    from sklearn.compose import ColumnTransformer
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import StandardScaler
+    from sklearn.preprocessing import KBinsDiscretizer, OneHotEncoder, StandardScaler
 
-    return make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))
+    binned = make_pipeline(KBinsDiscretizer(n_bins=8, encode="ordinal", quantile_method="averaged_inverted_cdf"),
+                           OneHotEncoder(handle_unknown="ignore", sparse_output=False))
+    prepare = ColumnTransformer([("onehot", binned, [0, 1, 2, 3])], remainder=StandardScaler())
+    return make_pipeline(prepare, LogisticRegression(max_iter=1000))
 
 
 def _forest(threads: int):
@@ -87,7 +93,7 @@ def _mlp(threads: int):
 
 MODELS: list[ModelSpec] = [
     ModelSpec("logreg", "LogisticRegression", "linear", _logistic),
-    ModelSpec("scaled_logreg", "Pipeline(StandardScaler, LogisticRegression)", "pipeline", _scaled_logistic),
+    ModelSpec("pipeline", "Pipeline(one-hot + StandardScaler, LogisticRegression)", "pipeline", _encoded_logistic),
     ModelSpec("forest", "RandomForest (100 trees)", "forest", _forest),
     ModelSpec("xgboost", "XGBoost (500 trees, depth 6)", "xgboost", _xgboost),
     ModelSpec("lightgbm", "LightGBM (500 trees, 63 leaves)", "lightgbm", _lightgbm),
