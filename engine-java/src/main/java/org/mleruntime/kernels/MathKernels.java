@@ -16,7 +16,10 @@ public interface MathKernels {
     void gemmTransB(DType dtype, MemorySegment a, MemorySegment b, MemorySegment bias, long biasLength,
                     MemorySegment c, int n, int k, int m);
 
-    /** C[n×m] = A[n×k] · B[k×m] (+ bias as in {@link #gemmTransB}). */
+    /**
+     * C[n×m] = A[n×k] · B[k×m] (+ bias as in {@link #gemmTransB}), each output summed over k in order
+     * by fused multiply-adds from zero, then the bias added: the same bits on every implementation.
+     */
     void gemm(DType dtype, MemorySegment a, MemorySegment b, MemorySegment bias, long biasLength,
               MemorySegment c, int n, int k, int m);
 

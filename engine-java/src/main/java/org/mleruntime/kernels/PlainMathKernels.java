@@ -90,7 +90,7 @@ public final class PlainMathKernels implements MathKernels {
                 double x = get(t, a, (long) r * k + p);
                 long bRow = (long) p * m;
                 for (int j = 0; j < m; j++) {
-                    acc[j] += x * get(t, b, bRow + j);
+                    acc[j] = Math.fma(x, get(t, b, bRow + j), acc[j]);
                 }
             }
             for (int j = 0; j < m; j++) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -71,6 +72,19 @@ class MathKernelsTest {
                     }
                 }
             }
+        }
+    }
+
+    @Test
+    void gemmGivesTheSameBitsOnEveryPathAndHeapOrNative() {
+        MathKernels vector = MathKernelsProvider.selected();
+        for (int[] dims : new int[][] {{9, 30, 100}, {5, 100, 50}, {7, 50, 1}, {4, 13, 10}}) {
+            int n = dims[0], k = dims[1], m = dims[2];
+            MemorySegment a = random(DType.FLOAT64, n * k), b = random(DType.FLOAT64, k * m), bias = random(DType.FLOAT64, m);
+            MemorySegment plain = random(DType.FLOAT64, n * m), fast = random(DType.FLOAT64, n * m);
+            new PlainMathKernels().gemm(DType.FLOAT64, a, b, bias, m, plain, n, k, m);
+            vector.gemm(DType.FLOAT64, a, b, bias, m, fast, n, k, m);
+            assertArrayEquals(plain.toArray(ValueLayout.JAVA_DOUBLE), fast.toArray(ValueLayout.JAVA_DOUBLE), n + "x" + k + "x" + m);
         }
     }
 
