@@ -42,6 +42,8 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--competitors", help=f"comma-separated subset of {', '.join(c.key for c in comp.ALL)} "
                         "(default: all; with --quick all but the compiled ones)")
     parser.add_argument("--out", default=str(BENCH_DIR / "results"), help="where latest.md, latest.json and the plots go")
+    parser.add_argument("--merge", action="store_true", help="keep the sections of the existing latest.json that this "
+                        "invocation does not measure (to finish a run whose later section failed); the report says so")
     parser.add_argument("--keep", action="store_true", help="keep the model files (printed at the end)")
     parser.add_argument("--render-only", action="store_true", help="measure nothing: redraw latest.md and the plots from latest.json")
     args = parser.parse_args()
@@ -114,6 +116,13 @@ def main() -> None:
         "datasets": [{"key": d.key, "title": d.title, "real": d.real} for d in datasets],
         "python": [], "jvm": [], "memory": [], "scaling": [], "kernels": [],
     }
+    if args.merge:
+        earlier = json.loads((out / "latest.json").read_text(encoding="utf-8"))
+        kept = [section for section in SECTIONS if section not in args.sections and earlier.get(section)]
+        for section in kept:
+            results[section] = earlier[section]
+        results["merged"] = {"sections": kept, "started": earlier["machine"]["started"], "commit": earlier["machine"]["commit"],
+                             "load_average": earlier.get("load_average")}
     cases = []
     try:
         if {"python", "jvm", "memory"} & set(args.sections):

@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from .competitors import two_columns
 from .pysection import Artifact, Case, fresh_process
 from .timing import Budget, Timing
 
@@ -153,8 +154,14 @@ def run_models(root: Path, java_home: str, cases: list[Case], work: Path, budget
         if record["status"] != "ok" or "latency" not in record:
             continue
         case = next(c for c in cases if c.dataset.key == record["dataset"] and c.spec.key == record["model"])
-        p = np.fromfile(f"{results_file}.{case.key}.{record['runtime']}.f64", dtype="<f8").reshape(case.reference.shape)
-        record["max_abs_diff"] = float(np.max(np.abs(p - case.reference)))
+        p = np.fromfile(f"{results_file}.{case.key}.{record['runtime']}.f64", dtype="<f8")
+        if p.size == case.reference.shape[0] and case.reference.ndim == 2 and case.reference.shape[1] == 2:
+            p = two_columns(p)  # one probability per row: the positive class's
+        if p.size != case.reference.size:
+            record["status"] = "failed"
+            record["message"] = f"returned {p.size} values for {case.reference.size} probabilities"
+            continue
+        record["max_abs_diff"] = float(np.max(np.abs(p.reshape(case.reference.shape) - case.reference)))
         artifact = case.artifacts[record["runtime"]]
         command = java_command(root, java_home, "org.mleruntime.bench.FreshLoad", record["runtime"], str(artifact.path),
                                str(case.directory / "row.f64"), str(case.batch.shape[1]))
