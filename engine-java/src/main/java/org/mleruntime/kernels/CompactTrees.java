@@ -350,7 +350,7 @@ final class CompactTrees {
     private void walk(int t, EnsembleBlock block, int[] slot) {
         int d = depth[t];
         int first = splitStart[t];
-        int start = splitCount[t] == 0 ? ~0 : 0;
+        int start = rootOf(t);
         double[] x = block.features;
         int r = 0;
         if (packed != null && !block.missing) {
@@ -389,6 +389,64 @@ final class CompactTrees {
                 n = step(first, n, x, r);
             }
             slot[r] = ~n;
+        }
+    }
+
+    /** Whether trees t to t + 3 are all compiled. */
+    boolean coversFour(int t) {
+        return t + 3 < depth.length && covers(t) && covers(t + 1) && covers(t + 2) && covers(t + 3);
+    }
+
+    /**
+     * Trees t to t + 3 for each row of a block of fewer than four rows, walked four trees abreast:
+     * a lone row has no other row's walk to overlap with, but its walks down different trees are
+     * independent too. The leaves are then added in tree order, as {@link #evaluate} adds them.
+     */
+    void evaluateFourTrees(int t, EnsembleBlock block, int[] targets) {
+        int d = Math.max(Math.max(depth[t], depth[t + 1]), Math.max(depth[t + 2], depth[t + 3]));
+        int f0 = stepBase(t), f1 = stepBase(t + 1), f2 = stepBase(t + 2), f3 = stepBase(t + 3);
+        double[] x = block.features;
+        boolean present = packed != null && !block.missing;
+        for (int r = 0; r < block.count; r++) {
+            int n0 = rootOf(t), n1 = rootOf(t + 1), n2 = rootOf(t + 2), n3 = rootOf(t + 3);
+            for (int level = 0; level < d && (n0 & n1 & n2 & n3) >= 0; level++) {
+                if (present) {
+                    n0 = presentStep(f0, n0, x, r);
+                    n1 = presentStep(f1, n1, x, r);
+                    n2 = presentStep(f2, n2, x, r);
+                    n3 = presentStep(f3, n3, x, r);
+                } else {
+                    n0 = step(f0, n0, x, r);
+                    n1 = step(f1, n1, x, r);
+                    n2 = step(f2, n2, x, r);
+                    n3 = step(f3, n3, x, r);
+                }
+            }
+            addSlot(t, ~n0, block, r, targets[t]);
+            addSlot(t + 1, ~n1, block, r, targets[t + 1]);
+            addSlot(t + 2, ~n2, block, r, targets[t + 2]);
+            addSlot(t + 3, ~n3, block, r, targets[t + 3]);
+        }
+    }
+
+    /**
+     * The split a walk down tree t indexes from. A tree that is a lone leaf has none of its own, yet
+     * its walk still steps (absorbed) while the other three go on: it steps at split 0, which exists
+     * whenever any of the four trees has a split.
+     */
+    private int stepBase(int t) {
+        return splitCount[t] == 0 ? 0 : splitStart[t];
+    }
+
+    /** Where a walk down tree t starts: its first split, or its only leaf's slot. */
+    private int rootOf(int t) {
+        return splitCount[t] == 0 ? ~0 : 0;
+    }
+
+    private void addSlot(int t, int slot, EnsembleBlock block, int r, int target) {
+        int first = (slotStart[t] + slot) * leafWidth;
+        for (int w = 0; w < leafWidth; w++) {
+            block.add(r, target + w, slotValue[first + w]);
         }
     }
 

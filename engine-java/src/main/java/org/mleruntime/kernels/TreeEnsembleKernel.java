@@ -155,7 +155,14 @@ final class TreeEnsembleKernel implements Kernel {
             for (long at = first; at < Math.min(rows, first + perPass); at += EnsembleBlock.ROWS) {
                 blocks[used++].load(x, at, (int) Math.min(EnsembleBlock.ROWS, rows - at));
             }
-            for (int t = 0; t < roots.length; t++) {
+            boolean fewRows = used == 1 && blocks[0].count < 4;
+            int t = 0;
+            while (t < roots.length) {
+                if (fewRows && compact != null && compact.coversFour(t)) {
+                    compact.evaluateFourTrees(t, blocks[0], targets);
+                    t += 4;
+                    continue;
+                }
                 for (int b = 0; b < used; b++) {
                     EnsembleBlock block = blocks[b];
                     if (compact != null && compact.covers(t)) {
@@ -167,6 +174,7 @@ final class TreeEnsembleKernel implements Kernel {
                         }
                     }
                 }
+                t++;
             }
             for (int b = 0; b < used; b++) {
                 blocks[b].store(out[0].data(), first + (long) b * EnsembleBlock.ROWS, roots.length);

@@ -62,15 +62,18 @@ class TreeEnsemblePathsTest {
     void everyPathMatchesTheDefinition(MathKernels math, boolean float32Input, boolean wideThresholds, String comparison) {
         Random random = new Random(float32Input ? 11 : 17);
         for (int leafWidth : new int[] {1, 3}) {
-            Ensemble e = ensemble(random, leafWidth, wideThresholds);
-            for (int rows : new int[] {1, 3, 17, 64, 200, 1100}) {
-                double[][] x = rows(random, rows, float32Input);
-                Map<String, Attribute> attrs = new HashMap<>(Map.of("n_targets", new Attribute.Int(e.outputs()),
-                        "comparison", new Attribute.Str(comparison), "base_values", new Attribute.Floats(base(e.outputs()))));
-                double[] expected = expected(e, x, comparison.equals("le"));
-                for (boolean prepared : rows == 64 || rows == 1100 ? new boolean[] {false, true} : new boolean[] {true}) {
-                    assertArrayEquals(expected, run(math, e, attrs, x, float32Input, wideThresholds, prepared),
-                            () -> rows + " rows, leaf width " + leafWidth + (prepared ? ", compiled" : ""));
+            for (boolean mixed : new boolean[] {true, false}) {
+                Ensemble e = ensemble(random, leafWidth, wideThresholds, mixed);
+                for (int rows : new int[] {1, 3, 17, 64, 200, 1100}) {
+                    double[][] x = rows(random, rows, float32Input);
+                    Map<String, Attribute> attrs = new HashMap<>(Map.of("n_targets", new Attribute.Int(e.outputs()),
+                            "comparison", new Attribute.Str(comparison), "base_values", new Attribute.Floats(base(e.outputs()))));
+                    double[] expected = expected(e, x, comparison.equals("le"));
+                    for (boolean prepared : rows == 64 || rows == 1100 ? new boolean[] {false, true} : new boolean[] {true}) {
+                        assertArrayEquals(expected, run(math, e, attrs, x, float32Input, wideThresholds, prepared),
+                                () -> rows + " rows, leaf width " + leafWidth + (mixed ? ", mixed trees" : ", small trees only")
+                                        + (prepared ? ", compiled" : ""));
+                    }
                 }
             }
         }
@@ -95,18 +98,18 @@ class TreeEnsemblePathsTest {
     }
 
     /**
-     * Trees of every kind: full shallow ones (compiled, complete), sparse deep ones (compiled, walked
+     * Trees of every kind (only the small, compiled kinds unless {@code mixed}): full shallow ones (compiled, complete), sparse deep ones (compiled, walked
      * to different depths), ones with more splits than compile (walked from the records), and ones
      * with a categorical or zero-as-missing split (walked from the records too).
      */
-    private static Ensemble ensemble(Random random, int leafWidth, boolean wideThresholds) {
+    private static Ensemble ensemble(Random random, int leafWidth, boolean wideThresholds, boolean mixed) {
         List<int[]> records = new ArrayList<>();
         List<Double> thresholds = new ArrayList<>();
         List<double[]> leaves = new ArrayList<>();
         List<Integer> roots = new ArrayList<>();
         int trees = 24;
         for (int t = 0; t < trees; t++) {
-            int kind = t % 6;
+            int kind = mixed ? t % 6 : t % 3;
             int splits = switch (kind) {
                 case 0, 1 -> 63;
                 case 2 -> 20;
