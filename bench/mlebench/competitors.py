@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -50,22 +51,24 @@ def two_columns(p: np.ndarray) -> np.ndarray:
     return p
 
 
-class Competitor:
+class Competitor(ABC):
     key = ""
     title = ""
 
     def applies(self, spec: ModelSpec) -> bool:
         return True
 
+    @abstractmethod
     def save(self, model: Any, spec: ModelSpec, X: np.ndarray, directory: Path) -> Path:
-        raise NotImplementedError
+        """The model saved as this runtime's artifact in `directory`; NotSupported when it cannot be."""
 
     def note(self, spec: ModelSpec) -> str:
         """Anything a reader of the results should know about how this runtime was set up for `spec`."""
         return ""
 
+    @abstractmethod
     def open(self, path: Path, threads: int) -> Opened:
-        raise NotImplementedError
+        """The artifact at `path` opened for scoring with `threads` threads."""
 
     def start_runtime(self) -> None:
         """Loads the runtime without a model: the baseline a model's memory is measured from."""
