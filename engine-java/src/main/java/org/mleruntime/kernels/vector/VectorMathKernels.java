@@ -39,8 +39,13 @@ public final class VectorMathKernels implements MathKernels {
      * 10–30 features of a typical tabular model).
      */
     static final int MIN_VECTOR_ROW = 64;
-    /** The most weights a narrow Gemm copies to an array on each call (512 KiB of float64). */
-    private static final long NARROW_WEIGHTS = 1 << 16;
+    /**
+     * The most weights a narrow Gemm copies to an array, which it does on every call, one row or
+     * many: 32 KiB of float64 (an output layer of up to 512 inputs and 7 outputs), copied in about a
+     * microsecond. Larger ones go to the scalar loop, which reads them in place and sums in the same
+     * order, so the result is the same.
+     */
+    private static final long NARROW_WEIGHTS = 1 << 12;
 
     /** {@link MathKernels#pairwiseSums} for one term on the vector path. */
     interface PairwiseLoop {
