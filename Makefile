@@ -15,7 +15,7 @@ export PATH := $(JDK)/bin:$(PATH)
 export MAVEN_OPTS ?= --enable-native-access=ALL-UNNAMED
 MVN := mvn -B -q -Dstyle.color=never
 
-.PHONY: setup venv jar test test-java test-py demo bench bench-quick bench-setup bench-readme schema docs clean
+.PHONY: setup venv jar test test-machine test-java test-py demo bench bench-quick bench-setup bench-readme schema docs clean
 
 setup: venv jar
 
@@ -32,7 +32,12 @@ jar:
 	rm -rf $(JARS_DIR) && mkdir -p $(JARS_DIR)
 	cp bridge/target/mle-bridge-*.jar bridge/target/runtime-jars/*.jar cli/target/mle-cli-*.jar $(JARS_DIR)/
 
-test: setup test-java test-py
+test: setup test-machine test-java test-py
+
+# Where the run happens (CPU, SIMD level, BLAS kernel, Java runtime, engine kernels), so a failure
+# report says on which kind of machine it came.
+test-machine:
+	$(PY) scripts/describe_machine.py
 
 # Maven's own output is long; keep the per-class test counts, failures and the verdict.
 test-java:

@@ -34,8 +34,10 @@ _METRIC_NAMES = {
 }
 
 _NOTE = ("metrics euclidean, sqeuclidean, manhattan, chebyshev, minkowski (p, w), seuclidean, canberra, braycurtis, cosine; "
-         "uniform or distance weights; brute force, KD or ball tree searched as scikit-learn does, ties included "
-         "(limits in MODELS.md); single-output classifiers")
+         "uniform or distance weights; brute force, KD or ball tree searched as scikit-learn does, ties included; "
+         "with brute-force euclidean, sqeuclidean and cosine, which scikit-learn computes through BLAS, rows whose "
+         "neighbours or distance weights rounding decides may differ from scikit-learn by CPU (limits in MODELS.md); "
+         "single-output classifiers")
 
 
 def _metric(model) -> tuple[str, float, np.ndarray | None]:
