@@ -32,11 +32,15 @@ def command(args: list[str]) -> list[str]:
 
 def _forward_stderr(stream, sink) -> None:
     """Copies the JVM's standard error as it comes, less the line the module system prints first
-    when the Vector API module is added (it cannot be turned off)."""
-    first = stream.readline()
-    if not first.startswith(b"WARNING: Using incubator modules"):
-        sink.write(first)
-        sink.flush()
+    when the Vector API module is added (it cannot be turned off); the launcher's "Picked up
+    JAVA_TOOL_OPTIONS" lines may come before it and are kept."""
+    line = stream.readline()
+    while line.startswith(b"Picked up "):
+        sink.write(line)
+        line = stream.readline()
+    if not line.startswith(b"WARNING: Using incubator modules"):
+        sink.write(line)
+    sink.flush()
     while chunk := stream.read1(4096):
         sink.write(chunk)
         sink.flush()
