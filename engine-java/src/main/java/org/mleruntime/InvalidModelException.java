@@ -5,4 +5,8 @@ public class InvalidModelException extends MleException {
     public InvalidModelException(String message) {
         super(message);
     }
+
+    public InvalidModelException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

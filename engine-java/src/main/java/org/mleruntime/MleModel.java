@@ -23,30 +23,51 @@ import org.mleruntime.ir.Tensor;
  */
 public final class MleModel implements AutoCloseable {
     private final ModelFile file;
+    private final long constantLimit;
     private final Session session;
 
-    private MleModel(ModelFile file, SessionOptions options) {
+    private MleModel(ModelFile file, long constantLimit, SessionOptions options) {
         this.file = file;
-        this.session = new Session(file.model().graph(), CpuBackend.defaultBackend(), options, file::ensureIntact);
+        this.constantLimit = constantLimit;
+        this.session = newSession(options);
     }
 
     public static MleModel open(Path path) {
         return open(path, OpenOptions.defaults(), SessionOptions.defaults());
     }
 
+    /**
+     * Opens, validates and builds a session. Every failure is an {@link MleException}: whatever else
+     * a file makes the reader or the session builder throw is a declaration no check caught, and it
+     * comes out as {@link InvalidModelException} naming the file and the internal error (I/O errors stay
+     * what they are).
+     */
     public static MleModel open(Path path, OpenOptions openOptions, SessionOptions sessionOptions) {
-        ModelFile file = ModelFile.open(path, openOptions);
         try {
-            return new MleModel(file, sessionOptions);
-        } catch (RuntimeException e) {
-            file.close();
+            ModelFile file = ModelFile.open(path, openOptions);
+            try {
+                return new MleModel(file, openOptions.maxMemoryBytes() - file.decodedBytes(), sessionOptions);
+            } catch (RuntimeException | OutOfMemoryError e) {
+                file.close();
+                throw e;
+            }
+        } catch (MleException | java.io.UncheckedIOException e) {
             throw e;
+        } catch (OutOfMemoryError e) {
+            throw new InvalidModelException(path + " needs more memory to open than the JVM has: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw new InvalidModelException(path + " declares something this reader cannot use (internal error " + e.getClass().getSimpleName()
+                    + ": " + e.getMessage() + ")", e);
         }
     }
 
-    /** A further session over the same mapped file, with other options (thread count, say). */
+    /**
+     * A further session over the same mapped file, with other options (thread count, say); the
+     * constants it derives stay within what the file's memory limit left after decoding.
+     */
     public Session newSession(SessionOptions options) {
-        return new Session(file.model().graph(), CpuBackend.defaultBackend(), options, file::ensureIntact);
+        SessionOptions bounded = options.withMaxConstantBytes(Math.min(options.maxConstantBytes(), constantLimit));
+        return new Session(file.model().graph(), CpuBackend.defaultBackend(), bounded, file::ensureIntact);
     }
 
     public Session session() {

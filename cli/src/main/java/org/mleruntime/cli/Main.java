@@ -68,6 +68,9 @@ public final class Main {
         } catch (IOException | RuntimeException e) {
             message = e.getClass().getSimpleName() + ": " + e.getMessage();
             status = 1;
+        } catch (OutOfMemoryError e) {
+            message = "out of memory (" + e.getMessage() + "); give the JVM more with JAVA_TOOL_OPTIONS=-Xmx…";
+            status = 1;
         }
         progress.clear();
         err.println("error: " + message);

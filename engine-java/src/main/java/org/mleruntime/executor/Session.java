@@ -20,6 +20,7 @@ import org.mleruntime.MleException;
 import org.mleruntime.backend.Backend;
 import org.mleruntime.ir.DType;
 import org.mleruntime.ir.Graph;
+import org.mleruntime.ir.MemoryBudget;
 import org.mleruntime.ir.Node;
 import org.mleruntime.ir.Shape;
 import org.mleruntime.ir.Tensor;
@@ -68,9 +69,10 @@ public final class Session {
         this.options = options;
         this.backendName = backend.name();
         this.intactCheck = intactCheck;
-        Graph g = ConstantFolding.dequantizing(backend).apply(model.validated());
+        MemoryBudget budget = new MemoryBudget(options.maxConstantBytes());
+        Graph g = ConstantFolding.dequantizing(backend, budget).apply(model.validated());
         ShapeInference.infer(g);
-        this.graph = options.optimize() ? Optimizer.standard(backend).optimize(g) : g;
+        this.graph = options.optimize() ? Optimizer.standard(backend, budget).optimize(g) : g;
         this.types = ShapeInference.infer(graph);
         this.plan = MemoryPlanner.plan(graph, types);
         for (ValueInfo v : graph.inputs()) {

@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,10 +94,12 @@ final class FileAssembler {
         Path temp = null;
         try {
             Files.createDirectories(dir);
-            temp = Files.createTempFile(dir, "." + absolute.getFileName() + ".", ".partial");
+            removeAbandonedPartials(dir, absolute.getFileName().toString());
+            temp = Files.createTempFile(dir, partialPrefix(absolute.getFileName().toString()), PARTIAL_SUFFIX);
             readableByAll(temp, absolute);
             try (Arena arena = Arena.ofConfined();
-                 FileChannel ch = FileChannel.open(temp, StandardOpenOption.READ, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                 FileChannel ch = FileChannel.open(temp, StandardOpenOption.READ, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+                 FileLock owned = ch.lock()) {
                 MemorySegment file = ch.map(FileChannel.MapMode.READ_WRITE, 0, fileLength, arena);
                 List<SectionEntry> entries = new ArrayList<>();
                 long written = 0;
@@ -127,13 +132,14 @@ final class FileAssembler {
                 new FileHeader(FormatVersion.MAJOR, fields.minor(), fields.flags(), tableOffset, count, Checksums.crc32c(table), fileLength,
                         fields.keyId()).write(file);
                 file.force();
+                // Renamed while still locked, so that no other writer takes it for abandoned meanwhile.
+                try {
+                    Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING);
+                }
+                temp = null;
             }
-            try {
-                Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING);
-            }
-            temp = null;
         } catch (IOException e) {
             throw new MleException("cannot write model file " + target + ": " + e.getMessage(), e);
         } finally {
@@ -144,6 +150,37 @@ final class FileAssembler {
                     // The write already failed; the error being thrown matters more than the leftover.
                 }
             }
+        }
+    }
+
+    private static final String PARTIAL_SUFFIX = ".partial";
+
+    private static String partialPrefix(String target) {
+        return "." + target + ".";
+    }
+
+    /**
+     * Deletes the temporary files of earlier writes to {@code target} whose writer is gone (killed
+     * mid-write): each writer holds a lock on its temporary file until it is renamed, and the
+     * operating system releases the lock of a process that dies, so a file nobody holds is abandoned.
+     */
+    private static void removeAbandonedPartials(Path dir, String target) {
+        String prefix = partialPrefix(target);
+        try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(dir, p -> {
+            String name = p.getFileName().toString();
+            return name.startsWith(prefix) && name.endsWith(PARTIAL_SUFFIX) && name.length() > prefix.length() + PARTIAL_SUFFIX.length();
+        })) {
+            for (Path leftover : leftovers) {
+                try (FileChannel ch = FileChannel.open(leftover, StandardOpenOption.WRITE); FileLock abandoned = ch.tryLock()) {
+                    if (abandoned != null) {
+                        Files.deleteIfExists(leftover);
+                    }
+                } catch (IOException | OverlappingFileLockException inUse) {
+                    // Being written by this process, or gone already: not ours to remove.
+                }
+            }
+        } catch (IOException e) {
+            // An unreadable directory fails the write itself just after; leftovers are only a nuisance.
         }
     }
 

@@ -104,6 +104,13 @@ public record FileHeader(int major, int minor, int flags, long tableOffset, int 
         if (tableOffset < SIZE || tableOffset % ALIGNMENT != 0 || tableEnd > actualLength || tableEnd < tableOffset) {
             throw new CorruptFileException("section table at offset " + tableOffset + " with " + count + " entries lies outside the file or is misaligned");
         }
+        // Bytes after the table, or in the reserved field, would be covered by no CRC rule and no signature.
+        if (tableEnd != actualLength) {
+            throw new CorruptFileException((actualLength - tableEnd) + " bytes follow the section table, which must end the file");
+        }
+        if (file.get(U32, 56) != 0) {
+            throw new CorruptFileException("header bytes 56-59 are reserved and must be zero");
+        }
         return new FileHeader(major, minor, flags, tableOffset, count, tableCrc, fileLength, keyId);
     }
 

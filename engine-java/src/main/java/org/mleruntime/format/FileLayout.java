@@ -74,11 +74,19 @@ public final class FileLayout implements AutoCloseable {
         }
         List<SectionEntry> sections = new ArrayList<>();
         for (int i = 0; i < header.sectionCount(); i++) {
+            SectionEntry.checkReservedZero(table, i);
             sections.add(SectionEntry.read(table, i));
         }
         Map<SectionKind, SectionEntry> known = checkSections(header, sections);
         checkPadding(mapping, header, sections);
-        return new FileLayout(mapping, header, sections, known, null);
+        FileLayout layout = new FileLayout(mapping, header, sections, known, null);
+        // Read with or without a key (inspect shows them): a changed byte must not pass unnoticed.
+        for (SectionKind integrity : List.of(SectionKind.SIGNATURE, SectionKind.ENCRYPTION)) {
+            if (known.containsKey(integrity)) {
+                layout.verify(known.get(integrity));
+            }
+        }
+        return layout;
     }
 
     private static Map<SectionKind, SectionEntry> checkSections(FileHeader header, List<SectionEntry> sections) {

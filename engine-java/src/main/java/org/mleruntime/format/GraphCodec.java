@@ -226,7 +226,7 @@ final class GraphCodec {
 
     private static Tensor constant(org.mleruntime.format.fb.Constant c, MemorySegment tensorData) {
         DType dtype = dtype(c.dtype(), "constant '" + c.name() + "'");
-        long[] dims = new long[c.shapeLength()];
+        long[] dims = new long[vectorLength(c.shapeLength(), Long.BYTES, c, "the shape of constant '" + c.name() + "'")];
         for (int i = 0; i < dims.length; i++) {
             dims[i] = c.shape(i);
         }
@@ -238,7 +238,7 @@ final class GraphCodec {
             if (c.stringsLength() != shape.elementCount()) {
                 throw new CorruptFileException("string constant '" + c.name() + "' has " + c.stringsLength() + " values for shape " + shape);
             }
-            String[] values = new String[c.stringsLength()];
+            String[] values = new String[vectorLength(c.stringsLength(), Integer.BYTES, c, "string constant '" + c.name() + "'")];
             for (int i = 0; i < values.length; i++) {
                 values[i] = c.strings(i);
             }
@@ -274,14 +274,14 @@ final class GraphCodec {
                 case AttributeType.FLOAT -> new Attribute.Float(a.f());
                 case AttributeType.STRING -> new Attribute.Str(nullToEmpty(a.s()));
                 case AttributeType.INTS -> {
-                    long[] v = new long[a.intsLength()];
+                    long[] v = new long[vectorLength(a.intsLength(), Long.BYTES, a, "attribute '" + a.name() + "'")];
                     for (int j = 0; j < v.length; j++) {
                         v[j] = a.ints(j);
                     }
                     yield new Attribute.Ints(v);
                 }
                 case AttributeType.FLOATS -> {
-                    double[] v = new double[a.floatsLength()];
+                    double[] v = new double[vectorLength(a.floatsLength(), Double.BYTES, a, "attribute '" + a.name() + "'")];
                     for (int j = 0; j < v.length; j++) {
                         v[j] = a.floats(j);
                     }
@@ -304,12 +304,25 @@ final class GraphCodec {
     }
 
     private static ValueInfo valueInfo(org.mleruntime.format.fb.ValueInfo v) {
-        long[] dims = new long[v.shapeLength()];
+        String what = "value '" + v.name() + "'";
+        long[] dims = new long[vectorLength(v.shapeLength(), Long.BYTES, v, "the shape of " + what)];
         for (int i = 0; i < dims.length; i++) {
             dims[i] = v.shape(i);
         }
-        String what = "value '" + v.name() + "'";
         return new ValueInfo(v.name(), dtype(v.dtype(), what), shape(dims, what));
+    }
+
+    /**
+     * A vector's declared length, refused when the section cannot hold that many elements of
+     * {@code width} bytes: FlatBuffers reads lengths without a bound, and arrays are allocated from
+     * them, so a few changed bytes could otherwise ask for gigabytes.
+     */
+    private static int vectorLength(int declared, int width, com.google.flatbuffers.Table table, String what) {
+        if (declared < 0 || (long) declared * width > table.getByteBuffer().capacity()) {
+            throw new CorruptFileException(what + " declares " + Integer.toUnsignedString(declared) + " elements, more than its section of "
+                    + table.getByteBuffer().capacity() + " bytes holds");
+        }
+        return declared;
     }
 
     private static DType dtype(byte code, String what) {

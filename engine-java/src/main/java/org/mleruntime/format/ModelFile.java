@@ -63,7 +63,7 @@ public final class ModelFile implements AutoCloseable {
                 : FileSignature.verifiedLayout(mapping, options.verifyKey(), options.requireSignature(), Progress.NONE);
         boolean verifying = options.verifyKey() != null && layout.section(SectionKind.SIGNATURE) != null;
         FileCipher cipher = layout.header().hasKeyId() ? FileCipher.forReading(layout, options.decryptionKey()) : null;
-        checkDecodedSize(layout, options.maxDecodedBytes());
+        checkDecodedSize(layout, options.maxMemoryBytes());
         checkNonces(layout);
         MemorySegment metadataBytes = content(layout, layout.section(SectionKind.METADATA), cipher, arena, decoded);
         MemorySegment graphBytes = content(layout, layout.section(SectionKind.GRAPH), cipher, arena, decoded);
@@ -106,7 +106,7 @@ public final class ModelFile implements AutoCloseable {
                 total += e.rawLength();
                 if (e.rawLength() < 0 || total < 0 || total > limit) {
                     throw new CorruptFileException("section " + e.kindName() + " at offset " + e.offset() + " declares " + Long.toUnsignedString(e.rawLength())
-                            + " bytes after decoding; this reader decodes at most " + limit + " bytes of a file (OpenOptions.maxDecodedBytes)");
+                            + " bytes after decoding; this reader decodes at most " + limit + " bytes of a file (OpenOptions.maxMemoryBytes, the mle.maxModelMemory property)");
                 }
             }
         }
@@ -184,6 +184,11 @@ public final class ModelFile implements AutoCloseable {
 
     public long fileSize() {
         return layout.fileSize();
+    }
+
+    /** The memory this file's compressed and encrypted sections took when decoded. */
+    public long decodedBytes() {
+        return decoded.stream().mapToLong(MemorySegment::byteSize).sum();
     }
 
     /** Whether the signature was checked against a trusted key when the file was opened. */

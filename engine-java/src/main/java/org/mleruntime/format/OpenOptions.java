@@ -13,27 +13,32 @@ package org.mleruntime.format;
  *     before any section is used
  * @param requireSignature whether an unsigned file is refused; needs {@code verifyKey}
  * @param decryptionKey the key of an encrypted file
- * @param maxDecodedBytes the most memory that the compressed and encrypted sections of one file may
- *     decode to; a file declaring more is refused before anything is allocated
+ * @param maxMemoryBytes the most memory one file may make the engine allocate: its compressed and
+ *     encrypted sections decoded, then the constants its session derives (dequantized weights,
+ *     folded nodes); a file asking for more is refused before the memory is taken
  */
 public record OpenOptions(TensorVerification verifyTensorData, VerifyKey verifyKey, boolean requireSignature,
-                          EncryptionKey decryptionKey, long maxDecodedBytes) {
+                          EncryptionKey decryptionKey, long maxMemoryBytes) {
     public enum TensorVerification { EAGER, DEFERRED }
 
-    /** Half the machine's memory where the runtime can tell, else 8 GiB; at least 1 GiB. */
-    public static final long DEFAULT_MAX_DECODED_BYTES = defaultMaxDecodedBytes();
+    /**
+     * The system property {@code mle.maxModelMemory} (bytes) when set, else an eighth of the machine's
+     * memory where the runtime can tell (at least 1 GiB), else 2 GiB: a few models per process fit,
+     * and a hostile file cannot take the machine.
+     */
+    public static final long DEFAULT_MAX_MEMORY_BYTES = defaultMaxMemoryBytes();
 
     public OpenOptions {
         if (requireSignature && verifyKey == null) {
             throw new IllegalArgumentException("requiring a signature needs the key to verify it with");
         }
-        if (maxDecodedBytes < 0) {
-            throw new IllegalArgumentException("maxDecodedBytes must not be negative, got " + maxDecodedBytes);
+        if (maxMemoryBytes < 0) {
+            throw new IllegalArgumentException("maxMemoryBytes must not be negative, got " + maxMemoryBytes);
         }
     }
 
     public static OpenOptions defaults() {
-        return new OpenOptions(TensorVerification.EAGER, null, false, null, DEFAULT_MAX_DECODED_BYTES);
+        return new OpenOptions(TensorVerification.EAGER, null, false, null, DEFAULT_MAX_MEMORY_BYTES);
     }
 
     public static OpenOptions deferredVerification() {
@@ -41,23 +46,27 @@ public record OpenOptions(TensorVerification verifyTensorData, VerifyKey verifyK
     }
 
     public OpenOptions withTensorVerification(TensorVerification v) {
-        return new OpenOptions(v, verifyKey, requireSignature, decryptionKey, maxDecodedBytes);
+        return new OpenOptions(v, verifyKey, requireSignature, decryptionKey, maxMemoryBytes);
     }
 
     /** Verifies signed files against {@code key}; with {@code required}, refuses unsigned ones too. */
     public OpenOptions withVerifyKey(VerifyKey key, boolean required) {
-        return new OpenOptions(verifyTensorData, key, required, decryptionKey, maxDecodedBytes);
+        return new OpenOptions(verifyTensorData, key, required, decryptionKey, maxMemoryBytes);
     }
 
     public OpenOptions withDecryptionKey(EncryptionKey key) {
-        return new OpenOptions(verifyTensorData, verifyKey, requireSignature, key, maxDecodedBytes);
+        return new OpenOptions(verifyTensorData, verifyKey, requireSignature, key, maxMemoryBytes);
     }
 
-    public OpenOptions withMaxDecodedBytes(long bytes) {
+    public OpenOptions withMaxMemoryBytes(long bytes) {
         return new OpenOptions(verifyTensorData, verifyKey, requireSignature, decryptionKey, bytes);
     }
 
-    private static long defaultMaxDecodedBytes() {
+    private static long defaultMaxMemoryBytes() {
+        Long chosen = Long.getLong("mle.maxModelMemory");
+        if (chosen != null && chosen >= 0) {
+            return chosen;
+        }
         long physical = 0;
         try {
             if (java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
@@ -66,6 +75,6 @@ public record OpenOptions(TensorVerification verifyTensorData, VerifyKey verifyK
         } catch (LinkageError e) {
             // A runtime without the management modules: the fixed default below applies.
         }
-        return physical > 0 ? Math.max(1L << 30, physical / 2) : 8L << 30;
+        return physical > 0 ? Math.max(1L << 30, physical / 8) : 2L << 30;
     }
 }

@@ -3,6 +3,7 @@ package org.mleruntime.format;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import org.mleruntime.CorruptFileException;
 
 /**
  * One 48-byte entry of the section table (see docs/FORMAT.md, "Section table"):
@@ -31,6 +32,16 @@ public record SectionEntry(int kind, int flags, long offset, long length, long r
 
     private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    /** Throws when entry {@code index}'s reserved bytes 36-47 are not zero. */
+    static void checkReservedZero(MemorySegment table, int index) {
+        long base = (long) index * SIZE;
+        for (long p = base + 36; p < base + SIZE; p++) {
+            if (table.get(ValueLayout.JAVA_BYTE, p) != 0) {
+                throw new CorruptFileException("section table entry " + index + " has a non-zero reserved byte at entry offset " + (p - base));
+            }
+        }
+    }
 
     static SectionEntry read(MemorySegment table, int index) {
         long base = (long) index * SIZE;

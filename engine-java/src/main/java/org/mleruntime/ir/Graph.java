@@ -24,11 +24,22 @@ public record Graph(List<ValueInfo> inputs, List<ValueInfo> outputs, Map<String,
         return new Graph(inputs, outputs, newConstants, newNodes);
     }
 
-    /** Checks that names are unique and every value is defined before it is used; throws otherwise. */
+    /**
+     * The dtypes a graph input or output may have: those a caller hands over or receives as arrays
+     * (numpy and Java alike). Half floats and int8 are storage types of constants only; an input
+     * declared as one would make a caller's buffer be read at another width.
+     */
+    public static final Set<DType> INTERFACE_DTYPES = Set.of(DType.FLOAT32, DType.FLOAT64, DType.INT32, DType.INT64, DType.BOOL, DType.STRING);
+
+    /**
+     * Checks that names are unique, every value is defined before it is used, and inputs and outputs
+     * have interface dtypes; throws otherwise.
+     */
     public Graph validated() {
         Set<String> defined = new HashSet<>();
         for (ValueInfo in : inputs) {
             define(defined, in.name(), "graph input");
+            requireInterfaceDtype(in, "graph input");
             if (!in.shape().isBatched() && in.shape().rank() > 0) {
                 throw new InvalidModelException("graph input '" + in.name() + "' must have the batch dimension first, found " + in.shape());
             }
@@ -59,8 +70,16 @@ public record Graph(List<ValueInfo> inputs, List<ValueInfo> outputs, Map<String,
             if (!outNames.add(out.name())) {
                 throw new InvalidModelException("graph output '" + out.name() + "' is listed twice");
             }
+            requireInterfaceDtype(out, "graph output");
         }
         return this;
+    }
+
+    private static void requireInterfaceDtype(ValueInfo v, String what) {
+        if (!INTERFACE_DTYPES.contains(v.dtype())) {
+            throw new InvalidModelException(what + " '" + v.name() + "' has dtype " + v.dtype().label()
+                    + ", which no caller can pass or receive; inputs and outputs are float32, float64, int32, int64, bool or string");
+        }
     }
 
     private static void define(Set<String> defined, String name, String what) {

@@ -80,7 +80,7 @@ final class TreeEnsembleKernel implements Kernel {
         this.base = baseValues(node, outputs);
         this.features = Math.toIntExact(features);
         for (int t = 0; t < roots.length; t++) {
-            if (targets[t] < 0 || targets[t] + leafWidth > outputs) {
+            if (targets[t] < 0 || (long) targets[t] + leafWidth > outputs) {
                 throw invalid("tree " + t + " writes outputs " + targets[t] + ".." + (targets[t] + leafWidth - 1) + " of " + outputs);
             }
             if (roots[t] >= internal || ~(long) roots[t] >= leafCount && roots[t] < 0) {

@@ -92,8 +92,11 @@ public final class TreeEnsembleSchema {
         if (targets < 1) {
             throw error(n, "n_targets must be at least 1");
         }
-        if (n.intAttr("max_depth", internal) < 0) {
-            throw error(n, "max_depth must not be negative");
+        long maxDepth = n.intAttr("max_depth", internal);
+        // A walk longer than the internal nodes repeats one, so this bound is what keeps a walk down
+        // a tree that is its own descendant finite.
+        if (maxDepth < 0 || maxDepth > internal) {
+            throw error(n, "max_depth must be from 0 to the " + internal + " internal nodes, got " + maxDepth);
         }
         String aggregate = n.stringAttr("aggregate", "sum");
         if (!aggregate.equals("sum") && !aggregate.equals("average")) {

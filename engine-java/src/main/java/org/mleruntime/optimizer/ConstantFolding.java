@@ -9,6 +9,7 @@ import java.util.function.Predicate;
 import org.mleruntime.backend.Backend;
 import org.mleruntime.ir.DType;
 import org.mleruntime.ir.Graph;
+import org.mleruntime.ir.MemoryBudget;
 import org.mleruntime.ir.Node;
 import org.mleruntime.ir.Tensor;
 import org.mleruntime.ir.ValueInfo;
@@ -21,22 +22,24 @@ import org.mleruntime.ops.OperatorSet;
 public final class ConstantFolding implements GraphPass {
     private final Backend backend;
     private final Predicate<Node> eligible;
+    private final MemoryBudget budget;
 
-    public ConstantFolding(Backend backend) {
-        this(backend, node -> true);
+    public ConstantFolding(Backend backend, MemoryBudget budget) {
+        this(backend, node -> true, budget);
     }
 
-    private ConstantFolding(Backend backend, Predicate<Node> eligible) {
+    private ConstantFolding(Backend backend, Predicate<Node> eligible, MemoryBudget budget) {
         this.backend = backend;
         this.eligible = eligible;
+        this.budget = budget;
     }
 
     /**
      * Folds only the Dequantize nodes of constants: quantized weights become float constants before
      * anything else reads the graph, whatever the session's optimisation setting.
      */
-    public static ConstantFolding dequantizing(Backend backend) {
-        return new ConstantFolding(backend, node -> node.opType().equals("Dequantize"));
+    public static ConstantFolding dequantizing(Backend backend, MemoryBudget budget) {
+        return new ConstantFolding(backend, node -> node.opType().equals("Dequantize"), budget);
     }
 
     @Override
@@ -68,6 +71,7 @@ public final class ConstantFolding implements GraphPass {
             Tensor[] outs = new Tensor[outTypes.size()];
             for (int i = 0; i < outs.length; i++) {
                 ValueInfo v = outTypes.get(i);
+                budget.reserve(bytesOf(v), "folding node '" + n.name() + "' into a constant");
                 outs[i] = v.dtype() == DType.STRING
                         ? Tensor.strings(v.shape(), new String[Math.toIntExact(v.shape().elementCount())], 0)
                         : Tensor.numeric(v.dtype(), v.shape(), Arena.ofAuto().allocate(v.shape().elementCount() * v.dtype().byteSize(), 64));
@@ -78,5 +82,12 @@ public final class ConstantFolding implements GraphPass {
             }
         }
         return nodes.size() == graph.nodes().size() ? graph : graph.withNodes(nodes, constants);
+    }
+
+    /** The memory a folded value takes (a string as one reference); beyond a long, more than any budget. */
+    private static long bytesOf(ValueInfo v) {
+        long width = v.dtype() == DType.STRING ? Long.BYTES : v.dtype().byteSize();
+        long count = v.shape().elementCount();
+        return Math.multiplyHigh(count, width) != 0 || count * width < 0 ? Long.MAX_VALUE : count * width;
     }
 }

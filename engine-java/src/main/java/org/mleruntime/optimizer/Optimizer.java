@@ -3,6 +3,7 @@ package org.mleruntime.optimizer;
 import java.util.List;
 import org.mleruntime.backend.Backend;
 import org.mleruntime.ir.Graph;
+import org.mleruntime.ir.MemoryBudget;
 
 /** Runs the passes in order, repeating the round until a round changes nothing. */
 public final class Optimizer {
@@ -13,8 +14,9 @@ public final class Optimizer {
         this.passes = List.copyOf(passes);
     }
 
-    public static Optimizer standard(Backend backend) {
-        return new Optimizer(List.of(new ConstantFolding(backend), new IdentityElimination(), new Fusion(), new DeadCodeElimination()));
+    /** The standard passes; constants folded are reserved in {@code budget}. */
+    public static Optimizer standard(Backend backend, MemoryBudget budget) {
+        return new Optimizer(List.of(new ConstantFolding(backend, budget), new IdentityElimination(), new Fusion(), new DeadCodeElimination()));
     }
 
     public Graph optimize(Graph graph) {

@@ -11,6 +11,7 @@ import org.mleruntime.backend.CpuBackend;
 import org.mleruntime.ir.Attribute;
 import org.mleruntime.ir.DType;
 import org.mleruntime.ir.Graph;
+import org.mleruntime.ir.MemoryBudget;
 import org.mleruntime.ir.Model;
 import org.mleruntime.ir.Node;
 import org.mleruntime.ir.Tensor;
@@ -43,7 +44,7 @@ public final class Quantizer {
         Graph original = model.graph().validated();
         Rewrite rewrite = new Rewrite(original, mode);
         Graph quantized = rewrite.apply();
-        ShapeInference.infer(ConstantFolding.dequantizing(CpuBackend.defaultBackend()).apply(quantized));
+        ShapeInference.infer(ConstantFolding.dequantizing(CpuBackend.defaultBackend(), MemoryBudget.unlimited()).apply(quantized));
         String source = "no calibration: the model does not take one float matrix";
         int rows = 0;
         List<QuantizationReport.OutputChange> outputs = List.of();

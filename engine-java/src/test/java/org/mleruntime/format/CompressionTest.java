@@ -133,7 +133,7 @@ class CompressionTest {
         CorruptFileException huge = refused(new FileSurgery(file.bytes()).putLong(rawLengthField, 1L << 40).resealed().bytes(), OpenOptions.defaults());
         assertTrue(huge.getMessage().contains("1099511627776"), huge.getMessage());
 
-        CorruptFileException limit = refused(file.bytes(), OpenOptions.defaults().withMaxDecodedBytes(data.rawLength() - 1));
+        CorruptFileException limit = refused(file.bytes(), OpenOptions.defaults().withMaxMemoryBytes(data.rawLength() - 1));
         assertTrue(limit.getMessage().contains("at most " + (data.rawLength() - 1)), limit.getMessage());
 
         CorruptFileException moreBlocks = refused(new FileSurgery(file.bytes()).putLong(rawLengthField, data.rawLength() + 8192).resealed().bytes(),

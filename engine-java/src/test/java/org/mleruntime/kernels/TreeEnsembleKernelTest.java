@@ -23,6 +23,8 @@ import org.mleruntime.ir.Node;
 import org.mleruntime.ir.Shape;
 import org.mleruntime.ir.Tensor;
 import org.mleruntime.ir.Tensors;
+import org.mleruntime.ir.ValueInfo;
+import org.mleruntime.ops.OperatorSet;
 
 @Tag("kernels")
 class TreeEnsembleKernelTest {
@@ -140,5 +142,31 @@ class TreeEnsembleKernelTest {
         e = assertThrows(InvalidModelException.class, () -> run(Map.of(), feature, 1, row));
         assertTrue(e.getMessage().contains("tree 0") && (e.getMessage().contains("feature 5") || e.getMessage().contains("features of a row")),
                 e.getMessage());
+    }
+
+    @Test
+    void aWalkIsBoundedByTheNodesWhateverMaxDepthTheFileDeclares() {
+        List<Tensor> selfLoop = Arrays.asList(null, nodes(new double[] {0, 0, ~0, 1}), ints(0), Tensors.of(DType.FLOAT64, Shape.of(1, 1), 1), ints(0));
+        Node node = TestModels.node("trees", "TreeEnsemble", List.of("x", "nodes", "roots", "leaves", "targets"), List.of("y"),
+                Map.of("n_targets", new Attribute.Int(1), "max_depth", new Attribute.Int(1L << 62)));
+        List<ValueInfo> types = Arrays.asList(new ValueInfo("x", DType.FLOAT64, Shape.of(-1, 1)), info("nodes", selfLoop.get(1)),
+                info("roots", selfLoop.get(2)), info("leaves", selfLoop.get(3)), info("targets", selfLoop.get(4)));
+        InvalidModelException e = assertThrows(InvalidModelException.class, () -> OperatorSet.schema(node).infer(node, types, selfLoop));
+        assertTrue(e.getMessage().contains("max_depth"), e.getMessage());
+        InvalidModelException walk = assertThrows(InvalidModelException.class,
+                () -> run(Map.of("max_depth", new Attribute.Int(1)), selfLoop, 1, new double[][] {{0.5}}));
+        assertTrue(walk.getMessage().contains("cycle"), walk.getMessage());
+    }
+
+    @Test
+    void aTreeTargetNearTheLargestIntIsRefusedByName() {
+        List<Tensor> farTarget = Arrays.asList(null, nodes(new double[] {0, ~0, ~1, 1}), ints(0), Tensors.of(DType.FLOAT64, Shape.of(2, 1), 1, 2),
+                ints(Integer.MAX_VALUE));
+        InvalidModelException e = assertThrows(InvalidModelException.class, () -> run(Map.of(), farTarget, 1, new double[][] {{0.5}}));
+        assertTrue(e.getMessage().contains("tree 0 writes outputs"), e.getMessage());
+    }
+
+    private static ValueInfo info(String name, Tensor t) {
+        return new ValueInfo(name, t.dtype(), t.shape());
     }
 }

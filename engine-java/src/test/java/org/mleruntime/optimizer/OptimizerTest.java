@@ -15,6 +15,7 @@ import org.mleruntime.executor.SessionOptions;
 import org.mleruntime.ir.Attribute;
 import org.mleruntime.ir.DType;
 import org.mleruntime.ir.Graph;
+import org.mleruntime.ir.MemoryBudget;
 import org.mleruntime.ir.Node;
 import org.mleruntime.ir.Shape;
 import org.mleruntime.ir.Tensor;
@@ -49,7 +50,7 @@ class OptimizerTest {
     @Test
     void passesRewriteWithoutChangingABit() {
         Graph g = messy();
-        Graph optimised = Optimizer.standard(CpuBackend.defaultBackend()).optimize(g);
+        Graph optimised = Optimizer.standard(CpuBackend.defaultBackend(), MemoryBudget.unlimited()).optimize(g);
         assertEquals(List.of("Scaler", "Gemm"), ops(optimised));
         assertTrue(optimised.constants().containsKey("b"), "constant Mul folded");
         assertTrue(!optimised.constants().containsKey("half_bias"), "unused constants removed");
@@ -68,7 +69,7 @@ class OptimizerTest {
         nodes.set(6, TestModels.node("dead", "Tanh", List.of("centred"), List.of("also"), Map.of()));
         Graph twice = new Graph(g.inputs(), List.of(g.outputs().getFirst(), new ValueInfo("also", DType.FLOAT64, Shape.of(-1, 3))),
                 g.constants(), nodes);
-        Graph optimised = Optimizer.standard(CpuBackend.defaultBackend()).optimize(twice);
+        Graph optimised = Optimizer.standard(CpuBackend.defaultBackend(), MemoryBudget.unlimited()).optimize(twice);
         assertTrue(ops(optimised).contains("Sub") && ops(optimised).contains("Div"), ops(optimised).toString());
     }
 
@@ -81,7 +82,7 @@ class OptimizerTest {
                 List.of(new ValueInfo("output", DType.FLOAT64, Shape.of(-1, 2))), c,
                 List.of(TestModels.node("g", "Gemm", List.of("input", "w"), List.of("p"), Map.of("transB", new Attribute.Int(1))),
                         TestModels.node("a", "Add", List.of("p", "b"), List.of("output"), Map.of())));
-        Graph optimised = Optimizer.standard(CpuBackend.defaultBackend()).optimize(g);
+        Graph optimised = Optimizer.standard(CpuBackend.defaultBackend(), MemoryBudget.unlimited()).optimize(g);
         assertEquals(List.of("Gemm"), ops(optimised));
         assertEquals(3, optimised.nodes().getFirst().inputs().size());
     }
