@@ -47,15 +47,27 @@ def test_supported_models_come_from_the_registry():
     assert supported == sorted(supported)
 
 
-def test_unsupported_estimator_names_it_and_lists_supported(datasets, tmp_path):
+def test_unsupported_estimator_is_named_in_a_short_message_with_its_relatives(datasets, tmp_path):
     X, y = datasets["iris"]
     with pytest.raises(UnsupportedModelError) as info:
         mle_runtime.export_model(GaussianProcessRegressor().fit(X, y), tmp_path / "gp.mle")
     message = str(info.value)
     assert "sklearn.gaussian_process.GaussianProcessRegressor" in message
-    assert "sklearn.linear_model.LogisticRegression" in message
+    assert "mle_runtime.supported_models()" in message and len(message) < 400, message
     assert isinstance(info.value, TypeError)
     assert not (tmp_path / "gp.mle").exists()
+    with pytest.raises(UnsupportedModelError) as info:
+        mle_runtime.export_model(_Subclassed().fit(X, y), tmp_path / "sub.mle")
+    assert "derives from sklearn.linear_model.LogisticRegression, which converts" in str(info.value), str(info.value)
+    assert len(str(info.value)) < 400
+
+
+def test_a_refused_class_with_a_close_name_points_to_it(datasets, tmp_path):
+    X, y = datasets["iris"]
+    # Not a subclass, but a close name: the message points to the supported relative.
+    close = type("LogisticRegresion", (), {"fit": lambda self, *a: self, "predict": lambda self, X: X[:, 0]})()
+    with pytest.raises(UnsupportedModelError, match="Close relatives that convert: sklearn.linear_model.LogisticRegression"):
+        mle_runtime.export_model(close, tmp_path / "typo.mle")
 
 
 def test_non_model_objects_are_unsupported(tmp_path):

@@ -322,10 +322,27 @@ def converter_for(model: Any) -> Converter:
     converter = _CONVERTERS.get(type(model))
     if converter is None and type(model) not in _FILE_CONVERTERS:
         raise UnsupportedModelError(
-            f"cannot export {public_name(type(model))}: no converter is registered for it. "
-            f"Supported models: {', '.join(supported_models())}"
+            f"cannot export {public_name(type(model))}: no converter is registered for it. {_relatives(type(model))}"
+            f"mle_runtime.supported_models() lists the {len(supported_models())} models that convert."
         )
     return converter
+
+
+def _relatives(cls: type) -> str:
+    """A sentence naming a supported class the refused one derives from, or up to three supported
+    classes of close names, or nothing."""
+    registered = {**_CONVERTERS, **_FILE_CONVERTERS}
+    base = next((b for b in cls.__mro__[1:] if b in registered), None)
+    if base is not None:
+        return (f"It derives from {public_name(base)}, which converts; a subclass is refused because it may change what "
+                f"predict computes: export a {base.__name__} instead. ")
+    import difflib
+
+    by_name = {c.__name__: c for c in registered}
+    close = difflib.get_close_matches(cls.__name__, list(by_name), n=3, cutoff=0.7)
+    if close:
+        return f"Close relatives that convert: {', '.join(public_name(by_name[n]) for n in close)}. "
+    return ""
 
 
 def model_info(model: Any) -> ModelInfo:

@@ -41,6 +41,9 @@ public final class FileLayout implements AutoCloseable {
 
     /** Maps {@code path} read-only into {@code arena}. */
     static MemorySegment map(Path path, Arena arena) {
+        if (java.nio.file.Files.isDirectory(path)) {
+            throw new MleException(path + " is a directory, not a model file");
+        }
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             return ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
         } catch (NoSuchFileException e) {

@@ -127,6 +127,12 @@ class ModelFileTest {
     }
 
     @Test
+    void aDirectoryIsReportedAsOne() {
+        MleException e = assertThrows(MleException.class, () -> ModelFile.open(dir).close());
+        assertTrue(e.getMessage().contains("is a directory"), e.getMessage());
+    }
+
+    @Test
     void missingFileIsReportedByPath() {
         MleException e = assertThrows(MleException.class, () -> ModelFile.open(dir.resolve("nope.mle")));
         assertTrue(e.getMessage().contains("nope.mle"), e.getMessage());
