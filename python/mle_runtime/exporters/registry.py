@@ -65,6 +65,7 @@ _FRAMEWORKS: dict[str, tuple[str, ...]] = {
         "mle_runtime.exporters.sklearn_decomposition",
         "mle_runtime.exporters.sklearn_cluster",
         "mle_runtime.exporters.sklearn_linear_extra",
+        "mle_runtime.exporters.sklearn_model_selection",
     ),
 }
 
@@ -278,7 +279,8 @@ def parts(model: Any) -> list[Any]:
     """The fitted models a composed model is made of: its steps, transformers, estimators."""
     found = []
     for name in ("steps", "transformers_", "transformer_list", "estimators_", "estimators", "named_estimators_",
-                 "estimator_", "estimator", "final_estimator_", "regressor_", "transformer_", "calibrated_classifiers_"):
+                 "estimator_", "estimator", "final_estimator_", "regressor_", "transformer_", "calibrated_classifiers_",
+                 "best_estimator_"):
         value = getattr(model, name, None)
         if value is None:
             continue

@@ -65,6 +65,9 @@ def model_info(model: Any) -> ModelInfo:
             f"{type(model).__name__}(kernel=a callable) cannot be exported: a callable kernel is code, which a model "
             "file never carries; fit it with one of its named kernels"
         )
+    if getattr(model, "refit", None) is False and hasattr(model, "cv_results_"):
+        raise UnsupportedModelError(f"{type(model).__name__} fitted with refit=False has no best_estimator_ to export; "
+                                    "fit it with refit=True, or export the estimator you choose")
     n_features = 1 if takes_vector(model) else _input_attribute(model, "n_features_in_")
     if n_features is None and _reads_one_feature(model):
         n_features = 1
