@@ -16,7 +16,9 @@ import org.mleruntime.quantize.Calibration;
 
 /**
  * {@code mle bench}: how fast a model opens, answers one row and scores a batch, on random rows
- * inside the input ranges it records. Timings are medians after a warm-up, in this JVM.
+ * inside the input ranges it records. It reports the first calls, before the JIT has compiled the
+ * model's kernels, and how long warm-up took until timings settled; the timings after it are
+ * medians, in this JVM.
  */
 final class Bench extends Command {
     Bench() {
@@ -53,22 +55,18 @@ final class Bench extends Command {
             Tensor batch = Calibration.random(model.graph(), model.metadata(), input, rows).rows();
             Map<String, Tensor> one = Map.of(input.name(), batch.rows(0, 1));
             Map<String, Tensor> all = Map.of(input.name(), batch);
+            long coldRow = timed(s, one);
+            long coldBatch = timed(s, all);
+            WarmUp warm = warmUp(s, one, all, p);
             long[] single = new long[SINGLE_ROWS];
-            for (int i = 0; i < 2 * SINGLE_ROWS; i++) {
-                p.step(i < SINGLE_ROWS ? "warming up" : "timing one row", i % SINGLE_ROWS, SINGLE_ROWS);
-                long start = System.nanoTime();
-                s.run(one);
-                if (i >= SINGLE_ROWS) {
-                    single[i - SINGLE_ROWS] = System.nanoTime() - start;
-                }
+            for (int i = 0; i < SINGLE_ROWS; i++) {
+                p.step("timing one row", i, SINGLE_ROWS);
+                single[i] = timed(s, one);
             }
-            s.run(all);
             long[] batches = new long[repeat];
             for (int i = 0; i < repeat; i++) {
                 p.step("timing " + rows + " rows", i, repeat);
-                long start = System.nanoTime();
-                s.run(all);
-                batches[i] = System.nanoTime() - start;
+                batches[i] = timed(s, all);
             }
             p.clear();
             double batchMedian = median(batches);
@@ -76,6 +74,10 @@ final class Bench extends Command {
                     args.option("threads") == null ? "all cores" : args.option("threads") + " thread(s)");
             new Table("MEASURE", "VALUE")
                     .row("open + session (median of " + OPENS + ")", Table.duration(median(opens)))
+                    .row("first row, before warm-up", Table.duration(coldRow))
+                    .row("first " + rows + " rows, before warm-up", Table.duration(coldBatch))
+                    .row("warm-up until steady (" + warm.rounds() + " rounds" + (warm.steady() ? "" : ", stopped unsteady") + ")",
+                            Table.duration(warm.nanos()))
                     .row("1 row, median of " + SINGLE_ROWS, Table.duration(median(single)))
                     .row("1 row, 99th percentile", Table.duration(percentile(single, 0.99)))
                     .row(rows + " rows (median of " + repeat + ")", Table.duration(batchMedian))
@@ -83,6 +85,46 @@ final class Bench extends Command {
                     .print(t.out());
         }
         return 0;
+    }
+
+    /** How long the JIT took to settle: rounds of one-row calls and a batch until both stop improving. */
+    private record WarmUp(long nanos, int rounds, boolean steady) {}
+
+    private static final int WARM_ROUND_ROWS = 500;
+    private static final int MIN_WARM_ROUNDS = 3;
+    private static final long WARM_LIMIT_NANOS = 30_000_000_000L;
+
+    /**
+     * Runs rounds of {@value #WARM_ROUND_ROWS} one-row calls and one batch until a round's median
+     * row and its batch are both within 10% of the previous round's (at least {@value
+     * #MIN_WARM_ROUNDS} rounds, at most 30 s): timings taken before then measure the JIT, not the model.
+     */
+    private static WarmUp warmUp(Session s, Map<String, Tensor> one, Map<String, Tensor> all, ConsoleProgress p) {
+        long start = System.nanoTime();
+        double previousRow = Double.NaN;
+        double previousBatch = Double.NaN;
+        long[] round = new long[WARM_ROUND_ROWS];
+        for (int rounds = 1; ; rounds++) {
+            p.step("warming up", rounds, rounds + 1);
+            for (int i = 0; i < round.length; i++) {
+                round[i] = timed(s, one);
+            }
+            double row = median(round);
+            double batch = timed(s, all);
+            boolean settled = Math.abs(row - previousRow) <= 0.1 * previousRow && Math.abs(batch - previousBatch) <= 0.1 * previousBatch;
+            long elapsed = System.nanoTime() - start;
+            if (rounds >= MIN_WARM_ROUNDS && settled || elapsed > WARM_LIMIT_NANOS) {
+                return new WarmUp(elapsed, rounds, settled);
+            }
+            previousRow = row;
+            previousBatch = batch;
+        }
+    }
+
+    private static long timed(Session s, Map<String, Tensor> inputs) {
+        long start = System.nanoTime();
+        s.run(inputs);
+        return System.nanoTime() - start;
     }
 
     private static double median(long[] v) {
