@@ -157,6 +157,8 @@ def test_java_exceptions_map_by_class_name(java_class, python_class):
     assert error.java_class == java_class.getName()
 
 
-def test_non_engine_java_errors_keep_the_class_name():
+def test_non_engine_java_errors_are_internal_errors_with_the_class_name():
     error = from_java(_FakeJavaException(_FakeJavaClass("java.io.IOException"), None))
-    assert str(error) == "java.io.IOException"
+    assert type(error) is EngineError and str(error) == "internal error in the engine: java.io.IOException"
+    error = from_java(_FakeJavaException(_FakeJavaClass("org.example.InvalidInputException"), "not the engine's"))
+    assert type(error) is EngineError and str(error) == "internal error in the engine: org.example.InvalidInputException: not the engine's"

@@ -96,15 +96,18 @@ def load_model(
     file's signature, over every byte, before any section is used; `require_signature` (default:
     True when a `verify_key` is given) also refuses unsigned files. Failures raise SignatureError.
     `decryption_key` (32 bytes or a key file) decrypts an encrypted file into memory, never to
-    disk; a missing or wrong key raises DecryptionError.
+    disk; a missing or wrong key raises DecryptionError. A file whose graph inputs or outputs have
+    a dtype other than float32, float64, int32, int64, bool or string raises FormatError.
+
+    `close()` (or a `with` block) unmaps the file at once; a Model that is garbage collected is
+    closed then.
     """
     if threads is not None and (not isinstance(threads, int) or threads < 1):
         raise ValueError(f"threads must be a positive integer, got {threads!r}")
     target = _existing(path)
-    keys = _options.load_arguments(verify_key, require_signature, decryption_key)
-    bridge = _jvm.bridge()
-    with java_errors(value_errors=True):
-        java_model = bridge.load(target, bool(defer_checksum), int(threads or 0), *keys)
+    options = _options.open_options(defer_checksum, verify_key, require_signature, decryption_key)
+    with java_errors():
+        java_model = _jvm.bridge().load(target, options, int(threads or 0))
     return Model(java_model, target)
 
 
@@ -119,10 +122,9 @@ def inspect(
     `decryption_key` shows its container only ("metadata" and "graph" are None); with `verify_key`
     the signature is checked first."""
     target = _existing(path)
-    verify, _, decrypt = _options.load_arguments(verify_key, None, decryption_key)
-    bridge = _jvm.bridge()
-    with java_errors(value_errors=True):
-        return json.loads(str(bridge.inspect(target, verify, decrypt)))
+    options = _options.open_options(False, verify_key, None, decryption_key)
+    with java_errors():
+        return json.loads(str(_jvm.bridge().inspect(target, options)))
 
 
 def engine_info() -> dict[str, Any]:

@@ -3,19 +3,23 @@
 This module owns `Model`: turning user inputs (numpy arrays of any numeric dtype and layout, lists,
 pandas DataFrames matched by feature name) into C-contiguous arrays of the graph's input dtypes,
 allocating numpy output arrays that the engine writes into by address, and exposing exactly the
-methods the file binds. Each run is one Java call. It must not compute any part of a prediction in
-Python nor read the file itself; the engine does both.
+methods the file binds. Each run is one Java call, handed every buffer's address and byte length.
+A model whose inputs or outputs have a dtype numpy cannot hand over is refused at load. A Model
+closes its engine model (and unmaps its file) on `close()` or when it is garbage collected. It must
+not compute any part of a prediction in Python nor read the file itself; the engine does both.
 """
 
 from __future__ import annotations
 
 import json
 import sys
+import types
+import weakref
 from typing import Any, Mapping
 
 import numpy as np
 
-from .errors import InputError, MleError, java_errors
+from .errors import FormatError, InputError, MleError, java_errors
 
 _NUMPY_DTYPES = {
     "float32": np.dtype(np.float32),
@@ -43,12 +47,18 @@ class _Spec:
 
     __slots__ = ("name", "dtype_name", "dtype", "shape", "is_string")
 
-    def __init__(self, description: Mapping[str, Any]) -> None:
+    def __init__(self, description: Mapping[str, Any], role: str) -> None:
         self.name = description["name"]
         self.dtype_name = description["dtype"]
         self.dtype = _NUMPY_DTYPES.get(self.dtype_name)
         self.shape = tuple(int(d) for d in description["shape"])
         self.is_string = self.dtype_name == "string"
+        if self.dtype is None and not self.is_string:
+            # The engine would read or write such a buffer at its own element size, whatever the caller's array holds.
+            raise FormatError(
+                f"the model's {role} {self.name!r} has dtype {self.dtype_name}, which the SDK cannot pass; "
+                f"graph inputs and outputs must be {', '.join(_NUMPY_DTYPES)} or string"
+            )
 
     def shape_for(self, rows: int) -> tuple[int, ...]:
         if self.shape and self.shape[0] == -1:
@@ -76,6 +86,46 @@ def _java_types() -> _JavaTypes:
     return _JAVA_TYPES[0]
 
 
+def _close_java_model(java_model: Any) -> None:
+    """Closes the engine's model: on `Model.close()`, or once the Model is garbage collected."""
+    import jpype
+
+    # Once the interpreter is finishing or the JVM has shut down, the process's exit unmaps the file.
+    if sys.is_finalizing() or not jpype.isJVMStarted():
+        return
+    java_model.close()
+
+
+def _categories(properties: Mapping[str, str]) -> dict[str, list[str]]:
+    """The `categories.<feature>` properties: each a JSON list of the feature's category names."""
+    categories = {}
+    for key, value in properties.items():
+        if not key.startswith("categories."):
+            continue
+        try:
+            names = json.loads(value)
+        except ValueError as exc:
+            raise FormatError(f"the model's metadata property {key!r} is not JSON: {exc}") from None
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            raise FormatError(f"the model's metadata property {key!r} must be a JSON list of category names, got {value[:80]!r}")
+        categories[key[len("categories."):]] = names
+    return categories
+
+
+def _method(method: str, outputs: list[str]):
+    """The function behind `Model.<method>`: the method's outputs, one alone or several as a tuple."""
+
+    def call(model: Model, X):
+        values = model._execute(model._prepare(X), method)
+        results = [values[name] for name in outputs]
+        return results[0] if len(results) == 1 else tuple(results)
+
+    call.__name__ = method
+    call.__qualname__ = f"Model.{method}"
+    call.__doc__ = _METHOD_DOCS.get(method, f"Runs the model's {method!r} method.")
+    return call
+
+
 class Model:
     """A model loaded from a .mle file. Use `load_model(path)` to get one.
 
@@ -84,26 +134,34 @@ class Model:
     """
 
     def __init__(self, java_model: Any, path: str) -> None:
-        java = _java_types()
         self._java = java_model
         self._path = path
         self._closed = False
+        # Holds the Java model, never the Model, so that dropping the last reference closes it.
+        # Not at exit: the JVM may be gone by then.
+        self._release = weakref.finalize(self, _close_java_model, java_model)
+        self._release.atexit = False
+        try:
+            self._read_description()
+        except BaseException:
+            self.close()
+            raise
+
+    def _read_description(self) -> None:
+        java = _java_types()
         self._long_array = java.long_array
         self._text_array = java.string_array
         self._join_strings = java.join_strings
         with java_errors():
-            description = json.loads(str(java_model.describe()))
+            description = json.loads(str(self._java.describe()))
         self._description = description
-        self._input_specs = [_Spec(d) for d in description["inputs"]]
-        self._output_specs = {d["name"]: _Spec(d) for d in description["outputs"]}
+        self._input_specs = [_Spec(d, "input") for d in description["inputs"]]
+        self._output_specs = {d["name"]: _Spec(d, "output") for d in description["outputs"]}
         self._methods: dict[str, list[str]] = {m: list(outs) for m, outs in description.get("methods", {}).items()}
         self._feature_names = description["metadata"].get("feature_names") or None
-        # Categorical features whose categories the file records (`categories.<feature>`): a
-        # DataFrame column of them is passed as each value's position in that list.
-        self._categories = {
-            key[len("categories."):]: json.loads(value)
-            for key, value in description["metadata"].get("properties", {}).items() if key.startswith("categories.")
-        }
+        # Categorical features whose categories the file records: a DataFrame column of them is
+        # passed as each value's position in that list.
+        self._categories = _categories(description["metadata"].get("properties", {}))
         self._columns = _Columns.of(self._input_specs, self._feature_names)
         self._takes_strings = any(s.is_string for s in self._input_specs)
         # Java string arrays for the names are built once; only addresses change between runs.
@@ -112,23 +170,14 @@ class Model:
             key: (names, java.string_array(names))
             for key, names in [(None, list(self._output_specs))] + [(m, outs) for m, outs in self._methods.items()]
         }
-        self._bound = {m: self._make_method(m) for m in self._methods if m.isidentifier()}
-
-    def _make_method(self, method: str):
-        def call(X):
-            values = self._execute(self._prepare(X), method)
-            outputs = [values[name] for name in self._methods[method]]
-            return outputs[0] if len(outputs) == 1 else tuple(outputs)
-
-        call.__name__ = method
-        call.__qualname__ = f"Model.{method}"
-        call.__doc__ = _METHOD_DOCS.get(method, f"Runs the model's {method!r} method.")
-        return call
+        # Functions of the model, bound on each lookup like Python's own methods: stored bound to
+        # it, they would keep it alive in a reference cycle until the cyclic collector ran.
+        self._bound = {m: _method(m, self._methods[m]) for m in self._methods if m.isidentifier()}
 
     def __getattr__(self, name: str):
         bound = self.__dict__.get("_bound", {})
         if name in bound:
-            return bound[name]
+            return types.MethodType(bound[name], self)
         methods = sorted(bound)
         raise AttributeError(
             f"this model has no attribute or method {name!r}; the methods its file binds are: {', '.join(methods) or 'none'}"
@@ -173,11 +222,12 @@ class Model:
         return self._execute(self._prepare(inputs), None)
 
     def close(self) -> None:
-        """Releases the engine's model (and its memory mapping). Further calls raise MleError."""
-        if not self._closed:
-            self._closed = True
-            with java_errors():
-                self._java.close()
+        """Releases the engine's model (and its memory mapping). Further calls raise MleError.
+
+        Dropping the last reference to a Model does the same."""
+        self._closed = True
+        with java_errors():
+            self._release()
 
     def __enter__(self) -> Model:
         return self
@@ -294,38 +344,31 @@ class Model:
         rows = (batched[0].rows if isinstance(batched[0], _Text) else batched[0].shape[0]) if batched else 1
         names, java_names = self._java_output_names[method]
         results: dict[str, np.ndarray] = {}
-        addresses = []
+        # Each buffer as its address then its byte length, which the engine checks against the
+        # shape and dtype it reads or writes there.
+        inputs = []
+        for a in ordered:
+            inputs += a.buffer() if isinstance(a, _Text) else (a.ctypes.data, a.nbytes)
+        outputs = []
         for name in names:
             spec = self._output_specs[name]
             if spec.dtype is None:
-                addresses.append(0)
+                outputs += (0, 0)
             else:
                 buffer = np.empty(spec.shape_for(rows), dtype=spec.dtype)
                 results[name] = buffer
-                addresses.append(buffer.ctypes.data)
+                outputs += (buffer.ctypes.data, buffer.nbytes)
         # `ordered` and the output buffers stay referenced here until Java returns.
         with java_errors():
             if self._takes_strings:
-                strings = self._java.run(
-                    self._java_input_names,
-                    self._long_array([a.address() if isinstance(a, _Text) else a.ctypes.data for a in ordered]),
-                    self._text_array([a.text if isinstance(a, _Text) else None for a in ordered]),
-                    rows,
-                    java_names,
-                    self._long_array(addresses),
-                )
+                texts = self._text_array([a.text if isinstance(a, _Text) else None for a in ordered])
+                strings = self._java.run(self._java_input_names, self._long_array(inputs), texts, rows, java_names, self._long_array(outputs))
             else:
-                strings = self._java.run(
-                    self._java_input_names,
-                    self._long_array([a.ctypes.data for a in ordered]),
-                    rows,
-                    java_names,
-                    self._long_array(addresses),
-                )
-        for i, name in enumerate(names):
-            spec = self._output_specs[name]
-            if spec.dtype is None:
-                results[name] = self._string_array(strings[i]).reshape(spec.shape_for(rows))
+                strings = self._java.run(self._java_input_names, self._long_array(inputs), rows, java_names, self._long_array(outputs))
+            for i, name in enumerate(names):
+                spec = self._output_specs[name]
+                if spec.dtype is None:
+                    results[name] = self._string_array(strings[i]).reshape(spec.shape_for(rows))
         return {name: results[name] for name in names}
 
 
@@ -340,8 +383,9 @@ class _Text:
         self.mask = mask
         self.rows = rows
 
-    def address(self) -> int:
-        return 0 if self.mask is None else self.mask.ctypes.data
+    def buffer(self) -> tuple[int, int]:
+        """The mask's address and byte length, (0, 0) when there is none."""
+        return (0, 0) if self.mask is None else (self.mask.ctypes.data, self.mask.nbytes)
 
 
 # How a missing string crosses to the engine: 1 for NaN (pandas' NA and NaT too), read as null;

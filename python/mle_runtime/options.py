@@ -2,9 +2,10 @@
 
 This module owns compression, quantization (with calibration rows), signing and encryption options:
 it checks them in Python so that a mistake is a clear ValueError or TypeError before any work, reads
-key files, and hands everything to the engine's `ExportOptions` or `load` call, which do the
+key files, and hands everything to the engine's `ExportOptions` or `OpenOptions`, which do the
 cryptography and the file coding with the JDK (Ed25519, AES-256-GCM, HKDF) and zstd-jni, lz4-java
 and brotli4j. It also generates keys. It must not implement any cryptography or write file bytes.
+Every Java value it builds is built once the engine's JVM runs, so it works on a process's first call.
 """
 
 from __future__ import annotations
@@ -63,6 +64,8 @@ def key_material(value: Key | None, what: str) -> bytes | None:
 def _java_bytes(material: bytes | None):
     if material is None:
         return None
+    # Java arrays exist only in a running JVM, which nothing may have started yet.
+    _jvm.bridge()
     from jpype import JArray, JByte
 
     return JArray(JByte)(material)
@@ -122,8 +125,8 @@ def _calibration_rows(calibration: Any) -> np.ndarray:
     return rows
 
 
-def load_arguments(verify_key: Key | None, require_signature: bool | None, decryption_key: Key | None):
-    """The Java arguments of a load: verification key, whether a signature is required, decryption key.
+def open_options(defer_checksum: bool, verify_key: Key | None, require_signature: bool | None, decryption_key: Key | None):
+    """The engine's `OpenOptions` for a load or an inspection; a key the engine cannot read is a ValueError.
 
     `require_signature` defaults to True when a verification key is given: a key that is passed is
     meant to be checked, and an unsigned file would otherwise slip through.
@@ -132,8 +135,7 @@ def load_arguments(verify_key: Key | None, require_signature: bool | None, decry
         require_signature = verify_key is not None
     if require_signature and verify_key is None:
         raise ValueError("require_signature=True needs verify_key, the public key the signature is checked against")
-    return (
-        _java_bytes(key_material(verify_key, "verification key")),
-        bool(require_signature),
-        _java_bytes(key_material(decryption_key, "decryption key")),
-    )
+    verify = key_material(verify_key, "verification key")
+    decrypt = key_material(decryption_key, "decryption key")
+    with java_errors(value_errors=True):
+        return _jvm.bridge().openOptions(bool(defer_checksum), _java_bytes(verify), bool(require_signature), _java_bytes(decrypt))

@@ -38,26 +38,32 @@ public final class LoadedModel implements AutoCloseable {
 
     /**
      * Runs the model on {@code rows} rows. Numeric inputs and outputs are C-contiguous native memory
-     * of the declared dtype; an output whose address is 0 (strings always) comes back in the
+     * of the declared dtype. Each is given in its buffers array as two longs, its address then its
+     * length in bytes, and the length must cover the shape and dtype the engine reads or writes
+     * there (addresses and lengths share one array because each array Python builds for a call
+     * costs it about a microsecond). An output whose address is 0 (strings always) comes back in the
      * returned array at its index, the other entries are null.
      */
-    public String[][] run(String[] inputNames, long[] inputAddresses, long rows, String[] outputNames, long[] outputAddresses) {
-        return run(inputNames, inputAddresses, new String[inputNames.length], rows, outputNames, outputAddresses);
+    public String[][] run(String[] inputNames, long[] inputBuffers, long rows, String[] outputNames, long[] outputBuffers) {
+        return run(inputNames, inputBuffers, new String[inputNames.length], rows, outputNames, outputBuffers);
     }
 
     /**
      * As {@link #run(String[], long[], long, String[], long[])}, with string inputs: for a string
      * input, {@code inputTexts} holds its values in row-major order, each followed by the NUL
      * character (so one Java string crosses from Python per input, not one per value), and its
-     * address is that of a byte mask, one byte per value: 1 where the value is missing as NaN (read
-     * as null), 2 where it is Python's None (read as {@link Tensor#NONE}), 0 elsewhere; or 0 when
+     * buffer is a byte mask, one byte per value: 1 where the value is missing as NaN (read as null),
+     * 2 where it is Python's None (read as {@link Tensor#NONE}), 0 elsewhere; or address 0 when
      * nothing is missing. Numeric inputs have a null text.
      */
-    public String[][] run(String[] inputNames, long[] inputAddresses, String[] inputTexts, long rows, String[] outputNames,
-                          long[] outputAddresses) {
-        if (inputNames.length != inputAddresses.length || inputNames.length != inputTexts.length
-                || outputNames.length != outputAddresses.length) {
-            throw new InvalidInputException("names, addresses and texts differ in number");
+    public String[][] run(String[] inputNames, long[] inputBuffers, String[] inputTexts, long rows, String[] outputNames,
+                          long[] outputBuffers) {
+        if (inputBuffers.length != 2L * inputNames.length || inputNames.length != inputTexts.length
+                || outputBuffers.length != 2L * outputNames.length) {
+            throw new InvalidInputException("names, buffers (an address and a length each) and texts differ in number");
+        }
+        if (rows < 0) {
+            throw new InvalidInputException("the number of rows must not be negative, got " + rows);
         }
         Map<String, Tensor> in = new HashMap<>();
         for (int i = 0; i < inputNames.length; i++) {
@@ -65,7 +71,9 @@ public final class LoadedModel implements AutoCloseable {
             if (v == null) {
                 throw new InvalidInputException("'" + inputNames[i] + "' is not an input of this model; inputs: " + inputs.keySet());
             }
-            in.put(v.name(), v.dtype() == DType.STRING ? strings(v, rows, inputTexts[i], inputAddresses[i]) : wrap(v, rows, inputAddresses[i]));
+            long address = inputBuffers[2 * i];
+            long length = inputBuffers[2 * i + 1];
+            in.put(v.name(), v.dtype() == DType.STRING ? strings(v, rows, inputTexts[i], address, length) : wrap("input", v, rows, address, length));
         }
         Map<String, Tensor> bound = new HashMap<>();
         for (int i = 0; i < outputNames.length; i++) {
@@ -73,8 +81,8 @@ public final class LoadedModel implements AutoCloseable {
             if (v == null) {
                 throw new InvalidInputException("'" + outputNames[i] + "' is not an output of this model; outputs: " + outputs.keySet());
             }
-            if (outputAddresses[i] != 0) {
-                bound.put(v.name(), wrap(v, rows, outputAddresses[i]));
+            if (outputBuffers[2 * i] != 0) {
+                bound.put(v.name(), wrap("output", v, rows, outputBuffers[2 * i], outputBuffers[2 * i + 1]));
             }
         }
         Map<String, Tensor> result = model.session().run(in, bound, java.util.Arrays.asList(outputNames));
@@ -83,7 +91,7 @@ public final class LoadedModel implements AutoCloseable {
             Tensor t = result.get(outputNames[i]);
             if (t.dtype() == DType.STRING) {
                 strings[i] = org.mleruntime.ir.Tensors.toStrings(t);
-            } else if (outputAddresses[i] == 0) {
+            } else if (outputBuffers[2 * i] == 0) {
                 throw new InvalidInputException("output '" + outputNames[i] + "' is numeric and needs a buffer address");
             }
         }
@@ -105,9 +113,13 @@ public final class LoadedModel implements AutoCloseable {
         return joined.toString();
     }
 
-    private static Tensor strings(ValueInfo v, long rows, String text, long missingMask) {
+    private static Tensor strings(ValueInfo v, long rows, String text, long missingMask, long maskLength) {
         Shape shape = v.shape().withRows(rows);
-        int count = Math.toIntExact(shape.elementCount());
+        long elements = elementCount("input", v, shape);
+        if (elements > Integer.MAX_VALUE) {
+            throw tooLarge("input", v, shape);
+        }
+        int count = (int) elements;
         if (text == null) {
             throw new InvalidInputException("input '" + v.name() + "' holds strings; it was given no text");
         }
@@ -125,6 +137,10 @@ public final class LoadedModel implements AutoCloseable {
             throw new InvalidInputException("input '" + v.name() + "' was given more than its " + count + " values");
         }
         if (missingMask != 0 && count > 0) {
+            if (maskLength < count) {
+                throw new InvalidInputException("input '" + v.name() + "' has " + count + " values; its missing-value mask holds only "
+                        + maskLength + " bytes");
+            }
             MemorySegment mask = MemorySegment.ofAddress(missingMask).reinterpret(count);
             for (int i = 0; i < count; i++) {
                 byte kind = mask.get(java.lang.foreign.ValueLayout.JAVA_BYTE, i);
@@ -136,13 +152,35 @@ public final class LoadedModel implements AutoCloseable {
         return Tensor.strings(shape, values, 0);
     }
 
-    private static Tensor wrap(ValueInfo v, long rows, long address) {
+    /** The buffer at {@code address} as a tensor of {@code v}'s dtype and shape, once its length is known to cover them. */
+    private static Tensor wrap(String role, ValueInfo v, long rows, long address, long length) {
         Shape shape = v.shape().withRows(rows);
-        long bytes = shape.elementCount() * v.dtype().byteSize();
+        long bytes;
+        try {
+            bytes = Math.multiplyExact(elementCount(role, v, shape), (long) v.dtype().byteSize());
+        } catch (ArithmeticException e) {
+            throw tooLarge(role, v, shape);
+        }
         if (address == 0 && bytes > 0) {
-            throw new InvalidInputException("'" + v.name() + "' was given a null buffer");
+            throw new InvalidInputException(role + " '" + v.name() + "' was given a null buffer");
+        }
+        if (length < bytes) {
+            throw new InvalidInputException(role + " '" + v.name() + "' needs " + bytes + " bytes (" + v.dtype().label() + " " + shape
+                    + "); its buffer holds " + length);
         }
         return Tensor.numeric(v.dtype(), shape, MemorySegment.ofAddress(address).reinterpret(bytes));
+    }
+
+    private static long elementCount(String role, ValueInfo v, Shape shape) {
+        try {
+            return shape.elementCount();
+        } catch (ArithmeticException e) {
+            throw tooLarge(role, v, shape);
+        }
+    }
+
+    private static InvalidInputException tooLarge(String role, ValueInfo v, Shape shape) {
+        return new InvalidInputException(role + " '" + v.name() + "' of shape " + shape + " has more elements than one call can take");
     }
 
     @Override

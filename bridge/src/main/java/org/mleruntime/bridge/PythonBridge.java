@@ -61,22 +61,24 @@ public final class PythonBridge {
 
     /** As {@link #load(String, boolean)}, with at most {@code threads} threads per run (0: all cores). */
     public static LoadedModel load(String path, boolean deferTensorChecksum, int threads) {
-        return load(path, deferTensorChecksum, threads, null, false, null);
+        return load(path, openOptions(deferTensorChecksum, null, false, null), threads);
+    }
+
+    /** Opens the model at {@code path} as {@code options} say, with at most {@code threads} threads per run (0: all cores). */
+    public static LoadedModel load(String path, OpenOptions options, int threads) {
+        SessionOptions session = threads > 0 ? SessionOptions.defaults().withThreads(threads) : SessionOptions.defaults();
+        return new LoadedModel(MleModel.open(Path.of(path), options, session));
     }
 
     /**
-     * As {@link #load(String, boolean, int)}, checking the signature against {@code verifyKey} (raw or
-     * PEM; every signed file, and unsigned ones too with {@code requireSignature}) and decrypting with
-     * {@code decryptionKey} (raw or a key file's text); either key may be null.
+     * How to open a file: checking the signature against {@code verifyKey} (raw or PEM; every signed
+     * file, and unsigned ones too with {@code requireSignature}) and decrypting with
+     * {@code decryptionKey} (raw or a key file's text); either key may be null. A key that cannot
+     * be read is an {@link IllegalArgumentException} here, before any file is opened, so that every
+     * failure of the open itself is the engine's own.
      */
-    public static LoadedModel load(String path, boolean deferTensorChecksum, int threads, byte[] verifyKey, boolean requireSignature,
-                                   byte[] decryptionKey) {
-        SessionOptions session = threads > 0 ? SessionOptions.defaults().withThreads(threads) : SessionOptions.defaults();
-        return new LoadedModel(MleModel.open(Path.of(path), openOptions(deferTensorChecksum, verifyKey, requireSignature, decryptionKey), session));
-    }
-
-    private static OpenOptions openOptions(boolean defer, byte[] verifyKey, boolean requireSignature, byte[] decryptionKey) {
-        OpenOptions options = defer ? OpenOptions.deferredVerification() : OpenOptions.defaults();
+    public static OpenOptions openOptions(boolean deferTensorChecksum, byte[] verifyKey, boolean requireSignature, byte[] decryptionKey) {
+        OpenOptions options = deferTensorChecksum ? OpenOptions.deferredVerification() : OpenOptions.defaults();
         if (verifyKey != null) {
             options = options.withVerifyKey(VerifyKey.of(verifyKey), requireSignature);
         }
@@ -96,11 +98,11 @@ public final class PythonBridge {
     }
 
     public static String inspect(String path) {
-        return inspect(path, null, null);
+        return inspect(path, OpenOptions.defaults());
     }
 
-    /** The file's container, and its metadata and graph when it can be read (decrypted with {@code decryptionKey}, verified with {@code verifyKey}). */
-    public static String inspect(String path, byte[] verifyKey, byte[] decryptionKey) {
-        return Json.write(Descriptions.inspect(Path.of(path), openOptions(false, verifyKey, verifyKey != null, decryptionKey)));
+    /** The file's container, and its metadata and graph when it can be read with {@code options} (its decryption key, its verify key). */
+    public static String inspect(String path, OpenOptions options) {
+        return Json.write(Descriptions.inspect(Path.of(path), options));
     }
 }

@@ -70,16 +70,22 @@ class BridgeContractTest {
             try (LoadedModel m = PythonBridge.load(path.toString(), false)) {
                 MemorySegment x = doubles(arena, 1, 1, 0, 3, -1, -1);
                 MemorySegment scores = arena.allocate(3 * 8L, 64);
-                String[][] strings = m.run(new String[] {"input"}, new long[] {x.address()}, 3,
-                        new String[] {"scores", "label"}, new long[] {scores.address(), 0});
+                String[][] strings = m.run(new String[] {"input"}, new long[] {x.address(), x.byteSize()}, 3,
+                        new String[] {"scores", "label"}, new long[] {scores.address(), scores.byteSize(), 0, 0});
                 assertArrayEquals(new double[] {1.5, -2.5, -0.5}, scores.toArray(java.lang.foreign.ValueLayout.JAVA_DOUBLE));
                 assertNull(strings[0]);
                 assertArrayEquals(new String[] {"yes", "no", "no"}, strings[1]);
                 String description = m.describe();
                 assertTrue(description.contains("\"predict\":[\"label\"]") && description.contains("\"team\":\"platform\""), description);
                 InvalidInputException e = assertThrows(InvalidInputException.class,
-                        () -> m.run(new String[] {"inputs"}, new long[] {x.address()}, 3, new String[0], new long[0]));
+                        () -> m.run(new String[] {"inputs"}, new long[] {x.address(), x.byteSize()}, 3, new String[0], new long[0]));
                 assertTrue(e.getMessage().contains("'inputs' is not an input"), e.getMessage());
+                e = assertThrows(InvalidInputException.class, () -> m.run(new String[] {"input"}, new long[] {x.address(), x.byteSize()}, 4,
+                        new String[] {"scores"}, new long[] {scores.address(), scores.byteSize()}));
+                assertTrue(e.getMessage().contains("input 'input' needs 64 bytes"), e.getMessage());
+                e = assertThrows(InvalidInputException.class, () -> m.run(new String[] {"input"}, new long[] {x.address(), x.byteSize()}, 3,
+                        new String[] {"scores"}, new long[] {scores.address(), 16}));
+                assertTrue(e.getMessage().contains("output 'scores' needs 24 bytes"), e.getMessage());
             }
             String inspected = PythonBridge.inspect(path.toString());
             assertTrue(inspected.contains("\"kind\":\"TENSOR_DATA\"") && inspected.contains("\"op_type\":\"LabelMap\""), inspected);
@@ -120,14 +126,14 @@ class BridgeContractTest {
                 MemorySegment mask = arena.allocate(3);
                 mask.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 1, (byte) 1);
                 MemorySegment out = arena.allocate(6 * 8L, 64);
-                m.run(new String[] {"colour"}, new long[] {mask.address()}, new String[] {"green\0\0red\0"}, 3,
-                        new String[] {"transformed"}, new long[] {out.address()});
+                m.run(new String[] {"colour"}, new long[] {mask.address(), mask.byteSize()}, new String[] {"green\0\0red\0"}, 3,
+                        new String[] {"transformed"}, new long[] {out.address(), out.byteSize()});
                 assertArrayEquals(new double[] {0, 1, 0, 0, 1, 0}, out.toArray(java.lang.foreign.ValueLayout.JAVA_DOUBLE));
-                InvalidInputException e = assertThrows(InvalidInputException.class, () -> m.run(new String[] {"colour"}, new long[] {0},
-                        new String[] {"green\0red\0"}, 3, new String[] {"transformed"}, new long[] {out.address()}));
+                InvalidInputException e = assertThrows(InvalidInputException.class, () -> m.run(new String[] {"colour"}, new long[] {0, 0},
+                        new String[] {"green\0red\0"}, 3, new String[] {"transformed"}, new long[] {out.address(), out.byteSize()}));
                 assertTrue(e.getMessage().contains("needs 3 values"), e.getMessage());
-                e = assertThrows(InvalidInputException.class, () -> m.run(new String[] {"colour"}, new long[] {0}, 3,
-                        new String[] {"transformed"}, new long[] {out.address()}));
+                e = assertThrows(InvalidInputException.class, () -> m.run(new String[] {"colour"}, new long[] {0, 0}, 3,
+                        new String[] {"transformed"}, new long[] {out.address(), out.byteSize()}));
                 assertTrue(e.getMessage().contains("holds strings"), e.getMessage());
             }
         }
