@@ -66,6 +66,10 @@ _FRAMEWORKS: dict[str, tuple[str, ...]] = {
         "mle_runtime.exporters.sklearn_cluster",
         "mle_runtime.exporters.sklearn_linear_extra",
         "mle_runtime.exporters.sklearn_model_selection",
+        "mle_runtime.exporters.sklearn_cross_decomposition",
+        "mle_runtime.exporters.sklearn_kernel_approximation",
+        "mle_runtime.exporters.sklearn_mixture",
+        "mle_runtime.exporters.sklearn_covariance",
     ),
 }
 

@@ -1,5 +1,6 @@
 """Converters for scikit-learn's linear decompositions and projections: PCA, IncrementalPCA,
-TruncatedSVD, FactorAnalysis, FastICA, GaussianRandomProjection and SparseRandomProjection.
+TruncatedSVD, FactorAnalysis, FastICA, GaussianRandomProjection, SparseRandomProjection and
+NeighborhoodComponentsAnalysis (a learnt projection, `X · components_ᵀ`).
 
 This module owns the translation of each `transform` into Gemm/MatMul and element-wise operators
 in scikit-learn's order of operations (PCA projects first and subtracts the projected mean after,
@@ -12,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import linalg
 from sklearn.decomposition import PCA, FactorAnalysis, FastICA, IncrementalPCA, TruncatedSVD
+from sklearn.neighbors import NeighborhoodComponentsAnalysis
 from sklearn.random_projection import GaussianRandomProjection, SparseRandomProjection
 
 from ..ir import BATCH, GraphBuilder, Value
@@ -40,7 +42,7 @@ def pca(builder, model, x):
     return {"transformed": Value(out, "float64", projected.shape)}
 
 
-@register(TruncatedSVD, GaussianRandomProjection, methods={"transform": FLOAT64})
+@register(TruncatedSVD, GaussianRandomProjection, NeighborhoodComponentsAnalysis, methods={"transform": FLOAT64})
 def projection(builder, model, x):
     return {"transformed": _project(builder, x, model.components_)}
 

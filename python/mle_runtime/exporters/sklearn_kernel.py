@@ -1,5 +1,5 @@
 """Converters for scikit-learn's kernel methods built on `sklearn.metrics.pairwise`: KernelRidge and
-KernelPCA.
+KernelPCA; and KernelCenterer, the centring KernelPCA applies, on a kernel matrix given as input.
 
 This module owns the translation of a kernel given by name (linear, poly/polynomial, rbf, sigmoid,
 laplacian, chi2, additive_chi2, cosine: every kernel `pairwise_kernels` knows) into a `KernelMatrix` node with scikit-learn's pairwise
@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.decomposition import KernelPCA
 from sklearn.kernel_ridge import KernelRidge
+from sklearn.preprocessing import KernelCenterer
 
 from ..errors import UnsupportedModelError
 from ..ir import BATCH, GraphBuilder, Value
@@ -107,3 +108,8 @@ def _center(builder: GraphBuilder, centerer, kernel: Value) -> Value:
     out = builder.add_node("Add", [minus_rows, builder.add_constant("fit_mean", np.float64(centerer.K_fit_all_))],
                            builder.unique_name("centered_kernel"))
     return Value(out, "float64", kernel.shape)
+
+
+@register(KernelCenterer, methods={"transform": FLOAT64}, note="the input is the kernel matrix against the fitted rows")
+def kernel_centerer(builder, model, x):
+    return {"transformed": _center(builder, model, x)}

@@ -1,6 +1,7 @@
 """Converters for the rest of scikit-learn's linear models: robust and Bayesian regressors, least
-angle regression and matching pursuit, generalised linear models, RANSAC and the passive-aggressive
-models (deprecated in scikit-learn 1.8, registered while the installed version still has them).
+angle regression and matching pursuit, the multi-task Lasso and elastic net, generalised linear
+models, RANSAC and the passive-aggressive models (deprecated in scikit-learn 1.8, registered while
+the installed version still has them).
 
 This module owns which of those classes reuse sklearn_linear's linear heads, the inverse link of
 the generalised linear models (identity or exp), and RANSAC's delegation to the converter of its
@@ -20,6 +21,10 @@ from sklearn.linear_model import (
     LassoLars,
     LassoLarsCV,
     LassoLarsIC,
+    MultiTaskElasticNet,
+    MultiTaskElasticNetCV,
+    MultiTaskLasso,
+    MultiTaskLassoCV,
     OrthogonalMatchingPursuit,
     OrthogonalMatchingPursuitCV,
     PoissonRegressor,
@@ -39,6 +44,8 @@ from .sklearn_linear import linear_classifier, linear_regressor
 register(HuberRegressor, QuantileRegressor, TheilSenRegressor, Lars, LarsCV, LassoLars, LassoLarsCV, LassoLarsIC,
          OrthogonalMatchingPursuit, OrthogonalMatchingPursuitCV, methods={"predict": FLOAT64})(linear_regressor)
 register(BayesianRidge, ARDRegression, methods={"predict": FLOAT64}, note="predict without return_std")(linear_regressor)
+register(MultiTaskLasso, MultiTaskElasticNet, MultiTaskLassoCV, MultiTaskElasticNetCV, methods={"predict": FLOAT64},
+         note="one output column per task")(linear_regressor)
 
 _PASSIVE_AGGRESSIVE_CLASSIFIER = getattr(linear_model, "PassiveAggressiveClassifier", None)
 _PASSIVE_AGGRESSIVE_REGRESSOR = getattr(linear_model, "PassiveAggressiveRegressor", None)

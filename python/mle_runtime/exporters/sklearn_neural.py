@@ -1,21 +1,23 @@
-"""Converters for scikit-learn's multi-layer perceptrons: MLPClassifier and MLPRegressor.
+"""Converters for scikit-learn's neural networks: MLPClassifier, MLPRegressor and BernoulliRBM.
 
 This module owns the translation of the forward pass (`_forward_pass_fast`: a Gemm per layer, the
 hidden activation between layers, the output activation last) and of the heads scikit-learn puts on
 it: labels through the label binarizer's inverse (the first best class, `p > 0.5` for one output,
-an indicator matrix for multilabel targets), predict_proba and predict_log_proba. It registers
-converters only.
+an indicator matrix for multilabel targets), predict_proba and predict_log_proba; and of
+BernoulliRBM's `transform`, the hidden units' mean activations (`expit(X · components_ᵀ +
+intercept_hidden_)`). It must not export the RBM's `score_samples`, which corrupts a random feature
+of each row: no model file reproduces a draw. It registers converters only.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from sklearn.neural_network import MLPClassifier, MLPRegressor
+from sklearn.neural_network import BernoulliRBM, MLPClassifier, MLPRegressor
 
 from ..errors import UnsupportedModelError
 from ..ir import BATCH, GraphBuilder, Value
 from .registry import FLOAT64, IDENTICAL, register
-from .sklearn_common import class_labels, column_to_vector, softmax_probabilities
+from .sklearn_common import class_labels, column_to_vector, linear, softmax_probabilities
 
 _ACTIVATIONS = {"identity": None, "logistic": "Sigmoid", "tanh": "Tanh", "relu": "Relu"}
 
@@ -86,3 +88,8 @@ def mlp_classifier(builder, model, x):
     log = builder.add_node("Log", [probabilities.name], builder.unique_name("log_probabilities"))
     outputs["log_probabilities"] = Value(log, "float64", probabilities.shape)
     return outputs
+
+
+@register(BernoulliRBM, methods={"transform": FLOAT64}, note="transform (the hidden units' mean activations) only")
+def bernoulli_rbm(builder, model, x):
+    return {"transformed": _activate(builder, linear(builder, x, model.components_, model.intercept_hidden_), "logistic")}
