@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import struct
+import subprocess
+import sys
 
 import mle_runtime
 import numpy as np
@@ -339,3 +341,12 @@ def test_corrupt_truncated_and_future_files(iris_file, tmp_path):
         mle_runtime.load_model(tmp_path / "future.mle")
     assert "2" in str(info.value)
     assert "at org." not in str(info.value)
+
+
+def test_a_directory_is_named_as_one_in_python_and_on_the_command_line(tmp_path):
+    with pytest.raises(IsADirectoryError, match="is a directory"):
+        mle_runtime.load_model(tmp_path)
+    with pytest.raises(IsADirectoryError, match="is a directory"):
+        mle_runtime.inspect(tmp_path)
+    done = subprocess.run([sys.executable, "-m", "mle_runtime.cli", "inspect", str(tmp_path)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1 and "is a directory" in done.stderr, done.stderr

@@ -72,6 +72,8 @@ def export_model(model: Any, path: str | os.PathLike, **options: Any) -> dict[st
 
 def _existing(path: str | os.PathLike) -> str:
     target = os.path.abspath(os.fspath(path))
+    if os.path.isdir(target):
+        raise IsADirectoryError(f"{target} is a directory, not a model file")
     if not os.path.isfile(target):
         raise FileNotFoundError(f"no such model file: {target}")
     return target
