@@ -15,7 +15,7 @@ export PATH := $(JDK)/bin:$(PATH)
 export MAVEN_OPTS ?= --enable-native-access=ALL-UNNAMED
 MVN := mvn -B -q -Dstyle.color=never
 
-.PHONY: setup venv jar test test-machine test-java test-py demo bench bench-quick bench-setup bench-readme schema docs clean
+.PHONY: setup venv jar test test-machine test-java test-py test-fuzz fuzz fuzz-findings demo bench bench-quick bench-setup bench-readme schema docs clean
 
 setup: venv jar
 
@@ -32,7 +32,7 @@ jar:
 	rm -rf $(JARS_DIR) && mkdir -p $(JARS_DIR)
 	cp bridge/target/mle-bridge-*.jar bridge/target/runtime-jars/*.jar cli/target/mle-cli-*.jar $(JARS_DIR)/
 
-test: setup test-machine test-java test-py
+test: setup test-machine test-java test-py test-fuzz
 
 # Where the run happens (CPU, SIMD level, BLAS kernel, Java runtime, engine kernels), so a failure
 # report says on which kind of machine it came.
@@ -45,6 +45,25 @@ test-java:
 
 test-py:
 	$(PY) -m pytest tests-py -q
+
+# Fuzzing (fuzz/README.md). `make test` fuzzes each target for FUZZ_TEST_TIME from its seeds alone;
+# `make fuzz` runs a campaign of FUZZ_TIME per target that keeps its corpus in fuzz/campaign/
+# (FUZZ_TARGETS=ModelFileFuzzTest,CatBoostFuzzTest picks some). Both print executions and findings per
+# target, move findings to fuzz/findings/ and fail if there are any; `make fuzz-findings` replays those.
+FUZZ_TEST_TIME ?= 10s
+FUZZ_TIME ?= 10m
+FUZZ_TARGETS ?=
+FUZZERS = $(PY) fuzz/run_fuzzers.py $(if $(FUZZ_TARGETS),--targets $(FUZZ_TARGETS))
+
+test-fuzz:
+	rm -rf fuzz/target/fuzz-test
+	$(FUZZERS) fuzz --duration $(FUZZ_TEST_TIME) --run-dir fuzz/target/fuzz-test
+
+fuzz: venv
+	$(FUZZERS) fuzz --duration $(FUZZ_TIME) --run-dir fuzz/campaign
+
+fuzz-findings: venv
+	$(FUZZERS) replay
 
 demo: setup
 	$(PY) examples/demo.py

@@ -26,21 +26,29 @@ public final class ShapeRules {
         }
     }
 
+    /** {@code v}, or an error naming the node when the graph left this required input out (an empty name). */
+    public static ValueInfo required(Node node, ValueInfo v) {
+        if (v == null) {
+            throw error(node, "a required input is missing (an empty input name stands for an optional input left out)");
+        }
+        return v;
+    }
+
     public static void floating(Node node, ValueInfo v) {
-        if (!v.dtype().isFloating()) {
+        if (!required(node, v).dtype().isFloating()) {
             throw error(node, "input '" + v.name() + "' must be float32 or float64, found " + v.dtype().label());
         }
     }
 
     public static void sameDtype(Node node, ValueInfo a, ValueInfo b) {
-        if (a.dtype() != b.dtype()) {
+        if (required(node, a).dtype() != required(node, b).dtype()) {
             throw error(node, "inputs '" + a.name() + "' (" + a.dtype().label() + ") and '" + b.name() + "' ("
                     + b.dtype().label() + ") must have the same dtype");
         }
     }
 
     public static void rank(Node node, ValueInfo v, int rank) {
-        if (v.shape().rank() != rank) {
+        if (required(node, v).shape().rank() != rank) {
             throw error(node, "input '" + v.name() + "' must have rank " + rank + ", found shape " + v.shape());
         }
     }

@@ -35,7 +35,14 @@ public final class ShapeInference {
                 inputs.add(name.isEmpty() ? null : types.get(name));
                 constants.add(name.isEmpty() ? null : graph.constants().get(name));
             }
-            List<ValueInfo> outputs = OperatorSet.schema(node).infer(node, inputs, constants);
+            List<ValueInfo> outputs;
+            try {
+                outputs = OperatorSet.schema(node).infer(node, inputs, constants);
+            } catch (NullPointerException e) {
+                // A schema reads its required inputs; the graph may have left one out with an empty name.
+                throw new InvalidModelException("node '" + node.name() + "' (" + node.opType() + ") lacks a required input: "
+                        + "an empty input name stands for an optional input left out", e);
+            }
             if (outputs.size() != node.outputs().size()) {
                 throw new InvalidModelException("node '" + node.name() + "' (" + node.opType() + ") declares "
                         + node.outputs().size() + " outputs, the operator produces " + outputs.size());

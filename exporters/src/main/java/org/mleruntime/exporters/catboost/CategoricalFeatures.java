@@ -494,7 +494,11 @@ final class CategoricalFeatures {
             case ONE_HOT -> {
                 List<Integer> other = byValue.getOrDefault(0L, List.of());
                 List<Integer> equal = byValue.getOrDefault(1L, List.of());
-                long value = categories.get(e.feature).get(e.valueHash);
+                Long value = categories.get(e.feature).get(e.valueHash);
+                if (value == null) {
+                    throw new InvalidModelException("a one-hot split of categorical feature " + e.feature + " compares with hash "
+                            + e.valueHash + ", which none of the feature's categories has");
+                }
                 yield tree.match(catColumn[e.feature], new long[] {value},
                         i -> build(tree, ctr, depth + 1, select(combinations, equal), selectValues(values, equal), empty),
                         () -> build(tree, ctr, depth + 1, select(combinations, other), selectValues(values, other), empty));

@@ -187,6 +187,11 @@ public final class UbjsonReader {
         if (in.hasRemaining() && in.get(in.position()) == '#') {
             in.get();
             count = length();
+            // Every element takes at least a byte, except the typed markers T, F, Z and N, which take
+            // none: a count beyond the bytes left is no real model's, and would size an array.
+            if (count > in.remaining()) {
+                throw error("a container declares " + count + " elements, more than the " + in.remaining() + " bytes left in the document");
+            }
         }
         return new long[] {type, count};
     }
