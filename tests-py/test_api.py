@@ -14,7 +14,7 @@ import pytest
 from conftest import assert_labels_match, assert_values_match
 from mle_runtime import FormatError, InputError, MleError, ModelError, UnsupportedModelError, VersionError
 from sklearn.decomposition import NMF
-from sklearn.gaussian_process import GaussianProcessRegressor
+from sklearn.gaussian_process import GaussianProcessClassifier
 from sklearn.linear_model import LinearRegression, LogisticRegression, Ridge, SGDClassifier
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import make_pipeline
@@ -52,9 +52,9 @@ def test_supported_models_come_from_the_registry():
 def test_unsupported_estimator_is_named_in_a_short_message_with_its_relatives(datasets, tmp_path):
     X, y = datasets["iris"]
     with pytest.raises(UnsupportedModelError) as info:
-        mle_runtime.export_model(GaussianProcessRegressor().fit(X, y), tmp_path / "gp.mle")
+        mle_runtime.export_model(GaussianProcessClassifier().fit(X, y), tmp_path / "gp.mle")
     message = str(info.value)
-    assert "sklearn.gaussian_process.GaussianProcessRegressor" in message
+    assert "sklearn.gaussian_process.GaussianProcessClassifier" in message
     assert "mle_runtime.supported_models()" in message and len(message) < 400, message
     assert isinstance(info.value, TypeError)
     assert not (tmp_path / "gp.mle").exists()
@@ -111,7 +111,7 @@ def test_failed_export_leaves_no_file_and_keeps_an_existing_one(datasets, tmp_pa
     X, y = datasets["iris"]
     path = tmp_path / "model.mle"
     with pytest.raises(UnsupportedModelError):
-        mle_runtime.export_model(GaussianProcessRegressor().fit(X, y), path)
+        mle_runtime.export_model(GaussianProcessClassifier().fit(X, y), path)
     assert not path.exists()
 
     mle_runtime.export_model(Ridge().fit(X, y), path)
@@ -201,7 +201,8 @@ def test_inspect_returns_the_file_description(iris_file):
         assert set(section) >= {"kind", "offset", "length", "raw_length", "crc32c", "compression", "encrypted"}
     assert info["metadata"]["model_type"] == "Pipeline(StandardScaler,LogisticRegression)"
     ops = [n["op_type"] for n in info["graph"]["nodes"]]
-    assert ops[0] == "Scaler" and "Gemm" in ops and "Softmax" in ops and "LabelMap" in ops
+    # The scaler's input is checked for infinity first, as scikit-learn's StandardScaler does.
+    assert ops[:2] == ["RequireFinite", "Scaler"] and "Gemm" in ops and "Softmax" in ops and "LabelMap" in ops
     gemm = next(n for n in info["graph"]["nodes"] if n["op_type"] == "Gemm")
     assert gemm["attributes"] == {"transB": 1} and gemm["opset_version"] == 1
     coef = next(c for c in info["graph"]["constants"] if c["name"] == "coef")
@@ -263,13 +264,15 @@ def test_all_zero_probability_rows_match_sklearn(datasets, export_load):
     assert_values_match(export_load(ovr).predict_proba(rows), expected)
 
 
-def test_nan_inputs_are_allowed(datasets, export_load):
+def test_nan_inputs_are_refused_where_scikit_learn_refuses_them(datasets, export_load):
     X, y = datasets["diabetes"]
     model = Ridge().fit(X, y)
     X_nan = X[:10].copy()
     X_nan[3, 2] = np.nan
-    out = export_load(model).predict(X_nan)
-    assert np.isnan(out[3]) and not np.isnan(np.delete(out, 3)).any()
+    with pytest.raises(ValueError, match="Input X contains NaN"):
+        model.predict(X_nan)
+    with pytest.raises(InputError, match=r"NaN \(in column 'x2'|NaN \(in column 2"):
+        export_load(model).predict(X_nan)
 
 
 def test_zero_rows(iris_file):

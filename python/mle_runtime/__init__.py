@@ -15,6 +15,7 @@ import os
 from typing import Any
 
 from . import _jvm
+from . import display as _display
 from . import options as _options
 from ._version import __version__
 from .errors import (
@@ -87,6 +88,7 @@ def load_model(
     verify_key: bytes | str | os.PathLike | None = None,
     require_signature: bool | None = None,
     decryption_key: bytes | str | os.PathLike | None = None,
+    max_memory: int | None = None,
 ) -> Model:
     """Opens a .mle file (memory-mapped, verified) and returns a Model ready to predict.
 
@@ -101,13 +103,23 @@ def load_model(
     disk; a missing or wrong key raises DecryptionError. A file whose graph inputs or outputs have
     a dtype other than float32, float64, int32, int64, bool or string raises FormatError.
 
+    `max_memory` (bytes) bounds what the file may make the engine allocate: compressed or encrypted
+    sections decoded, and the weights it derives (dequantized copies); a file asking for more raises
+    ModelError or FormatError before the memory is taken. The default is an eighth of the machine's
+    memory (the Java system property `mle.maxModelMemory` changes it for the process); the
+    memory-mapped file itself does not count.
+
     `close()` (or a `with` block) unmaps the file at once; a Model that is garbage collected is
     closed then.
     """
     if threads is not None and (not isinstance(threads, int) or threads < 1):
         raise ValueError(f"threads must be a positive integer, got {threads!r}")
+    if max_memory is not None and (isinstance(max_memory, bool) or not isinstance(max_memory, int) or max_memory < 0):
+        raise ValueError(f"max_memory must be a number of bytes (a non-negative integer), got {max_memory!r}")
     target = _existing(path)
     options = _options.open_options(defer_checksum, verify_key, require_signature, decryption_key)
+    if max_memory is not None:
+        options = options.withMaxMemoryBytes(max_memory)
     with java_errors():
         java_model = _jvm.bridge().load(target, options, int(threads or 0))
     return Model(java_model, target)
@@ -120,13 +132,14 @@ def inspect(
     decryption_key: bytes | str | os.PathLike | None = None,
 ) -> dict[str, Any]:
     """The file's header, key ids, section table (sizes, compression ratios, encryption), metadata
-    and graph (nodes, attributes, constants) as a dict. An encrypted file inspected without its
+    and graph (nodes, attributes, constants) as a dict, which shows itself as a short summary (its
+    `summary()`, and a table in notebooks). An encrypted file inspected without its
     `decryption_key` shows its container only ("metadata" and "graph" are None); with `verify_key`
     the signature is checked first."""
     target = _existing(path)
     options = _options.open_options(False, verify_key, None, decryption_key)
     with java_errors():
-        return json.loads(str(_jvm.bridge().inspect(target, options)))
+        return _display.Inspection(json.loads(str(_jvm.bridge().inspect(target, options))))
 
 
 def engine_info() -> dict[str, Any]:

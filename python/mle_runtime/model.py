@@ -11,6 +11,7 @@ not compute any part of a prediction in Python nor read the file itself; the eng
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 import types
@@ -19,7 +20,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from . import _jvm
+from . import _jvm, display
 from .errors import FormatError, InputError, MleError, java_errors
 
 _NUMPY_DTYPES = {
@@ -189,8 +190,22 @@ class Model:
         return sorted(set(super().__dir__()) | set(self._bound))
 
     def __repr__(self) -> str:
-        state = "closed" if self._closed else ", ".join(sorted(self._bound))
-        return f"<mle_runtime.Model {self._path!r} ({state})>"
+        return display.model_repr(self._path, self.__dict__.get("_description"), self._closed)
+
+    def summary(self) -> str:
+        """What the model is at a glance: type and framework, file (size, codecs, signature,
+        encryption), inputs and features, outputs, methods, classes, and the runtime serving it."""
+        return display.text(self._summary_rows())
+
+    def _repr_html_(self) -> str:
+        return display.table_html(f"MLE Runtime model {self._path}", self._summary_rows())
+
+    def _summary_rows(self) -> list[tuple[str, str]]:
+        if self._closed:
+            return [("model", f"{self._path} (closed)")]
+        from . import engine_info
+
+        return display.summary_rows(self._path, self._description, engine_info())
 
     @property
     def path(self) -> str:
@@ -363,7 +378,7 @@ class Model:
                 results[name] = buffer
                 outputs += (buffer.ctypes.data, buffer.nbytes)
         # `ordered` and the output buffers stay referenced here until Java returns.
-        with java_errors():
+        with _naming_rows(ordered), java_errors():
             if self._takes_strings:
                 texts = self._text_array([a.text if isinstance(a, _Text) else None for a in ordered])
                 strings = self._java.run(self._java_input_names, self._long_array(inputs), texts, rows, java_names, self._long_array(outputs))
@@ -374,6 +389,28 @@ class Model:
                 if spec.dtype is None:
                     results[name] = self._string_array(strings[i]).reshape(spec.shape_for(rows))
         return {name: results[name] for name in names}
+
+
+@contextlib.contextmanager
+def _naming_rows(inputs: list[Any]):
+    """Adds to the engine's refusal of NaN or infinity (which names columns) the rows that hold them."""
+    try:
+        yield
+    except InputError as exc:
+        message = str(exc)
+        if not message.startswith("input contains "):
+            raise
+        infinity_only = message.startswith("input contains infinity")
+        rows: set[int] = set()
+        for values in inputs:
+            if isinstance(values, np.ndarray) and values.dtype.kind == "f" and values.ndim >= 1:
+                bad = np.isinf(values) if infinity_only else ~np.isfinite(values)
+                rows.update(np.flatnonzero(bad.reshape(len(values), -1).any(axis=1)).tolist())
+        if not rows:
+            raise
+        listed = sorted(rows)
+        shown = ", ".join(map(str, listed[:10])) + (", …" if len(listed) > 10 else "")
+        raise InputError(f"{message} (rows {shown} of the input)") from None
 
 
 class _Text:

@@ -70,6 +70,8 @@ _FRAMEWORKS: dict[str, tuple[str, ...]] = {
         "mle_runtime.exporters.sklearn_kernel_approximation",
         "mle_runtime.exporters.sklearn_mixture",
         "mle_runtime.exporters.sklearn_covariance",
+        "mle_runtime.exporters.sklearn_semi_supervised",
+        "mle_runtime.exporters.sklearn_gaussian_process",
     ),
 }
 
@@ -110,11 +112,13 @@ FLOAT32 = 1e-5
 class Support:
     """A registration's promise: each method a converted model offers, with the tolerance its tests
     prove against the framework's own output; `composed` when the model is made of other models and
-    its tolerance is the loosest of its parts'; `note` for conditions and limits."""
+    its tolerance is the loosest of its parts'; `note` for conditions and limits; `missing`, what
+    the model refuses in its input as the framework does (see `register`)."""
 
     methods: Mapping[str, float]
     composed: bool = False
     note: str = ""
+    missing: str = "as the framework declares"
 
 
 # A transformer's inverse_transform as a graph: (builder, fitted transformer, value [N, k]) → value [N, k].
@@ -127,15 +131,31 @@ _SUPPORT: dict[type, Support] = {}
 _loaded: set[str] = set()
 
 
-def _promise(classes: tuple[type, ...], methods: Mapping[str, float] | None, composed: bool, note: str) -> None:
+# What a converted model refuses in its input, as the framework's own validation does: every
+# registration takes one of these, and the framework module's `require_finite` inserts the check.
+# DECLARED: NaN unless the fitted model declares it takes it (scikit-learn's allow_nan tag),
+# infinity always; FINITE: NaN and infinity, whatever the model declares; BOTH_AS_DECLARED: NaN
+# and infinity together, unless the model declares it takes NaN (scikit-learn's feature selectors);
+# ANYTHING: nothing (the model validates nothing itself, or handles both).
+DECLARED = "as the framework declares"
+FINITE = "finite values only"
+BOTH_AS_DECLARED = "NaN and infinity as the framework declares"
+ANYTHING = "anything"
+MISSING_RULES = (DECLARED, FINITE, BOTH_AS_DECLARED, ANYTHING)
+
+
+def _promise(classes: tuple[type, ...], methods: Mapping[str, float] | None, composed: bool, note: str,
+             missing: str = DECLARED) -> None:
     if not methods:
         raise TypeError(f"registering {[c.__name__ for c in classes]}: name the methods it supports and their tolerances")
+    if missing not in MISSING_RULES:
+        raise ValueError(f"missing must be one of {MISSING_RULES}, got {missing!r}")
     for cls in classes:
-        _SUPPORT[cls] = Support(dict(methods), composed, note)
+        _SUPPORT[cls] = Support(dict(methods), composed, note, missing)
 
 
 def register(*classes: type, methods: Mapping[str, float], composed: bool = False, note: str = "",
-             tables: bool = False) -> Callable[[Converter], Converter]:
+             tables: bool = False, missing: str = DECLARED) -> Callable[[Converter], Converter]:
     """Decorator registering a converter function for classes, with what it promises:
 
         @register(LogisticRegression, methods={"predict": IDENTICAL, "predict_proba": FLOAT64})
@@ -146,15 +166,30 @@ def register(*classes: type, methods: Mapping[str, float], composed: bool = Fals
     `columns.Table` of columns of different dtypes (a DataFrame with string columns), which
     converters that pass their input on to other converters (pipelines, ensembles) and those that
     read columns one by one (encoders, imputers) accept.
+
+    `missing` says what the converted model refuses in its input, as the framework's own predict
+    does (one of MISSING_RULES; DECLARED by default). A composed model's parts check the input each
+    reads, so a composed model that only delegates declares ANYTHING.
     """
-    _promise(classes, methods, composed, note)
+    _promise(classes, methods, composed, note, missing)
 
     def decorate(converter: Converter) -> Converter:
         for cls in classes:
-            _CONVERTERS[cls] = converter if tables else _on_a_matrix(converter)
+            checked = converter if missing == ANYTHING else _checking_input(converter)
+            _CONVERTERS[cls] = checked if tables else _on_a_matrix(checked)
         return converter
 
     return decorate
+
+
+def _checking_input(converter: Converter) -> Converter:
+    """The converter, reading its input through the framework's check of what the model refuses."""
+
+    def convert(builder: GraphBuilder, model: Any, x: Any) -> dict[str, Value]:
+        check = getattr(importlib.import_module(_FRAMEWORKS[framework_of(model)][0]), "require_finite", None)
+        return converter(builder, model, x if check is None else check(builder, model, x, support_of(type(model)).missing))
+
+    return convert
 
 
 def _on_a_matrix(converter: Converter) -> Converter:
@@ -172,7 +207,8 @@ def _on_a_matrix(converter: Converter) -> Converter:
 def register_file(*classes: type, methods: Mapping[str, float], note: str = "") -> Callable[[FileConverter], FileConverter]:
     """Decorator registering a function that saves a model in its framework's own format, for
     frameworks whose files the engine converts itself (XGBoost, LightGBM, CatBoost)."""
-    _promise(classes, methods, False, note)
+    # The framework's own model (a booster) reads NaN as missing and compares infinities; its converter checks nothing.
+    _promise(classes, methods, False, note, ANYTHING)
 
     def decorate(converter: FileConverter) -> FileConverter:
         for cls in classes:
@@ -215,7 +251,7 @@ def file_converter_for(model: Any) -> FileConverter | None:
 
 
 def framework_of(model: Any) -> str:
-    return type(model).__module__.split(".")[0]
+    return framework_of_class(type(model))
 
 
 def public_name(cls: type) -> str:
@@ -253,17 +289,41 @@ def supported_models() -> list[str]:
     return sorted(public_name(cls) for cls in {**_CONVERTERS, **_FILE_CONVERTERS})
 
 
+def _missing_description(cls: type, support: Support) -> str:
+    """What a converted model of `cls` refuses in its input: nothing, both, or what the framework
+    declares for a default instance (scikit-learn's `allow_nan` tag), or for each fitted model."""
+    if support.missing == ANYTHING:
+        return "takes NaN and infinity" if not support.composed else "what its parts refuse"
+    if support.missing == FINITE:
+        return "refuses NaN and infinity"
+    declared = getattr(importlib.import_module(_FRAMEWORKS[framework_of_class(cls)][0]), "declared_allow_nan", None)
+    allow_nan = None if declared is None else declared(cls)
+    both = support.missing == BOTH_AS_DECLARED
+    if allow_nan is None:
+        return ("refuses NaN and infinity unless the fitted model takes NaN" if both
+                else "refuses infinity, and NaN unless the fitted model declares it takes it")
+    if allow_nan:
+        return "takes NaN and infinity" if both else "takes NaN, refuses infinity"
+    return "refuses NaN and infinity"
+
+
+def framework_of_class(cls: type) -> str:
+    return cls.__module__.split(".")[0]
+
+
 def supported() -> list[dict[str, Any]]:
     """Every registered model class with its promise: `{"model", "framework", "methods": {method:
-    tolerance}, "composed", "note"}`, sorted by name, for the frameworks installed here."""
+    tolerance}, "composed", "note", "missing"}`, sorted by name, for the frameworks installed here; "missing"
+    says what the converted model refuses in its input."""
     _load_all()
     rows = [
         {
             "model": public_name(cls),
-            "framework": cls.__module__.split(".")[0],
+            "framework": framework_of_class(cls),
             "methods": dict(support.methods),
             "composed": support.composed,
             "note": support.note,
+            "missing": _missing_description(cls, support),
         }
         for cls, support in _SUPPORT.items()
     ]

@@ -18,7 +18,7 @@ from sklearn.preprocessing import LabelEncoder
 
 from ..errors import UnsupportedModelError
 from ..ir import BATCH, Value
-from .registry import FLOAT64, IDENTICAL, register
+from .registry import ANYTHING, FLOAT64, IDENTICAL, register
 from .sklearn_common import class_labels, uniform_normalized_rows
 from .sklearn_composition import (
     argmax,
@@ -107,7 +107,7 @@ def _calibrated_probabilities(builder, model, pair, x) -> Value:
     return Value(clipped, "float64", proba.shape)
 
 
-@register(CalibratedClassifierCV, methods={"predict": IDENTICAL, "predict_proba": FLOAT64}, composed=True, tables=True,
+@register(CalibratedClassifierCV, missing=ANYTHING, methods={"predict": IDENTICAL, "predict_proba": FLOAT64}, composed=True, tables=True,
           note="method sigmoid or isotonic; ensemble True or False; a FrozenEstimator for a prefitted classifier")
 def calibrated_classifier(builder, model, x):
     if model.method not in ("sigmoid", "isotonic"):
@@ -120,7 +120,7 @@ def calibrated_classifier(builder, model, x):
     return {"probabilities": proba, "label": relabel(builder, argmax(builder, proba), labels, builder.class_labels[0])}
 
 
-@register(FrozenEstimator, methods={"predict": IDENTICAL, "predict_proba": IDENTICAL, "decision_function": IDENTICAL,
+@register(FrozenEstimator, missing=ANYTHING, methods={"predict": IDENTICAL, "predict_proba": IDENTICAL, "decision_function": IDENTICAL,
                                     "transform": IDENTICAL}, composed=True, tables=True, note="the methods of the estimator it holds")
 def frozen_estimator(builder, model, x):
     return convert(builder, model.estimator, x, model)

@@ -9,19 +9,21 @@ beyond `coef_`, `intercept_`, `classes_`, `n_features_in_` and `feature_names_in
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
 import sklearn
 from sklearn.exceptions import NotFittedError
+from sklearn.gaussian_process.kernels import Kernel as GaussianProcessKernel
 from sklearn.utils import get_tags
 from sklearn.utils.validation import check_is_fitted
 
 from ..errors import ModelError, UnsupportedModelError
 from ..ir import BATCH, GraphBuilder, Value
-from .columns import takes_vector
+from .columns import INPUT_NAME, takes_vector
 from .labels import label_strings
-from .registry import ModelInfo
+from .registry import BOTH_AS_DECLARED, FINITE, ModelInfo
 
 
 def model_type(model: Any) -> str:
@@ -59,7 +61,9 @@ def model_info(model: Any) -> ModelInfo:
         check_is_fitted(model)
     except NotFittedError as exc:
         raise ModelError(f"{type(model).__name__} is not fitted: call fit() before export_model()") from exc
-    if callable(getattr(model, "kernel", None)):
+    kernel = getattr(model, "kernel", None)
+    # A Gaussian process kernel is a callable object whose terms its converter reads (or refuses by name).
+    if callable(kernel) and not isinstance(kernel, GaussianProcessKernel):
         # Checked before the input width: libsvm models with a callable kernel record none.
         raise UnsupportedModelError(
             f"{type(model).__name__}(kernel=a callable) cannot be exported: a callable kernel is code, which a model "
@@ -81,6 +85,39 @@ def model_info(model: Any) -> ModelInfo:
         n_features=int(n_features),
         feature_names=None if names is None else [str(n) for n in names],
     )
+
+
+_NAMED_COLUMNS = 1024
+
+
+def require_finite(builder: GraphBuilder, model: Any, x: Any, rule: str) -> Any:
+    """`x` as the fitted model reads it after scikit-learn's input validation, by the registry's
+    `rule` (registry.MISSING_RULES) and the model's `allow_nan` tag: a RequireFinite node naming the
+    columns it refuses. Tables (string columns beside numbers) and vectors pass unchecked: the
+    converters that read them check each column they use."""
+    if not isinstance(x, Value) or x.dtype not in ("float64", "float32") or len(x.shape) != 2:
+        return x
+    allow_nan = rule != FINITE and bool(get_tags(model).input_tags.allow_nan)
+    if allow_nan and rule == BOTH_AS_DECLARED:
+        return x
+    attributes = {"allow_nan": int(allow_nan), "model": type(model).__name__}
+    # Feature names where the model has them and they are few: the kernel says "column j" otherwise,
+    # and a name per column of a very wide input would cost more to load than the check itself.
+    if x.name == INPUT_NAME and getattr(model, "feature_names_in_", None) is not None and x.shape[1] <= _NAMED_COLUMNS:
+        attributes["column_names"] = column_labels(model, int(x.shape[1]))
+    out = builder.add_node("RequireFinite", [x.name], builder.unique_name("finite"), **attributes)
+    return Value(out, x.dtype, x.shape)
+
+
+def declared_allow_nan(cls: type) -> bool | None:
+    """scikit-learn's `allow_nan` tag of a default instance of `cls`; None where the class needs
+    arguments or its tag depends on its parts."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return bool(get_tags(cls()).input_tags.allow_nan)
+    except Exception:
+        return None
 
 
 def column_labels(model: Any, n: int) -> list[str]:

@@ -19,7 +19,7 @@ from ..errors import ModelError, UnsupportedModelError
 from ..ir import Value
 from . import columns
 from .columns import ANY
-from .registry import IDENTICAL, SPARSE_OUTPUT, converter_for, register
+from .registry import ANYTHING, IDENTICAL, SPARSE_OUTPUT, converter_for, register
 
 
 def _fitted_parts(model: ColumnTransformer):
@@ -64,7 +64,7 @@ def _transform(builder, name: str, transformer, x, weight) -> tuple[columns.Inpu
     return out, sparse
 
 
-@register(ColumnTransformer, methods={"transform": IDENTICAL}, composed=True, tables=True,
+@register(ColumnTransformer, methods={"transform": IDENTICAL}, composed=True, tables=True, missing=ANYTHING,
           note="columns by name, position, slice, mask or callable; remainder; transformer_weights; dense output")
 def column_transformer(builder, model, x):
     weights = model.transformer_weights or {}
@@ -79,7 +79,7 @@ def column_transformer(builder, model, x):
     return outputs
 
 
-@register(FeatureUnion, methods={"transform": IDENTICAL}, composed=True, tables=True, note="transformer_weights; dense output")
+@register(FeatureUnion, methods={"transform": IDENTICAL}, composed=True, tables=True, missing=ANYTHING, note="transformer_weights; dense output")
 def feature_union(builder, model, x):
     weights = model.transformer_weights or {}
     results = [_transform(builder, name, t, x, weights.get(name)) for name, t in model.transformer_list

@@ -1,5 +1,5 @@
-"""Converters for scikit-learn's categorical encoders: OneHotEncoder, OrdinalEncoder, TargetEncoder
-and LabelEncoder, on string or numeric categories.
+"""Converters for scikit-learn's categorical encoders: OneHotEncoder, OrdinalEncoder, TargetEncoder,
+LabelEncoder and LabelBinarizer, on string or numeric categories.
 
 This module owns the translation of a fitted encoder into CategoryMap (each value → the codes of
 its category) followed, for one-hot output, by OneHot. The codes are not re-derived from the
@@ -16,7 +16,7 @@ import warnings
 from typing import Any
 
 import numpy as np
-from sklearn.preprocessing import LabelEncoder, OneHotEncoder, OrdinalEncoder, TargetEncoder
+from sklearn.preprocessing import LabelBinarizer, LabelEncoder, OneHotEncoder, OrdinalEncoder, TargetEncoder
 
 from ..errors import ModelError, UnsupportedModelError
 from ..ir import BATCH, GraphBuilder, Value
@@ -200,7 +200,7 @@ def target_encoder(builder, model, x):
     return {"transformed": category_map(builder, x, model.categories_, codes, unknown, column_labels(model, len(codes)))}
 
 
-@columns.vector_input(LabelEncoder)
+@columns.vector_input(LabelEncoder, LabelBinarizer)
 def _label_dtype(model) -> str:
     return STRING if _kind(model.classes_) == STRING else FLOAT
 
@@ -213,3 +213,26 @@ def label_encoder(builder, model, y):
     vector = builder.add_node("Reshape", [mapped.name], builder.unique_name("codes"), shape=[BATCH])
     out = builder.add_node("Cast", [vector], builder.unique_name("encoded"), to="int64")
     return {"transformed": Value(out, "int64", (BATCH,))}
+
+
+@register(LabelBinarizer, methods={"transform": IDENTICAL},
+          note="transform of a vector of labels into int64 rows of neg_label and pos_label; an unseen label gives a row of "
+               "neg_label, except with two classes, where it is an error (scikit-learn then returns two columns instead of "
+               "one); not fitted on a label indicator matrix; dense output")
+def label_binarizer(builder, model, y):
+    if model.y_type_.startswith("multilabel"):
+        raise UnsupportedModelError("LabelBinarizer fitted on a label indicator matrix cannot be exported: its transform "
+                                    "takes a matrix, not a vector of labels")
+    n_classes = len(model.classes_)
+    # Each class's row is what scikit-learn's own transform gives it (pos_label where it is the class,
+    # neg_label elsewhere, a single column for two classes).
+    rows = model.transform(model.classes_)
+    rows = np.asarray(rows.toarray() if hasattr(rows, "toarray") else rows, dtype=np.float64)
+    unknown = None if n_classes == 2 else [np.full(rows.shape[1], float(model.neg_label))]
+    column = builder.add_node("Reshape", [y.name], builder.unique_name("labels"), shape=[BATCH, 1])
+    mapped = category_map(builder, Value(column, y.dtype, (BATCH, 1)), [model.classes_], [rows], unknown, ["the label"])
+    out = builder.add_node("Cast", [mapped.name], builder.unique_name("binarized"), to="int64")
+    outputs = {"transformed": Value(out, "int64", (BATCH, rows.shape[1]))}
+    if model.sparse_output:
+        outputs[SPARSE_OUTPUT] = "LabelBinarizer(sparse_output=True) returns a scipy sparse matrix; set sparse_output=False"
+    return outputs

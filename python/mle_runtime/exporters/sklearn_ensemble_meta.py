@@ -29,7 +29,7 @@ from sklearn.ensemble import (
 from ..errors import UnsupportedModelError
 from ..ir import BATCH, Value
 from . import columns
-from .registry import FLOAT64, IDENTICAL, register
+from .registry import ANYTHING, FINITE, FLOAT64, IDENTICAL, register
 from .sklearn_common import class_labels
 from .sklearn_composition import (
     argmax,
@@ -66,7 +66,7 @@ def _encoded_labels(builder, model, index):
     return relabel(builder, index, labels, builder.class_labels[0])
 
 
-@register(VotingClassifier, methods={"predict": IDENTICAL, "predict_proba": IDENTICAL, "transform": IDENTICAL}, composed=True,
+@register(VotingClassifier, missing=ANYTHING, methods={"predict": IDENTICAL, "predict_proba": IDENTICAL, "transform": IDENTICAL}, composed=True,
           tables=True, note="hard and soft voting, weights, dropped estimators; transform needs flatten_transform=True for soft voting")
 def voting_classifier(builder, model, x):
     # The estimators were fitted on le_-encoded labels 0..K-1, which are their predictions.
@@ -93,7 +93,7 @@ def voting_classifier(builder, model, x):
     return outputs
 
 
-@register(VotingRegressor, methods={"predict": IDENTICAL, "transform": IDENTICAL}, composed=True, tables=True,
+@register(VotingRegressor, missing=ANYTHING, methods={"predict": IDENTICAL, "transform": IDENTICAL}, composed=True, tables=True,
           note="weights, dropped estimators")
 def voting_regressor(builder, model, x):
     predictions = [vector(builder, method_output(convert(builder, e, x, model), e, "predict", model)) for e in model.estimators_]
@@ -135,7 +135,7 @@ def _final_outputs(builder, model, stacked):
     return convert(builder, final, stacked if isinstance(stacked, columns.Table) else cast(builder, stacked, "float64"), model)
 
 
-@register(StackingClassifier, methods={"predict": IDENTICAL, "predict_proba": IDENTICAL, "decision_function": IDENTICAL,
+@register(StackingClassifier, missing=ANYTHING, methods={"predict": IDENTICAL, "predict_proba": IDENTICAL, "decision_function": IDENTICAL,
                                        "transform": IDENTICAL}, composed=True,
           tables=True, note="stack_method auto, predict_proba, decision_function, predict; passthrough; the methods of its final estimator")
 def stacking_classifier(builder, model, x):
@@ -153,7 +153,7 @@ def stacking_classifier(builder, model, x):
     return outputs
 
 
-@register(StackingRegressor, methods={"predict": IDENTICAL, "transform": IDENTICAL}, composed=True, tables=True, note="passthrough")
+@register(StackingRegressor, missing=ANYTHING, methods={"predict": IDENTICAL, "transform": IDENTICAL}, composed=True, tables=True, note="passthrough")
 def stacking_regressor(builder, model, x):
     stacked = _stacked_features(builder, model, x, classifier=False)
     final = _final_outputs(builder, model, stacked)
@@ -190,7 +190,7 @@ def _bagged_probabilities(builder, model, estimator, outputs):
     return Value(out, "float64", (BATCH, n_classes))
 
 
-@register(BaggingClassifier, methods={"predict": IDENTICAL, "predict_proba": FLOAT64, "decision_function": FLOAT64}, composed=True,
+@register(BaggingClassifier, missing=ANYTHING, methods={"predict": IDENTICAL, "predict_proba": FLOAT64, "decision_function": FLOAT64}, composed=True,
           tables=True, note="feature subsets; voting when the estimator has no predict_proba")
 def bagging_classifier(builder, model, x):
     converted = [convert(builder, e, xi, model) for e, xi in zip(model.estimators_, _bagged_inputs(builder, model, x))]
@@ -209,14 +209,14 @@ def bagging_classifier(builder, model, x):
     return outputs
 
 
-@register(BaggingRegressor, methods={"predict": FLOAT64}, composed=True, tables=True, note="feature subsets")
+@register(BaggingRegressor, missing=ANYTHING, methods={"predict": FLOAT64}, composed=True, tables=True, note="feature subsets")
 def bagging_regressor(builder, model, x):
     predictions = [method_output(convert(builder, e, xi, model), e, "predict", model)
                    for e, xi in zip(model.estimators_, _bagged_inputs(builder, model, x))]
     return {"variable": binary(builder, "Div", running_sum(builder, predictions), float(model.n_estimators), "mean")}
 
 
-@register(AdaBoostClassifier, methods={"predict": IDENTICAL, "predict_proba": FLOAT64, "decision_function": IDENTICAL}, composed=True,
+@register(AdaBoostClassifier, missing=FINITE, methods={"predict": IDENTICAL, "predict_proba": FLOAT64, "decision_function": IDENTICAL}, composed=True,
           tables=True, note="SAMME")
 def adaboost_classifier(builder, model, x):
     n_classes = model.n_classes_
@@ -247,7 +247,7 @@ def adaboost_classifier(builder, model, x):
     return {"scores": scores, "label": label, "probabilities": Value(proba, "float64", (BATCH, n_classes))}
 
 
-@register(AdaBoostRegressor, methods={"predict": IDENTICAL}, composed=True, tables=True,
+@register(AdaBoostRegressor, missing=FINITE, methods={"predict": IDENTICAL}, composed=True, tables=True,
           note="the weighted median of the estimators' predictions; equal predictions are ordered by estimator")
 def adaboost_regressor(builder, model, x):
     predictions = [method_output(convert(builder, e, x, model), e, "predict", model) for e in model.estimators_]

@@ -26,7 +26,7 @@ from sklearn.feature_selection import (
 
 from ..errors import UnsupportedModelError
 from . import columns
-from .registry import IDENTICAL, register
+from .registry import ANYTHING, BOTH_AS_DECLARED, IDENTICAL, register
 from .sklearn_composition import convert, roles_of
 
 
@@ -37,14 +37,18 @@ def _selected(builder, model, x):
     return columns.select(builder, x, np.flatnonzero(mask))
 
 
-@register(VarianceThreshold, SelectKBest, SelectPercentile, SelectFpr, SelectFdr, SelectFwe, GenericUnivariateSelect,
-          SelectFromModel, SequentialFeatureSelector, methods={"transform": IDENTICAL}, tables=True,
+@register(SelectKBest, SelectPercentile, SelectFpr, SelectFdr, SelectFwe, GenericUnivariateSelect,
+          SelectFromModel, SequentialFeatureSelector, missing=BOTH_AS_DECLARED, methods={"transform": IDENTICAL}, tables=True,
           note="any score function, threshold or model: the fitted mask")
 def feature_selector(builder, model, x):
     return {"transformed": _selected(builder, model, x)}
 
 
-@register(RFE, RFECV, methods={"transform": IDENTICAL, "predict": IDENTICAL, "predict_proba": IDENTICAL,
+# VarianceThreshold.transform validates nothing beyond the column count: NaN and infinity pass through.
+register(VarianceThreshold, methods={"transform": IDENTICAL}, tables=True, missing=ANYTHING, note="the fitted mask")(feature_selector)
+
+
+@register(RFE, RFECV, missing=BOTH_AS_DECLARED, methods={"transform": IDENTICAL, "predict": IDENTICAL, "predict_proba": IDENTICAL,
                                "decision_function": IDENTICAL}, composed=True, tables=True,
           note="transform, and the methods of its fitted estimator_ on the selected features")
 def recursive_feature_elimination(builder, model, x):

@@ -26,7 +26,7 @@ from sklearn.semi_supervised import SelfTrainingClassifier
 
 from ..errors import UnsupportedModelError
 from ..ir import BATCH, Value
-from .registry import FLOAT64, IDENTICAL, register
+from .registry import ANYTHING, FLOAT64, IDENTICAL, register
 from .sklearn_common import class_labels
 from .sklearn_composition import (
     argmax,
@@ -44,20 +44,20 @@ _EVERY_METHOD = {"predict": IDENTICAL, "predict_proba": IDENTICAL, "predict_log_
                  "transform": IDENTICAL}
 
 
-@register(GridSearchCV, RandomizedSearchCV, HalvingGridSearchCV, HalvingRandomSearchCV, methods=_EVERY_METHOD, composed=True,
+@register(GridSearchCV, RandomizedSearchCV, HalvingGridSearchCV, HalvingRandomSearchCV, missing=ANYTHING, methods=_EVERY_METHOD, composed=True,
           tables=True, note="the methods of its refitted best_estimator_ (refit=True, the default)")
 def search(builder, model, x):
     return convert(builder, model.best_estimator_, x, model)
 
 
-@register(SelfTrainingClassifier, methods={"predict": IDENTICAL, "predict_proba": IDENTICAL, "predict_log_proba": IDENTICAL,
+@register(SelfTrainingClassifier, missing=ANYTHING, methods={"predict": IDENTICAL, "predict_proba": IDENTICAL, "predict_log_proba": IDENTICAL,
                                            "decision_function": IDENTICAL}, composed=True, tables=True,
           note="the methods of its final estimator_")
 def self_training(builder, model, x):
     return convert(builder, model.estimator_, x, model)
 
 
-@register(FixedThresholdClassifier, TunedThresholdClassifierCV, methods={"predict": IDENTICAL, "predict_proba": IDENTICAL,
+@register(FixedThresholdClassifier, TunedThresholdClassifierCV, missing=ANYTHING, methods={"predict": IDENTICAL, "predict_proba": IDENTICAL,
                                                                         "predict_log_proba": IDENTICAL, "decision_function": IDENTICAL},
           composed=True, tables=True,
           note="predict compares the estimator's positive-class probability or decision with the threshold, as scikit-learn; "
@@ -110,7 +110,7 @@ def _broadcast(builder, x: Value, row: np.ndarray, hint: str) -> Value:
     return Value(out, "float64", (BATCH, len(row)))
 
 
-@register(DummyClassifier, methods={"predict": IDENTICAL, "predict_proba": IDENTICAL},
+@register(DummyClassifier, methods={"predict": IDENTICAL, "predict_proba": IDENTICAL}, missing=ANYTHING,
           note="strategies prior, most_frequent and constant (stratified and uniform draw at random, and are refused); one output")
 def dummy_classifier(builder, model, x):
     if model.strategy not in ("prior", "most_frequent", "constant"):
@@ -130,7 +130,7 @@ def dummy_classifier(builder, model, x):
     return {"label": label, "probabilities": probabilities}
 
 
-@register(DummyRegressor, methods={"predict": FLOAT64}, note="every strategy (mean, median, quantile, constant); one or more outputs")
+@register(DummyRegressor, methods={"predict": FLOAT64}, missing=ANYTHING, note="every strategy (mean, median, quantile, constant); one or more outputs")
 def dummy_regressor(builder, model, x):
     constant = np.asarray(model.constant_, dtype=np.float64).reshape(-1)
     values = _broadcast(builder, x, constant, "constant")

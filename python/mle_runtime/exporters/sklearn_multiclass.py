@@ -1,9 +1,12 @@
-"""Converters for scikit-learn's OneVsRestClassifier and OneVsOneClassifier over any binary classifier.
+"""Converters for scikit-learn's OneVsRestClassifier, OneVsOneClassifier and OutputCodeClassifier over
+any binary classifier.
 
 This module owns the translation of the binary estimators' outputs into what `sklearn.multiclass`
 computes from them: one-vs-rest scores, labels (the first maximum, or the threshold of a single
 estimator, or the indicator rows of a multilabel problem) and row-normalised probabilities;
-one-vs-one votes plus the confidences scikit-learn's `_ovr_decision_function` adds to break ties.
+one-vs-one votes plus the confidences scikit-learn's `_ovr_decision_function` adds to break ties;
+output codes, the class whose code-book row is nearest (scikit-learn's `pairwise_distances_argmin`,
+Euclidean in its expanded form, the first of equals) to the estimators' scores.
 Each binary estimator is converted by its registered converter, from the model's input as it is
 (a Table of string and numeric columns included); over linear classifiers (see
 sklearn_linear.LINEAR_CLASSIFIERS) one-vs-rest stacks their coefficients into a single Gemm instead.
@@ -16,13 +19,13 @@ import warnings
 import numpy as np
 from sklearn.base import is_classifier
 from sklearn.linear_model import LogisticRegression, LogisticRegressionCV, SGDClassifier
-from sklearn.multiclass import OneVsOneClassifier, OneVsRestClassifier
+from sklearn.multiclass import OneVsOneClassifier, OneVsRestClassifier, OutputCodeClassifier, _ConstantPredictor
 
 from ..errors import UnsupportedModelError
 from ..ir import BATCH, Value
 from . import columns
-from .registry import FLOAT64, IDENTICAL, register
-from .sklearn_common import class_labels, classifier_outputs, linear, normalized_rows, one_vs_rest_probabilities
+from .registry import ANYTHING, DECLARED, FLOAT64, IDENTICAL, register
+from .sklearn_common import class_labels, classifier_outputs, linear, normalized_rows, one_vs_rest_probabilities, require_finite
 from .sklearn_composition import (
     argmax,
     binary,
@@ -59,7 +62,7 @@ def _check_binary_classifiers(model) -> None:
             )
 
 
-@register(OneVsRestClassifier, methods={"predict": IDENTICAL, "predict_proba": FLOAT64, "decision_function": IDENTICAL},
+@register(OneVsRestClassifier, missing=ANYTHING, methods={"predict": IDENTICAL, "predict_proba": FLOAT64, "decision_function": IDENTICAL},
           composed=True, tables=True, note="over any binary classifier; multiclass, binary and multilabel targets")
 def one_vs_rest(builder, model, x):
     if all(type(e) in LINEAR_CLASSIFIERS for e in model.estimators_) and model.label_binarizer_.y_type_ != "multilabel-indicator":
@@ -103,7 +106,9 @@ def _one_vs_rest_linear(builder, model, x):
     estimators = model.estimators_
     coef = np.vstack([np.asarray(e.coef_, dtype=np.float64).reshape(1, -1) for e in estimators])
     intercept = np.concatenate([np.asarray(e.intercept_, dtype=np.float64).reshape(-1) for e in estimators])
-    raw = linear(builder, columns.matrix(builder, x, "OneVsRestClassifier"), coef, intercept)
+    # The estimators' own input validation, which the shortcut past their converters would skip.
+    checked = require_finite(builder, estimators[0], columns.matrix(builder, x, "OneVsRestClassifier"), DECLARED)
+    raw = linear(builder, checked, coef, intercept)
     outputs = classifier_outputs(builder, raw, model.classes_)
     if all(_has_logistic_proba(e) for e in estimators):
         outputs["probabilities"] = one_vs_rest_probabilities(builder, raw)
@@ -116,7 +121,7 @@ def _one_vs_rest_linear(builder, model, x):
     return outputs
 
 
-@register(OneVsOneClassifier, methods={"predict": IDENTICAL, "decision_function": IDENTICAL}, composed=True, tables=True,
+@register(OneVsOneClassifier, missing=ANYTHING, methods={"predict": IDENTICAL, "decision_function": IDENTICAL}, composed=True, tables=True,
           note="over any binary classifier; votes plus scikit-learn's normalised confidences")
 def one_vs_one(builder, model, x):
     if model.pairwise_indices_ is not None:
@@ -161,3 +166,37 @@ def one_vs_one(builder, model, x):
         positive = Value(builder.add_node("Greater", [scores.name, threshold], builder.unique_name("positive")), "bool", (BATCH,))
         return {"scores": scores, "label": relabel(builder, positive, labels, builder.class_labels[0])}
     return {"scores": decision, "label": relabel(builder, argmax(builder, decision), labels, builder.class_labels[0])}
+
+
+def _code_scores(builder, model, x) -> list[Value | float]:
+    """scikit-learn's `_predict_binary` of each estimator: its decision values or its second class's
+    probability, or the label a `_ConstantPredictor` (fitted where a code column held one value) repeats."""
+    scores = []
+    for estimator in model.estimators_:
+        if isinstance(estimator, _ConstantPredictor):
+            scores.append(float(np.asarray(estimator.y_).reshape(-1)[0]))
+        else:
+            scores.append(binary_score(builder, convert(builder, estimator, x, model), estimator, model))
+    return scores
+
+
+@register(OutputCodeClassifier, missing=ANYTHING, methods={"predict": IDENTICAL}, composed=True, tables=True,
+          note="over any binary classifier; rows whose two nearest codes rounding decides may differ from "
+               "scikit-learn by CPU, as for brute-force euclidean neighbours")
+def output_code(builder, model, x):
+    scores = _code_scores(builder, model, x)
+    varying = next((s for s in scores if isinstance(s, Value)), None)
+    if varying is None:
+        raise UnsupportedModelError("OutputCodeClassifier whose every estimator is constant (each code column held one value "
+                                    "at fit, as with a single class) cannot be exported: its input decides nothing")
+    # A constant estimator's column is 0 · (a varying score) + its value, which is exact for finite scores.
+    zeros = binary(builder, "Mul", varying, 0.0, "zero_score")
+    stacked = hstack(builder, [s if isinstance(s, Value) else binary(builder, "Add", zeros, s, "constant_score") for s in scores])
+    code_book = np.asarray(model.code_book_, dtype=np.float64)
+    _, nearest = builder.add_node(
+        "Neighbors", [stacked.name, builder.add_constant("code_book", code_book)],
+        [builder.unique_name("code_distance"), builder.unique_name("nearest_code")],
+        metric="euclidean", p=2.0, algorithm="brute", expanded=1, k=1,
+    )
+    index = vector(builder, Value(nearest, "int64", (BATCH, 1)))
+    return {"label": relabel(builder, index, class_labels(builder, model.classes_), builder.class_labels[0])}

@@ -15,7 +15,7 @@ from sklearn.pipeline import Pipeline
 from ..errors import ModelError
 from . import columns
 from .columns import ANY
-from .registry import IDENTICAL, converter_for, register
+from .registry import ANYTHING, IDENTICAL, converter_for, register
 
 
 def _steps(model):
@@ -32,7 +32,7 @@ def _pipeline_kinds(model, n: int) -> list:
     return [ANY] * n
 
 
-@register(Pipeline, methods=dict.fromkeys(("predict", "predict_proba", "decision_function", "transform", "score_samples"), IDENTICAL),
+@register(Pipeline, missing=ANYTHING, methods=dict.fromkeys(("predict", "predict_proba", "decision_function", "transform", "score_samples"), IDENTICAL),
           composed=True, tables=True, note="the methods of its final step")
 def pipeline(builder, model, x):
     steps = _steps(model)

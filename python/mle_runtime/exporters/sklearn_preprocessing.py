@@ -16,7 +16,7 @@ from ..errors import UnsupportedModelError
 from ..ir import BATCH, GraphBuilder, Value
 from . import columns
 from .columns import ANY, FLOAT
-from .registry import FLOAT64, register
+from .registry import ANYTHING, FLOAT64, register
 
 # The numpy functions a FunctionTransformer may apply, and the operator computing each.
 FUNCTIONS = {
@@ -84,7 +84,7 @@ def _function_kinds(model, n: int) -> list[str]:
     return [ANY if model.func is None else FLOAT] * n
 
 
-@register(FunctionTransformer, methods={"transform": FLOAT64}, tables=True,
+@register(FunctionTransformer, methods={"transform": FLOAT64}, tables=True, missing=ANYTHING,
           note="func=None (identity) or one of np.log1p, np.expm1, np.log, np.exp, np.sqrt, np.abs, np.negative, np.tanh, "
                "np.square, without kw_args; any other function is refused")
 def function_transformer(builder, model, x):

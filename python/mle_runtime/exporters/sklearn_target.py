@@ -16,7 +16,7 @@ from sklearn.preprocessing import FunctionTransformer, MaxAbsScaler, MinMaxScale
 from ..errors import UnsupportedModelError
 from ..ir import Value
 from . import columns
-from .registry import FLOAT64, inverse_converter_for, register, register_inverse
+from .registry import ANYTHING, FLOAT64, inverse_converter_for, register, register_inverse
 from .sklearn_composition import as_column, binary, convert, method_output, vector
 
 # numpy functions an exported graph can apply, each as the engine operator(s) computing it.
@@ -102,7 +102,7 @@ def _transformed_target_kinds(model, n: int) -> list:
     return columns.input_kinds(model.regressor_, n)
 
 
-@register(TransformedTargetRegressor, methods={"predict": FLOAT64}, composed=True, tables=True,
+@register(TransformedTargetRegressor, missing=ANYTHING, methods={"predict": FLOAT64}, composed=True, tables=True,
           note="transformer StandardScaler, MinMaxScaler, MaxAbsScaler or FunctionTransformer, or func/inverse_func, "
                "with inverse_func one of numpy exp, expm1, log, log1p, sqrt, square, negative, reciprocal")
 def transformed_target_regressor(builder, model, x):

@@ -31,7 +31,7 @@ from sklearn.utils._missing import is_scalar_nan
 
 from ..errors import UnsupportedModelError
 from ..ir import BATCH, GraphBuilder, Value
-from .registry import FLOAT64, IDENTICAL, register
+from .registry import ANYTHING, FLOAT64, IDENTICAL, register
 from .sklearn_common import class_labels, column_to_vector
 
 # Bits of a TreeEnsemble node word (docs/OPERATORS.md, "TreeEnsemble").
@@ -385,7 +385,7 @@ _HISTOGRAM_NOTE = ("missing values; native categorical features (numeric categor
                    "string categories as their position in the metadata's categories.<feature>)")
 
 
-@register(HistGradientBoostingRegressor, methods={"predict": FLOAT64}, note=_HISTOGRAM_NOTE)
+@register(HistGradientBoostingRegressor, methods={"predict": FLOAT64}, missing=ANYTHING, note=_HISTOGRAM_NOTE)
 def histogram_boosting_regressor(builder, model, x):
     raw = column_to_vector(builder, _histogram_raw(builder, model, x))
     link = type(model._loss.link).__name__
@@ -398,14 +398,14 @@ def histogram_boosting_regressor(builder, model, x):
 
 
 @register(HistGradientBoostingClassifier, methods={"predict": IDENTICAL, "predict_proba": FLOAT64, "decision_function": FLOAT64},
-          note=_HISTOGRAM_NOTE)
+          missing=ANYTHING, note=_HISTOGRAM_NOTE)
 def histogram_boosting_classifier(builder, model, x):
     raw = _histogram_raw(builder, model, x)
     # HistGradientBoostingClassifier.predict is classes_[raw > 0] for two classes (not >=).
     return _boosting_head(builder, model.classes_, raw, raw.name, "Greater")
 
 
-@register(IsolationForest, methods={"predict": IDENTICAL, "score_samples": FLOAT64, "decision_function": FLOAT64})
+@register(IsolationForest, methods={"predict": IDENTICAL, "score_samples": FLOAT64, "decision_function": FLOAT64}, missing=ANYTHING)
 def isolation_forest(builder, model, x):
     """score_samples = −2^(−depths / (n_trees · c(max_samples))), where depths sums, tree by tree,
     each leaf's path length plus the average path length of the samples left in it, minus one;

@@ -21,6 +21,8 @@ method listed here against the framework's own output on real data, at the toler
 with an absolute one of a hundredth of it times the output's largest magnitude (or 1). A composed
 model (a pipeline, a meta-estimator) is held to the loosest tolerance of its parts, or to its own
 where the way it combines them is looser.
+The last column says what a converted model refuses in its input, as the framework's own does: a
+row holding a refused NaN or infinity raises `InputError` naming the columns and rows.
 [MODELS.md](MODELS.md) says how each family converts and where the limits are.
 """
 
@@ -39,10 +41,10 @@ def markdown() -> str:
     rows = sorted(registry.supported(), key=lambda row: (row["framework"], row["model"]))
     for framework, group in itertools.groupby(rows, key=lambda row: row["framework"]):
         group = list(group)
-        lines += [f"## {framework} ({len(group)})", "", "| model | methods (tolerance) | notes |", "| --- | --- | --- |"]
+        lines += [f"## {framework} ({len(group)})", "", "| model | methods (tolerance) | notes | NaN and infinity |", "| --- | --- | --- | --- |"]
         for row in group:
             methods = ", ".join(f"`{m}` ({_composed(t) if row['composed'] else _tolerance(t)})" for m, t in row["methods"].items())
-            lines.append(f"| `{row['model']}` | {methods} | {row['note']} |")
+            lines.append(f"| `{row['model']}` | {methods} | {row['note']} | {row['missing']} |")
         lines.append("")
     return "\n".join(lines)
 

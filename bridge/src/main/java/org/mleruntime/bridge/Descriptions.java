@@ -85,6 +85,21 @@ public final class Descriptions {
         return out;
     }
 
+    /** What a person wants at a glance of an opened file: size, format, codecs, signature, encryption. */
+    public static Map<String, Object> container(ModelFile file) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        FileHeader h = file.header();
+        out.put("file_size", file.fileSize());
+        out.put("format_version", h.major() + "." + h.minor());
+        out.put("quantized", (h.flags() & FileHeader.FLAG_QUANTIZED) != 0);
+        out.put("compression", file.sections().stream().map(e -> Compression.fromCode(e.compression()))
+                .filter(c -> c != null && c != Compression.NONE).map(Compression::label).distinct().toList());
+        out.put("encrypted", h.hasKeyId());
+        out.put("signature_key_id", FileSigner.signerId(file.layout()));
+        out.put("signature_verified", file.signatureVerified());
+        return out;
+    }
+
     public static Map<String, Object> metadata(ModelMetadata m, Graph g) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("producer_name", m.producerName());

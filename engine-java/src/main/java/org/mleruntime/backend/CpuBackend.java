@@ -14,6 +14,7 @@ import org.mleruntime.kernels.GatherColumnsKernel;
 import org.mleruntime.kernels.ImputeKernel;
 import org.mleruntime.kernels.InterpolateKernel;
 import org.mleruntime.kernels.IsMissingKernel;
+import org.mleruntime.kernels.RequireFiniteKernel;
 import org.mleruntime.kernels.Kernel;
 import org.mleruntime.kernels.KernelMatrixKernel;
 import org.mleruntime.kernels.MathKernels;
@@ -64,7 +65,7 @@ public final class CpuBackend implements Backend {
             case "Gemm" -> CpuKernels.gemm(node, math);
             case "MatMul" -> CpuKernels.matMul(math);
             case "Add", "Sub", "Mul", "Div", "Pow", "Greater", "GreaterOrEqual" -> CpuKernels.binary(node, math);
-            case "Sigmoid", "Tanh", "Relu", "Exp", "Log", "Neg", "Abs" -> CpuKernels.unary(node);
+            case "Sigmoid", "Tanh", "Relu", "Exp", "Log", "Neg", "Abs", "Cos", "Sin" -> CpuKernels.unary(node);
             case "Softmax" -> CpuKernels.softmax();
             case "ReduceSum" -> CpuKernels.reduceSum();
             case "ArgMax" -> CpuKernels.argMax();
@@ -85,6 +86,7 @@ public final class CpuBackend implements Backend {
             case "Bucketize" -> new BucketizeKernel(node, constants);
             case "Impute" -> new ImputeKernel(node, constants);
             case "IsMissing" -> new IsMissingKernel(node, inputs);
+            case "RequireFinite" -> new RequireFiniteKernel(node, inputs);
             case "Clip" -> new ClipKernel(math);
             case "Log1p", "Expm1", "Sqrt" -> new MathFunctionKernel(node);
             case "Normalizer" -> new NormalizerKernel(node, math);

@@ -99,6 +99,8 @@ public final class CpuKernels {
             case "Log" -> Math::log;
             case "Neg" -> x -> -x;
             case "Abs" -> Math::abs;
+            case "Cos" -> Math::cos;
+            case "Sin" -> Math::sin;
             default -> throw new IllegalArgumentException("not a unary operator: " + node.opType());
         };
     }
@@ -327,10 +329,10 @@ public final class CpuKernels {
 
     /** Operators whose kernels these factories provide. */
     public static List<String> operators() {
-        return List.of("Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "Pow", "Greater", "GreaterOrEqual", "Sigmoid", "Tanh", "Relu", "Exp", "Log", "Neg", "Abs", "Softmax",
+        return List.of("Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "Pow", "Greater", "GreaterOrEqual", "Sigmoid", "Tanh", "Relu", "Exp", "Log", "Neg", "Abs", "Cos", "Sin", "Softmax",
                 "ReduceSum", "ArgMax", "Cast", "LabelMap", "Scaler", "Concat", "Identity", "Reshape", "TreeEnsemble", "ObliviousTreeEnsemble",
                 "KernelMatrix", "SvmDecision", "SvmVote", "SvmOvr", "SvmProbability",
-                "GatherColumns", "CategoryMap", "OneHot", "Bucketize", "Impute", "IsMissing", "Clip", "Log1p", "Expm1", "Sqrt",
+                "GatherColumns", "CategoryMap", "OneHot", "Bucketize", "Impute", "IsMissing", "RequireFinite", "Clip", "Log1p", "Expm1", "Sqrt",
                 "Normalizer", "PowerTransform", "QuantileTransform", "Monomials", "SplineBasis", "Dequantize", "QGemm",
                 "ClassIndicator", "WeightedMedian", "Interpolate",
                 "PairwiseDistance", "Neighbors", "NeighborsAggregate", "LogSumExp", "LogSoftmax", "CategoryTableSum");

@@ -10,7 +10,7 @@ import org.mleruntime.ir.Node;
 import org.mleruntime.ir.Tensor;
 
 /**
- * An element-wise function of one tensor (Sigmoid, Tanh, Relu, Exp, Log, Neg, Abs). Each operator
+ * An element-wise function of one tensor (Sigmoid, Tanh, Relu, Exp, Log, Neg, Abs, Cos, Sin). Each operator
  * gets its own copy of this class ({@link KernelSpecializer}), so that the JIT sees one function at
  * the call in the loop and inlines it; float64 values go through an array in chunks, which keeps
  * the per-element liveness and bounds checks of memory segments out of that loop. Float32 values

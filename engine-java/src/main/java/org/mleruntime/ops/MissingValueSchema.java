@@ -14,10 +14,11 @@ import org.mleruntime.ir.Tensor;
 import org.mleruntime.ir.ValueInfo;
 
 /**
- * Missing values: Impute (each missing value replaced by its column's fill value) and IsMissing
- * (where values are missing, as booleans). A value is missing when it is NaN (or equals the
- * attribute {@code missing_value}) in a numeric column, and when it is null (or equals
- * {@code missing_string}) in a string column.
+ * Missing values: Impute (each missing value replaced by its column's fill value), IsMissing
+ * (where values are missing, as booleans) and RequireFinite (the input passed on unchanged, or an
+ * error naming the rows and columns that hold NaN or infinity where the model refuses them). A
+ * value is missing when it is NaN (or equals the attribute {@code missing_value}) in a numeric
+ * column, and when it is null (or equals {@code missing_string}) in a string column.
  */
 public final class MissingValueSchema {
     private MissingValueSchema() {}
@@ -49,6 +50,16 @@ public final class MissingValueSchema {
         }
         EncoderSchema.columnNames(n, features);
         return List.of(out(n, DType.BOOL, Shape.of(x.shape().dim(0), picked == null ? features : picked.length)));
+    }
+
+    static List<ValueInfo> requireFinite(Node n, List<ValueInfo> in, List<Tensor> c) {
+        arity(n, in, 1, 1);
+        ValueInfo x = in.getFirst();
+        if (!x.dtype().isNumeric()) {
+            throw error(n, "input must be numeric, found " + x.dtype().label());
+        }
+        EncoderSchema.columnNames(n, columns(n, x));
+        return List.of(out(n, x.dtype(), x.shape()));
     }
 
     private static void checkDtype(Node n, ValueInfo x) {

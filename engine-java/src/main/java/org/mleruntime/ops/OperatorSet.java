@@ -45,7 +45,7 @@ public final class OperatorSet {
         for (String op : List.of("Add", "Sub", "Mul", "Div", "Pow")) {
             add(op, OperatorSet::arithmetic);
         }
-        for (String op : List.of("Sigmoid", "Tanh", "Relu", "Exp", "Log", "Neg", "Abs")) {
+        for (String op : List.of("Sigmoid", "Tanh", "Relu", "Exp", "Log", "Neg", "Abs", "Cos", "Sin")) {
             add(op, OperatorSet::floatUnary);
         }
         add("Softmax", OperatorSet::softmax);
@@ -72,6 +72,7 @@ public final class OperatorSet {
         add("Bucketize", EncoderSchema::bucketize);
         add("Impute", MissingValueSchema::impute);
         add("IsMissing", MissingValueSchema::isMissing);
+        add("RequireFinite", MissingValueSchema::requireFinite);
         add("Clip", ScalingSchema::clip);
         add("Log1p", ScalingSchema::mathFunction);
         add("Expm1", ScalingSchema::mathFunction);

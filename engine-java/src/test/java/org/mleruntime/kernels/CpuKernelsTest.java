@@ -90,6 +90,28 @@ class CpuKernelsTest {
     }
 
     @Test
+    void cosineAndSineAreJavasOwnInBothDtypes() {
+        double[] values = {0, -0.0, Math.PI / 2, -Math.PI, 1e-300, 12.5, -1e6, 3e15, Double.POSITIVE_INFINITY, Double.NaN};
+        int n = values.length;
+        Tensor x = Tensors.of(DType.FLOAT64, Shape.of(2, n / 2), values);
+        Tensor x32 = Tensors.of(DType.FLOAT32, Shape.of(2, n / 2), values);
+        double[] cos = Tensors.toDoubles(run(CpuKernels.unary(node("Cos", Map.of())), zeros(DType.FLOAT64, 2, n / 2), x));
+        double[] sin = Tensors.toDoubles(run(CpuKernels.unary(node("Sin", Map.of())), zeros(DType.FLOAT64, 2, n / 2), x));
+        double[] cos32 = Tensors.toDoubles(run(CpuKernels.unary(node("Cos", Map.of())), zeros(DType.FLOAT32, 2, n / 2), x32));
+        double[] sin32 = Tensors.toDoubles(run(CpuKernels.unary(node("Sin", Map.of())), zeros(DType.FLOAT32, 2, n / 2), x32));
+        for (int i = 0; i < n; i++) {
+            assertEquals(Math.cos(values[i]), cos[i], 0.0);
+            assertEquals(Math.sin(values[i]), sin[i], 0.0);
+            assertEquals((float) Math.cos((float) values[i]), (float) cos32[i], 0.0f);
+            assertEquals((float) Math.sin((float) values[i]), (float) sin32[i], 0.0f);
+        }
+        // The sign of zero survives the sine, and infinity has no cosine or sine.
+        assertEquals(Double.doubleToRawLongBits(-0.0), Double.doubleToRawLongBits(sin[1]));
+        assertEquals(Double.NaN, cos[8]);
+        assertEquals(Double.NaN, sin[8]);
+    }
+
+    @Test
     void softmaxReduceSumArgMax() {
         Tensor x = Tensors.of(DType.FLOAT64, Shape.of(2, 3), 1, 2, 3, 5, 5, -1);
         double[] p = Tensors.toDoubles(run(CpuKernels.softmax(), zeros(DType.FLOAT64, 2, 3), x));

@@ -187,6 +187,24 @@ class PreprocessingKernelsTest {
         assertArrayEquals(new double[] {1, 0}, Tensors.toDoubles(run("IsMissing", s, Map.of(), Map.of())));
     }
 
+    @Test
+    void requireFinitePassesFiniteRowsAndNamesWhatItRefuses() {
+        Tensor finite = matrix(2, 1, 2, 3, 4);
+        assertArrayEquals(new double[] {1, 2, 3, 4}, Tensors.toDoubles(run("RequireFinite", finite, Map.of(), Map.of())));
+        Tensor holes = matrix(2, 1, Double.NaN, 3, 4, Double.POSITIVE_INFINITY, 6);
+        InvalidInputException nan = assertThrows(InvalidInputException.class, () -> run("RequireFinite", holes, Map.of(),
+                Map.of("model", str("LogisticRegression"), "column_names", strs("column 'a'", "column 'b'"))));
+        assertTrue(nan.getMessage().contains("NaN and infinity (in column 'b', column 'a'; 2 values in all)")
+                && nan.getMessage().contains("LogisticRegression refuses"), nan.getMessage());
+        InvalidInputException infinity = assertThrows(InvalidInputException.class, () -> run("RequireFinite", holes, Map.of(),
+                Map.of("allow_nan", new Attribute.Int(1))));
+        assertTrue(infinity.getMessage().startsWith("input contains infinity (in column 0; 1 value in all)"), infinity.getMessage());
+        Tensor nanOnly = matrix(1, Double.NaN, 2);
+        assertArrayEquals(new double[] {Double.NaN, 2}, Tensors.toDoubles(run("RequireFinite", nanOnly, Map.of(), Map.of("allow_nan", new Attribute.Int(1)))));
+        Tensor narrow = Tensors.of(DType.FLOAT32, Shape.of(1, 2), 1, Double.NEGATIVE_INFINITY);
+        assertThrows(InvalidInputException.class, () -> run("RequireFinite", narrow, Map.of(), Map.of()));
+    }
+
     @ParameterizedTest
     @MethodSource("implementations")
     void clipWithScalarOrPerColumnBounds(MathKernels math) {
