@@ -88,9 +88,11 @@ def kinds(*classes: type) -> Callable:
 
 
 def vector_input(*classes: type) -> Callable:
-    """Registers a function giving the dtype of the 1-D input [N] these models take (LabelEncoder's labels)."""
+    """Registers a function giving the dtype of the 1-D input [N] these models take (LabelEncoder's
+    labels, a vectorizer's documents), or None for a fitted model that takes columns after all (a
+    Pipeline whose first step does not take a vector)."""
 
-    def decorate(function: Callable[[Any], str]) -> Callable[[Any], str]:
+    def decorate(function: Callable[[Any], str | None]) -> Callable[[Any], str | None]:
         for cls in classes:
             _VECTOR_INPUTS[cls] = function
         return function
@@ -98,8 +100,14 @@ def vector_input(*classes: type) -> Callable:
     return decorate
 
 
+def vector_dtype(model: Any) -> str | None:
+    """The dtype of the 1-D input [N] the fitted model takes, or None when it takes columns."""
+    function = _VECTOR_INPUTS.get(type(model))
+    return None if function is None else function(model)
+
+
 def takes_vector(model: Any) -> bool:
-    return type(model) in _VECTOR_INPUTS
+    return vector_dtype(model) is not None
 
 
 def input_kinds(model: Any, n_features: int) -> Kinds:
@@ -147,9 +155,9 @@ def add_inputs(builder: GraphBuilder, model: Any, n_features: int, feature_names
     A model fitted on a numpy array with string columns has its columns named x0, x1, ... as
     scikit-learn's `get_feature_names_out` names them.
     """
-    vector = _VECTOR_INPUTS.get(type(model))
+    vector = vector_dtype(model)
     if vector is not None:
-        return builder.add_input(INPUT_NAME, vector(model), (BATCH,)), feature_names
+        return builder.add_input(INPUT_NAME, vector, (BATCH,)), feature_names
     found = [FLOAT if k == ANY else k for k in input_kinds(model, n_features)]
     if all(k == FLOAT for k in found):
         return builder.add_input(INPUT_NAME, FLOAT, (BATCH, n_features)), feature_names

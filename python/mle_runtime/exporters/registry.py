@@ -48,6 +48,7 @@ _FRAMEWORKS: dict[str, tuple[str, ...]] = {
         "mle_runtime.exporters.sklearn_svm",
         "mle_runtime.exporters.sklearn_kernel",
         "mle_runtime.exporters.sklearn_encoders",
+        "mle_runtime.exporters.sklearn_text",
         "mle_runtime.exporters.sklearn_impute",
         "mle_runtime.exporters.sklearn_compose",
         "mle_runtime.exporters.sklearn_nonlinear",
@@ -193,12 +194,17 @@ def _checking_input(converter: Converter) -> Converter:
 
 
 def _on_a_matrix(converter: Converter) -> Converter:
-    """The converter, given a Table as one matrix (which fails, naming the model, for strings beside numbers)."""
-    from .columns import Table, matrix
+    """The converter, given a Table as one matrix (which fails, naming the model, for strings beside numbers)
+    and an integer matrix as float64."""
+    from .columns import Table, matrix, numeric
 
     def convert(builder: GraphBuilder, model: Any, x: Any) -> dict[str, Value]:
         if isinstance(x, Table):
             x = matrix(builder, x, type(model).__name__)
+        elif x.dtype in ("int32", "int64") and len(x.shape) == 2:
+            # An earlier pipeline step's integer output (a CountVectorizer's int64 counts) is validated
+            # into float64 by the estimator that reads it, as scikit-learn's check_array does.
+            x = numeric(builder, x, type(model).__name__)
         return converter(builder, model, x)
 
     return convert

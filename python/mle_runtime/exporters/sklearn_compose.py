@@ -24,9 +24,15 @@ from .registry import ANYTHING, IDENTICAL, SPARSE_OUTPUT, converter_for, registe
 
 def _fitted_parts(model: ColumnTransformer):
     """(name, transformer, input column indices) of every transformer that reads columns."""
-    for name, transformer, _ in model.transformers_:
+    for name, transformer, selected in model.transformers_:
         indices = [int(i) for i in model._transformer_to_input_indices[name]]
         if not (isinstance(transformer, str) and transformer == "drop") and indices:
+            if columns.takes_vector(transformer) and not np.isscalar(selected):
+                # scikit-learn hands a text vectorizer a 1-D column only for a scalar selection; given
+                # a frame it reads the column names as documents.
+                raise UnsupportedModelError(f"ColumnTransformer part {name!r} ({type(transformer).__name__}) selects "
+                                            f"{selected!r}: it reads one column, which must be named by a scalar ('text', "
+                                            "not ['text'])")
             yield name, transformer, indices
 
 

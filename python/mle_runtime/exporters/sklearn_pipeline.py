@@ -3,9 +3,10 @@
 This module owns chaining: each step but the last must convert to a "transformed" value that feeds
 the next, and the pipeline's outputs are those of its final step (a transformer's "transformed", a
 classifier's labels, scores and probabilities, a regressor's values). Steps set to None or
-"passthrough" are skipped. The input, a matrix or a Table of columns, goes to the first step as
-it is; the columns the pipeline reads are those its first step reads. It must not convert any step
-itself; the registry finds each step's converter.
+"passthrough" are skipped. The input, a matrix, a Table of columns or a vector [N] (when the first
+step takes one: a vectorizer's documents), goes to the first step as it is; the columns the pipeline
+reads are those its first step reads. It must not convert any step itself; the registry finds each
+step's converter.
 """
 
 from __future__ import annotations
@@ -30,6 +31,13 @@ def _pipeline_kinds(model, n: int) -> list:
         if any(kind != ANY for kind in found):
             return found
     return [ANY] * n
+
+
+@columns.vector_input(Pipeline)
+def _pipeline_vector(model) -> str | None:
+    """A pipeline takes the vector its first step takes (a vectorizer's documents), if it takes one."""
+    steps = _steps(model)
+    return columns.vector_dtype(steps[0][1]) if steps else None
 
 
 @register(Pipeline, missing=ANYTHING, methods=dict.fromkeys(("predict", "predict_proba", "decision_function", "transform", "score_samples"), IDENTICAL),

@@ -70,6 +70,8 @@ public final class OperatorSet {
         add("CategoryMap", EncoderSchema::categoryMap);
         add("OneHot", EncoderSchema::oneHot);
         add("Bucketize", EncoderSchema::bucketize);
+        add("TokenCounts", TextSchema::tokenCounts);
+        add("HashedTokenCounts", TextSchema::hashedTokenCounts);
         add("Impute", MissingValueSchema::impute);
         add("IsMissing", MissingValueSchema::isMissing);
         add("RequireFinite", MissingValueSchema::requireFinite);

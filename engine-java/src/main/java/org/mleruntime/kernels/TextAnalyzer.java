@@ -1,0 +1,162 @@
+package org.mleruntime.kernels;
+
+import java.text.Normalizer;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import org.mleruntime.ops.TokenPattern;
+
+/**
+ * scikit-learn's text analysis (sklearn.feature_extraction.text), step for step: lowercase, strip
+ * accents, then word n-grams of the tokens the pattern finds less the stop words, or character
+ * n-grams (char, char_wb) of the text with its whitespace runs collapsed. Characters are counted
+ * as Python counts them, by code point, so an emoji outside the BMP is one character.
+ *
+ * <p>Lowercasing is {@code toLowerCase(Locale.ROOT)}, which agrees with Python's {@code str.lower}
+ * for every code point of Unicode 14 (Python 3.11), 'İ' → "i̇" and the final sigma included;
+ * characters assigned since may differ, as may NFKD and the classes of the token pattern for them.
+ */
+final class TextAnalyzer {
+    private final boolean lowercase;
+    private final String accents;
+    private final String analyzer;
+    private final TokenPattern tokens;
+    private final int minN;
+    private final int maxN;
+    private final Set<String> stopWords;
+
+    TextAnalyzer(boolean lowercase, String accents, String analyzer, TokenPattern tokens, int minN, int maxN, Set<String> stopWords) {
+        this.lowercase = lowercase;
+        this.accents = accents;
+        this.analyzer = analyzer;
+        this.tokens = tokens;
+        this.minN = minN;
+        this.maxN = maxN;
+        this.stopWords = stopWords;
+    }
+
+    /** Hands each term of {@code document} to {@code term}, in scikit-learn's order. */
+    void analyze(String document, Consumer<String> term) {
+        String text = lowercase ? document.toLowerCase(Locale.ROOT) : document;
+        text = switch (accents) {
+            case "unicode" -> stripAccentsUnicode(text);
+            case "ascii" -> stripAccentsAscii(text);
+            default -> text;
+        };
+        switch (analyzer) {
+            case "word" -> wordNgrams(words(text), term);
+            case "char" -> charNgrams(codePoints(TokenPattern.WHITESPACE_RUN.matcher(text).replaceAll(" ")), term);
+            default -> charWbNgrams(TokenPattern.WHITESPACE_RUN.matcher(text).replaceAll(" "), term);
+        }
+    }
+
+    private List<String> words(String text) {
+        List<String> found = new ArrayList<>();
+        Matcher m = tokens.pattern().matcher(text);
+        while (m.find()) {
+            String token = tokens.tokenGroup() == 0 ? m.group() : m.group(1);
+            // re.findall gives "" for a group that took no part in the match.
+            token = token == null ? "" : token;
+            if (!stopWords.contains(token)) {
+                found.add(token);
+            }
+        }
+        return found;
+    }
+
+    /** _word_ngrams: the unigrams when asked for, then each longer n in turn, tokens joined by a space. */
+    private void wordNgrams(List<String> words, Consumer<String> term) {
+        int from = minN;
+        if (minN == 1) {
+            words.forEach(term);
+            from = 2;
+        }
+        for (int n = from; n <= Math.min(maxN, words.size()); n++) {
+            for (int i = 0; i + n <= words.size(); i++) {
+                term.accept(String.join(" ", words.subList(i, i + n)));
+            }
+        }
+    }
+
+    /** _char_ngrams: every run of n code points, n from min to max. */
+    private void charNgrams(int[] text, Consumer<String> term) {
+        for (int n = minN; n <= Math.min(maxN, text.length); n++) {
+            for (int i = 0; i + n <= text.length; i++) {
+                term.accept(new String(text, i, n));
+            }
+        }
+    }
+
+    /** _char_wb_ngrams: n-grams inside each whitespace-separated word padded by a space; a word shorter than n gives itself once. */
+    private void charWbNgrams(String text, Consumer<String> term) {
+        for (String word : TokenPattern.WHITESPACE.split(text)) {
+            if (word.isEmpty()) {
+                continue;
+            }
+            int[] padded = codePoints(" " + word + " ");
+            for (int n = minN; n <= maxN; n++) {
+                int offset = 0;
+                term.accept(new String(padded, 0, Math.min(n, padded.length)));
+                while (offset + n < padded.length) {
+                    offset++;
+                    term.accept(new String(padded, offset, Math.min(n, padded.length - offset)));
+                }
+                if (offset == 0) {
+                    break;
+                }
+            }
+        }
+    }
+
+    private static int[] codePoints(String text) {
+        return text.codePoints().toArray();
+    }
+
+    /** strip_accents_unicode: text that is not pure ASCII in NFKD, less its combining characters. */
+    static String stripAccentsUnicode(String text) {
+        if (text.chars().allMatch(c -> c < 128)) {
+            return text;
+        }
+        StringBuilder kept = new StringBuilder(text.length());
+        Normalizer.normalize(text, Normalizer.Form.NFKD).codePoints()
+                .filter(c -> !Combining.MARKS.get(c)).forEach(kept::appendCodePoint);
+        return kept.toString();
+    }
+
+    /** strip_accents_ascii: the ASCII characters of the text in NFKD. */
+    static String stripAccentsAscii(String text) {
+        StringBuilder kept = new StringBuilder(text.length());
+        Normalizer.normalize(text, Normalizer.Form.NFKD).chars().filter(c -> c < 128).forEach(c -> kept.append((char) c));
+        return kept.toString();
+    }
+
+    /**
+     * The code points of non-zero canonical combining class (Python's {@code unicodedata.combining}),
+     * which Java does not expose: all are marks, and a mark after U+0345 (class 240, the highest)
+     * has a class between 1 and 239 exactly when canonical ordering moves it before U+0345.
+     */
+    private static final class Combining {
+        static final BitSet MARKS = marks();
+
+        private static BitSet marks() {
+            BitSet marks = new BitSet(Character.MAX_CODE_POINT + 1);
+            marks.set(0x345);
+            for (int c = 0; c <= Character.MAX_CODE_POINT; c++) {
+                int type = Character.getType(c);
+                if (type != Character.NON_SPACING_MARK && type != Character.COMBINING_SPACING_MARK && type != Character.ENCLOSING_MARK) {
+                    continue;
+                }
+                String mark = Normalizer.normalize(new String(Character.toChars(c)), Normalizer.Form.NFD);
+                if (mark.codePointCount(0, mark.length()) == 1
+                        && Normalizer.normalize("a\u0345" + mark, Normalizer.Form.NFD).equals("a" + mark + "\u0345")) {
+                    marks.set(c);
+                }
+            }
+            return marks;
+        }
+    }
+}
