@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
+import org.mleruntime.InvalidInputException;
 import org.mleruntime.ops.TokenPattern;
 
 /**
@@ -56,7 +57,7 @@ final class TextAnalyzer {
 
     private List<String> words(String text) {
         List<String> found = new ArrayList<>();
-        Matcher m = tokens.pattern().matcher(text);
+        Matcher m = tokens.pattern().matcher(new BoundedText(text));
         while (m.find()) {
             String token = tokens.tokenGroup() == 0 ? m.group() : m.group(1);
             // re.findall gives "" for a group that took no part in the match.
@@ -157,6 +158,49 @@ final class TextAnalyzer {
                 }
             }
             return marks;
+        }
+    }
+
+    /**
+     * The document as the pattern reads it, counting what the matcher reads: a pattern from a file
+     * may backtrack without bound ("(?:a+)+b" over a long run of a's), and matching must end in time
+     * proportional to the document, as a walk down a tree must end within its nodes.
+     */
+    private static final class BoundedText implements CharSequence {
+        private static final long READS_PER_CHAR = 10_000;
+        private static final long MIN_READS = 1_000_000;
+
+        private final String text;
+        private final long budget;
+        private long reads;
+
+        BoundedText(String text) {
+            this.text = text;
+            this.budget = Math.max(MIN_READS, READS_PER_CHAR * text.length());
+        }
+
+        @Override
+        public char charAt(int index) {
+            if (++reads > budget) {
+                throw new InvalidInputException("the token pattern reads a document of " + text.length() + " characters more than "
+                        + budget + " times: it backtracks without bound on this text, and is refused");
+            }
+            return text.charAt(index);
+        }
+
+        @Override
+        public int length() {
+            return text.length();
+        }
+
+        @Override
+        public CharSequence subSequence(int start, int end) {
+            return text.subSequence(start, end);
+        }
+
+        @Override
+        public String toString() {
+            return text;
         }
     }
 }

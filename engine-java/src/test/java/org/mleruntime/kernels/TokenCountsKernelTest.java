@@ -124,4 +124,14 @@ class TokenCountsKernelTest {
         assertThrows(InvalidModelException.class, () -> OperatorHarness.run("HashedTokenCounts", Map.of("n_features", new Attribute.Int(4)),
                 Tensors.of(DType.FLOAT64, Shape.of(1), 1.0)));
     }
+
+    @Test
+    void aPatternThatBacktracksWithoutBoundStopsTheRunInTime() {
+        String document = "a".repeat(40) + "!";
+        long start = System.nanoTime();
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> counts(Map.of("token_pattern", new Attribute.Str("(?:(?:a+)+)+b")), new String[] {"ab"}, document));
+        assertTrue(e.getMessage().contains("backtracks without bound"), e.getMessage());
+        assertTrue(System.nanoTime() - start < 10_000_000_000L, "refused in seconds: unbounded, this pattern takes 25 s over 28 characters and doubles with each more");
+    }
 }
