@@ -1,18 +1,19 @@
 """Converters for scikit-learn's linear decompositions and projections: PCA, IncrementalPCA,
-TruncatedSVD, FactorAnalysis, FastICA, GaussianRandomProjection, SparseRandomProjection and
-NeighborhoodComponentsAnalysis (a learnt projection, `X · components_ᵀ`).
+TruncatedSVD, FactorAnalysis, FastICA, SparsePCA, MiniBatchSparsePCA, GaussianRandomProjection,
+SparseRandomProjection and NeighborhoodComponentsAnalysis (a learnt projection, `X · components_ᵀ`).
 
 This module owns the translation of each `transform` into Gemm/MatMul and element-wise operators
 in scikit-learn's order of operations (PCA projects first and subtracts the projected mean after,
-FactorAnalysis centres first); the constants scikit-learn derives at transform time (PCA's whitening
-scale, FactorAnalysis's posterior covariance) are derived here the same way. It registers converters only.
+FactorAnalysis and SparsePCA centre first); the constants scikit-learn derives at transform time
+(PCA's whitening scale, FactorAnalysis's posterior covariance, SparsePCA's ridge system) are derived
+here the same way. It registers converters only.
 """
 
 from __future__ import annotations
 
 import numpy as np
 from scipy import linalg
-from sklearn.decomposition import PCA, FactorAnalysis, FastICA, IncrementalPCA, TruncatedSVD
+from sklearn.decomposition import PCA, FactorAnalysis, FastICA, IncrementalPCA, MiniBatchSparsePCA, SparsePCA, TruncatedSVD
 from sklearn.neighbors import NeighborhoodComponentsAnalysis
 from sklearn.random_projection import GaussianRandomProjection, SparseRandomProjection
 
@@ -72,3 +73,17 @@ def fast_ica(builder, model, x):
         source = Value(builder.add_node("Sub", [x.name, builder.add_constant("mean", model.mean_)], builder.unique_name("centred")),
                        "float64", x.shape)
     return {"transformed": _project(builder, source, model.components_)}
+
+
+@register(SparsePCA, MiniBatchSparsePCA, methods={"transform": FLOAT64},
+          note="scikit-learn's ridge regression of the centred rows on the components, solved by its inverse")
+def sparse_pca(builder, model, x):
+    # transform is ridge_regression(components_ᵀ, (X − mean_)ᵀ, ridge_alpha): per row, the solution
+    # of (C·Cᵀ + αI)·u = C·(x − mean_), which is (x − mean_)·Cᵀ·(C·Cᵀ + αI)⁻¹ (the system is symmetric).
+    components = np.asarray(model.components_, dtype=np.float64)
+    system = components @ components.T + model.ridge_alpha * np.eye(len(components))
+    centred = builder.add_node("Sub", [x.name, builder.add_constant("mean", model.mean_)], builder.unique_name("centred"))
+    right_hand = _project(builder, Value(centred, "float64", x.shape), components)
+    out = builder.add_node("MatMul", [right_hand.name, builder.add_constant("ridge_inverse", linalg.inv(system))], builder.unique_name("codes"))
+    return {"transformed": Value(out, "float64", (BATCH, len(components)))}
+
