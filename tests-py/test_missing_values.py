@@ -40,7 +40,8 @@ def _sklearn_classes():
 
 # scikit-learn's test instances that the exporter refuses for another reason (random or sparse outputs).
 _CONVERTIBLE = {"DummyClassifier": {"strategy": "prior"}, "KBinsDiscretizer": {"encode": "onehot-dense"},
-                "OneHotEncoder": {"sparse_output": False}, "LocalOutlierFactor": {"novelty": True}}
+                "OneHotEncoder": {"sparse_output": False}, "LocalOutlierFactor": {"novelty": True},
+                "RandomTreesEmbedding": {"sparse_output": False}}
 
 
 def _instance(cls):

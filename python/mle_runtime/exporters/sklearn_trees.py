@@ -16,6 +16,7 @@ import json
 import numpy as np
 from sklearn.dummy import DummyClassifier, DummyRegressor
 from sklearn.ensemble import (
+    RandomTreesEmbedding,
     ExtraTreesClassifier,
     IsolationForest,
     HistGradientBoostingClassifier,
@@ -31,7 +32,8 @@ from sklearn.utils._missing import is_scalar_nan
 
 from ..errors import UnsupportedModelError
 from ..ir import BATCH, GraphBuilder, Value
-from .registry import ANYTHING, FLOAT64, IDENTICAL, register
+from . import columns
+from .registry import ANYTHING, FLOAT64, IDENTICAL, SPARSE_OUTPUT, register
 from .sklearn_common import class_labels, column_to_vector
 
 # Bits of a TreeEnsemble node word (docs/OPERATORS.md, "TreeEnsemble").
@@ -435,3 +437,32 @@ def isolation_forest(builder, model, x):
         "scores": Value(decision, "float64", (BATCH,)),
         "label": Value(label, "int64", (BATCH,)),
     }
+
+
+@register(RandomTreesEmbedding, methods={"transform": IDENTICAL},
+          note="one-hot of each tree's leaf as its one_hot_encoder_ orders them; dense (sparse_output=False, or inside a pipeline)")
+def random_trees_embedding(builder, model, x):
+    """`one_hot_encoder_.transform(apply(X))`: tree t's leaf writes a 1 in the column of its node id
+    among the tree's categories. Each tree writes a block as wide as the widest tree's, starting at its
+    own first column, and zeros past its own leaves add nothing to the next tree's columns; the
+    padding past the last tree is dropped."""
+    categories = [np.asarray(c, dtype=np.int64) for c in model.one_hot_encoder_.categories_]
+    width = max(len(c) for c in categories)
+    starts = np.concatenate([[0], np.cumsum([len(c) for c in categories])])
+    forest = _Forest()
+    for t, estimator in enumerate(model.estimators_):
+        tree = estimator.tree_
+        leaf_values = np.zeros((tree.node_count, width))
+        leaves = np.flatnonzero(tree.children_left == LEAF)
+        positions = np.searchsorted(categories[t], leaves)
+        if np.any(positions >= len(categories[t])) or np.any(categories[t][np.minimum(positions, len(categories[t]) - 1)] != leaves):
+            raise UnsupportedModelError(f"RandomTreesEmbedding's tree {t} has a leaf its one_hot_encoder_ never saw")
+        leaf_values[leaves, positions] = 1.0
+        forest.add(tree, leaf_values, target=int(starts[t]))
+    total = int(starts[-1])
+    padded = forest.build(builder, _as_float32(builder, x), total + width - len(categories[-1]), "sum")
+    outputs = {"transformed": columns.select(builder, padded, list(range(total))) if padded.shape[1] != total else padded}
+    if model.sparse_output:
+        outputs[SPARSE_OUTPUT] = "RandomTreesEmbedding(sparse_output=True) returns a sparse matrix: refit with sparse_output=False"
+    return outputs
+
