@@ -18,6 +18,7 @@ from mle_runtime import InputError
 from mle_runtime.exporters import registry
 from sklearn.base import clone, is_regressor
 from sklearn.datasets import load_diabetes, load_iris
+from sklearn.decomposition import SparseCoder
 from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression
 from sklearn.utils._test_common.instance_generator import _construct_instances
@@ -41,10 +42,13 @@ def _sklearn_classes():
 # scikit-learn's test instances that the exporter refuses for another reason (random or sparse outputs).
 _CONVERTIBLE = {"DummyClassifier": {"strategy": "prior"}, "KBinsDiscretizer": {"encode": "onehot-dense"},
                 "OneHotEncoder": {"sparse_output": False}, "LocalOutlierFactor": {"novelty": True},
-                "RandomTreesEmbedding": {"sparse_output": False}}
+                "RandomTreesEmbedding": {"sparse_output": False}, "DictionaryLearning": {"transform_algorithm": "threshold"},
+                "MiniBatchDictionaryLearning": {"transform_algorithm": "threshold"}}
 
 
 def _instance(cls):
+    if cls is SparseCoder:
+        return SparseCoder(np.random.default_rng(0).normal(size=(5, 4)), transform_algorithm="threshold")
     if cls is FrozenEstimator:
         X, y = load_iris(return_X_y=True)
         return FrozenEstimator(LogisticRegression(max_iter=300).fit(X, y))

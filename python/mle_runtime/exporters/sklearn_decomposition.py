@@ -1,6 +1,8 @@
 """Converters for scikit-learn's linear decompositions and projections: PCA, IncrementalPCA,
 TruncatedSVD, FactorAnalysis, FastICA, SparsePCA, MiniBatchSparsePCA, GaussianRandomProjection,
-SparseRandomProjection and NeighborhoodComponentsAnalysis (a learnt projection, `X · components_ᵀ`).
+SparseRandomProjection and NeighborhoodComponentsAnalysis (a learnt projection, `X · components_ᵀ`);
+and the sparse coders DictionaryLearning, MiniBatchDictionaryLearning and SparseCoder where their
+transform is a closed form (`transform_algorithm='threshold'`).
 
 This module owns the translation of each `transform` into Gemm/MatMul and element-wise operators
 in scikit-learn's order of operations (PCA projects first and subtracts the projected mean after,
@@ -13,10 +15,22 @@ from __future__ import annotations
 
 import numpy as np
 from scipy import linalg
-from sklearn.decomposition import PCA, FactorAnalysis, FastICA, IncrementalPCA, MiniBatchSparsePCA, SparsePCA, TruncatedSVD
+from sklearn.decomposition import (
+    PCA,
+    DictionaryLearning,
+    FactorAnalysis,
+    FastICA,
+    IncrementalPCA,
+    MiniBatchDictionaryLearning,
+    MiniBatchSparsePCA,
+    SparseCoder,
+    SparsePCA,
+    TruncatedSVD,
+)
 from sklearn.neighbors import NeighborhoodComponentsAnalysis
 from sklearn.random_projection import GaussianRandomProjection, SparseRandomProjection
 
+from ..errors import UnsupportedModelError
 from ..ir import BATCH, GraphBuilder, Value
 from .registry import FLOAT64, register
 
@@ -86,4 +100,33 @@ def sparse_pca(builder, model, x):
     right_hand = _project(builder, Value(centred, "float64", x.shape), components)
     out = builder.add_node("MatMul", [right_hand.name, builder.add_constant("ridge_inverse", linalg.inv(system))], builder.unique_name("codes"))
     return {"transformed": Value(out, "float64", (BATCH, len(components)))}
+
+
+@register(DictionaryLearning, MiniBatchDictionaryLearning, SparseCoder, methods={"transform": FLOAT64},
+          note="transform_algorithm='threshold' (a closed form); positive_code and split_sign too; the iterative algorithms "
+               "(omp, lasso_lars, lasso_cd, lars) are refused")
+def sparse_coder(builder, model, x):
+    if model.transform_algorithm != "threshold":
+        raise UnsupportedModelError(
+            f"{type(model).__name__}(transform_algorithm={model.transform_algorithm!r}) cannot be exported: that algorithm solves an "
+            "optimisation problem per row; transform_algorithm='threshold' converts")
+    alpha = model.transform_alpha
+    if alpha is None:
+        alpha = getattr(model, "alpha", None)
+    threshold = 1.0 if alpha is None else float(alpha)
+    dictionary = model.dictionary if isinstance(model, SparseCoder) else model.components_
+    # sign(c)·max(|c| − t, 0), scikit-learn's threshold coding of c = x·Dᵀ, is c − clip(c, −t, t) to the bit.
+    correlation = _project(builder, x, dictionary)
+    clipped = builder.add_node("Clip", [correlation.name, builder.add_constant("low", np.float64(-threshold)),
+                                        builder.add_constant("high", np.float64(threshold))], builder.unique_name("clipped"))
+    code = Value(builder.add_node("Sub", [correlation.name, clipped], builder.unique_name("code")), "float64", correlation.shape)
+    if model.positive_code:
+        code = Value(builder.add_node("Relu", [code.name], builder.unique_name("positive_code")), "float64", code.shape)
+    if not model.split_sign:
+        return {"transformed": code}
+    negated = builder.add_node("Neg", [code.name], builder.unique_name("negated"))
+    positive = builder.add_node("Relu", [code.name], builder.unique_name("positive_side"))
+    negative = builder.add_node("Relu", [negated], builder.unique_name("negative_side"))
+    both = builder.add_node("Concat", [positive, negative], builder.unique_name("split_code"), axis=1)
+    return {"transformed": Value(both, "float64", (BATCH, 2 * code.shape[1]))}
 
