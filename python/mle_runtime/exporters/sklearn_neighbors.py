@@ -21,6 +21,7 @@ from sklearn.neighbors import (
     KernelDensity,
     KNeighborsClassifier,
     KNeighborsRegressor,
+    KNeighborsTransformer,
     LocalOutlierFactor,
     NearestCentroid,
     RadiusNeighborsClassifier,
@@ -404,3 +405,25 @@ def local_outlier_factor(builder, model, x):
         "scores": Value(decision, "float64", (BATCH,)),
         "label": Value(label, "int64", (BATCH,)),
     }
+
+
+@register(KNeighborsTransformer, methods={"transform": FLOAT64},
+          note="kneighbors_graph of the query rows, dense: connectivity or distance (n_neighbors + 1 then, as scikit-learn); "
+               "the search and its limits as KNeighbors models'")
+def k_neighbors_transformer(builder, model, x):
+    from .sklearn_composition import as_column, binary, column, indicator, running_sum
+
+    k = int(model.n_neighbors) + (model.mode == "distance")
+    distances, indices = _neighbors(builder, model, x, k=k)
+    training_rows = np.arange(len(model._fit_X))
+    # Row i holds, in the column of each of its neighbours, 1 or the distance to it: one 0/1 row per
+    # neighbour rank, the neighbours of a row being distinct.
+    ranks = []
+    for j in range(k):
+        marks = indicator(builder, column(builder, indices, j), training_rows, 1.0, 0.0)
+        if model.mode == "distance":
+            marks = binary(builder, "Mul", marks, as_column(builder, column(builder, distances, j)), "neighbour_distance")
+        ranks.append(marks)
+    graph = running_sum(builder, ranks)
+    return {"transformed": Value(graph.name, "float64", (BATCH, len(training_rows)))}
+
