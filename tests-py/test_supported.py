@@ -47,3 +47,10 @@ def test_registering_without_a_promise_is_refused():
 
     with pytest.raises(TypeError, match="methods"):
         registry.register(Unpromised, methods={})
+
+
+def test_every_scikit_learn_estimator_that_predicts_or_transforms_converts_or_says_why_not():
+    names, missing = registry.coverage("sklearn")
+    assert len(names) - len(missing) >= 175, f"{len(names) - len(missing)} of {len(names)}"
+    assert all(missing.values()), [name for name, reason in missing.items() if not reason]
+

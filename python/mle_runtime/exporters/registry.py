@@ -295,6 +295,28 @@ def supported_models() -> list[str]:
     return sorted(public_name(cls) for cls in {**_CONVERTERS, **_FILE_CONVERTERS})
 
 
+_NOT_CONVERTED: dict[str, str] = {}
+
+
+def not_converted(public_name: str, reason: str) -> None:
+    """Records why a framework's estimator has no converter, for the coverage table of SUPPORTED.md."""
+    _NOT_CONVERTED[public_name] = reason
+
+
+def coverage(framework: str) -> tuple[list[str], dict[str, str]] | None:
+    """The framework's estimators that predict or transform, by public name, and the reason each one
+    without a converter has none; None for a framework whose module does not enumerate its estimators."""
+    if framework not in _FRAMEWORKS:
+        return None
+    _load(framework)
+    estimators = getattr(importlib.import_module(_FRAMEWORKS[framework][0]), "estimators", None)
+    if estimators is None:
+        return None
+    converted = {public_name(cls) for cls in {**_CONVERTERS, **_FILE_CONVERTERS}}
+    names = estimators()
+    return names, {name: _NOT_CONVERTED.get(name, "") for name in names if name not in converted}
+
+
 def _missing_description(cls: type, support: Support) -> str:
     """What a converted model of `cls` refuses in its input: nothing, both, or what the framework
     declares for a default instance (scikit-learn's `allow_nan` tag), or for each fitted model."""

@@ -23,7 +23,7 @@ from ..errors import ModelError, UnsupportedModelError
 from ..ir import BATCH, GraphBuilder, Value
 from .columns import INPUT_NAME, takes_vector
 from .labels import label_strings
-from .registry import BOTH_AS_DECLARED, FINITE, ModelInfo
+from .registry import BOTH_AS_DECLARED, FINITE, ModelInfo, not_converted
 
 
 def model_type(model: Any) -> str:
@@ -107,6 +107,36 @@ def require_finite(builder: GraphBuilder, model: Any, x: Any, rule: str) -> Any:
         attributes["column_names"] = column_labels(model, int(x.shape[1]))
     out = builder.add_node("RequireFinite", [x.name], builder.unique_name("finite"), **attributes)
     return Value(out, x.dtype, x.shape)
+
+
+def estimators() -> list[str]:
+    """Public names of scikit-learn's estimators that predict, transform or score samples."""
+    from sklearn.utils import all_estimators
+
+    from .registry import public_name
+
+    methods = ("predict", "transform", "predict_proba", "decision_function", "score_samples")
+    return sorted(public_name(cls) for _, cls in all_estimators() if any(hasattr(cls, m) for m in methods))
+
+
+# Why the estimators without a converter have none (SUPPORTED.md's coverage table; a test requires a reason for each).
+_WHY_NOT_CONVERTED = {
+    "sklearn.feature_extraction.DictVectorizer": "reads a dict of feature names to values per row; model inputs are arrays and columns",
+    "sklearn.feature_extraction.FeatureHasher": "reads dicts, (name, value) pairs or lists of strings per row; model inputs are arrays and columns",
+    "sklearn.preprocessing.MultiLabelBinarizer": "encodes a set of labels per row, which no array input holds",
+    "sklearn.decomposition.NMF": "transform solves a non-negative least-squares problem per row by iteration",
+    "sklearn.decomposition.MiniBatchNMF": "transform solves a non-negative least-squares problem per row by iteration",
+    "sklearn.decomposition.LatentDirichletAllocation": "transform runs variational inference per row by iteration",
+    "sklearn.gaussian_process.GaussianProcessClassifier": "predict_proba integrates its Laplace approximation with erf, an operator the engine lacks",
+    "sklearn.impute.KNNImputer": "needs NaN-aware Euclidean distances and a choice of neighbours per missing column, which no operator computes yet",
+    "sklearn.neighbors.RadiusNeighborsTransformer": "not converted yet: its graph, made dense, would be a pairwise distance masked by the radius",
+    "sklearn.manifold.Isomap": "transform takes shortest paths through the training graph (a min-plus product), which no operator computes",
+    "sklearn.manifold.LocallyLinearEmbedding": "transform solves a linear system per row for its barycentre weights",
+    "sklearn.kernel_approximation.PolynomialCountSketch": "transform multiplies count sketches through fast Fourier transforms, which the engine lacks",
+    "sklearn.feature_extraction.image.PatchExtractor": "extracts image patches: no fixed number of outputs per input row",
+}
+for _name, _reason in _WHY_NOT_CONVERTED.items():
+    not_converted(_name, _reason)
 
 
 def declared_allow_nan(cls: type) -> bool | None:

@@ -46,7 +46,20 @@ def markdown() -> str:
             methods = ", ".join(f"`{m}` ({_composed(t) if row['composed'] else _tolerance(t)})" for m, t in row["methods"].items())
             lines.append(f"| `{row['model']}` | {methods} | {row['note']} | {row['missing']} |")
         lines.append("")
+        lines += _coverage(framework)
     return "\n".join(lines)
+
+
+def _coverage(framework: str) -> list[str]:
+    """The framework's estimators that predict or transform: how many convert, and why the rest do not."""
+    found = registry.coverage(framework)
+    if found is None:
+        return []
+    names, missing = found
+    lines = [f"### {framework} coverage: {len(names) - len(missing)} of {len(names)} estimators that predict or transform", ""]
+    if missing:
+        lines += ["| not converted | why |", "| --- | --- |"] + [f"| `{name}` | {reason} |" for name, reason in sorted(missing.items())]
+    return lines + [""]
 
 
 if __name__ == "__main__":
