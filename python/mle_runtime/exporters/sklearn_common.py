@@ -110,7 +110,10 @@ def require_finite(builder: GraphBuilder, model: Any, x: Any, rule: str) -> Any:
 
 
 def estimators() -> list[str]:
-    """Public names of scikit-learn's estimators that predict, transform or score samples."""
+    """Public names of scikit-learn's estimators that predict, transform or score samples, its
+    experimental ones included (all_estimators lists them only once enabled, so the count would
+    otherwise depend on what the process imported before)."""
+    from sklearn.experimental import enable_halving_search_cv, enable_iterative_imputer  # noqa: F401
     from sklearn.utils import all_estimators
 
     from .registry import public_name
@@ -128,6 +131,8 @@ _WHY_NOT_CONVERTED = {
     "sklearn.decomposition.MiniBatchNMF": "transform solves a non-negative least-squares problem per row by iteration",
     "sklearn.decomposition.LatentDirichletAllocation": "transform runs variational inference per row by iteration",
     "sklearn.gaussian_process.GaussianProcessClassifier": "predict_proba integrates its Laplace approximation with erf, an operator the engine lacks",
+    "sklearn.impute.IterativeImputer": "not converted yet: transform replays its fitted imputation_sequence_ of per-feature "
+                                       "regressors (and draws at random with sample_posterior=True)",
     "sklearn.impute.KNNImputer": "needs NaN-aware Euclidean distances and a choice of neighbours per missing column, which no operator computes yet",
     "sklearn.neighbors.RadiusNeighborsTransformer": "not converted yet: its graph, made dense, would be a pairwise distance masked by the radius",
     "sklearn.manifold.Isomap": "transform takes shortest paths through the training graph (a min-plus product), which no operator computes",
