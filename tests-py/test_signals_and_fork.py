@@ -62,35 +62,37 @@ finally:
 """
 
 
-@pytest.mark.parametrize("work", ["sleeping", "predicting"])
-def test_ctrl_c_raises_keyboard_interrupt_once_the_engine_runs(iris_model, work):
-    code = _script(iris_model, """
-        atexit.register(lambda: print("atexit", flush=True))
-        model = mle_runtime.load_model(PATH)
-        model.predict(X)
-    """, _WAIT_FOR_SIGNAL.format(work=work))
+_LOAD_AND_PREDICT = """
+atexit.register(lambda: print("atexit", flush=True))
+model = mle_runtime.load_model(PATH)
+model.predict(X)
+"""
+
+
+def _signalled(code: str, signum: int) -> tuple[int, list[str], str]:
+    """Starts the script, sends it `signum` once it is waiting, and returns its status, the words it printed and its stderr."""
     process = _start(code)
     time.sleep(0.5)
-    process.send_signal(signal.SIGINT)
+    process.send_signal(signum)
     out, err = process.communicate(timeout=60)
-    assert process.returncode == 0, err
-    assert out.split() == ["KeyboardInterrupt", "finally", "atexit"], (out, err)
+    return process.returncode, out.split(), err
+
+
+@pytest.mark.parametrize("work", ["sleeping", "predicting"])
+def test_ctrl_c_raises_keyboard_interrupt_once_the_engine_runs(iris_model, work):
+    status, printed, err = _signalled(_script(iris_model, _LOAD_AND_PREDICT, _WAIT_FOR_SIGNAL.format(work=work)), signal.SIGINT)
+    assert status == 0, err
+    assert printed == ["KeyboardInterrupt", "finally", "atexit"], (printed, err)
 
 
 @pytest.mark.parametrize("installed", ["before the engine starts", "after the engine starts"])
 def test_sigterm_reaches_the_applications_handler(iris_model, installed):
     handler = 'signal.signal(signal.SIGTERM, lambda s, f: (print("handler", flush=True), sys.exit(3)))\n'
-    code = _script(iris_model, handler if installed.startswith("before") else "", """
-        atexit.register(lambda: print("atexit", flush=True))
-        model = mle_runtime.load_model(PATH)
-        model.predict(X)
-    """, handler if installed.startswith("after") else "", _WAIT_FOR_SIGNAL.format(work="sleeping"))
-    process = _start(code)
-    time.sleep(0.5)
-    process.send_signal(signal.SIGTERM)
-    out, err = process.communicate(timeout=60)
-    assert process.returncode == 3, (out, err)
-    assert out.split() == ["handler", "finally", "atexit"], (out, err)
+    before, after = (handler, "") if installed.startswith("before") else ("", handler)
+    status, printed, err = _signalled(_script(iris_model, before, _LOAD_AND_PREDICT, after, _WAIT_FOR_SIGNAL.format(work="sleeping")),
+                                      signal.SIGTERM)
+    assert status == 3, (printed, err)
+    assert printed == ["handler", "finally", "atexit"], (printed, err)
 
 
 def test_a_pool_forked_after_the_engine_started_gets_an_error_not_a_hang(iris_model):
