@@ -199,3 +199,11 @@ def test_a_text_column_selected_as_a_list_is_refused(tmp_path):
     model = ColumnTransformer([("words", CountVectorizer(), ["text"])]).fit(frame)
     with pytest.raises(UnsupportedModelError, match="named by a scalar"):
         export_model(model, tmp_path / "refused.mle")
+
+
+def test_a_hashing_vectorizer_wider_than_a_dense_row_may_be_is_refused(model_dir):
+    from mle_runtime import UnsupportedModelError, export_model
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    with pytest.raises(UnsupportedModelError, match="n_features <= 2\\*\\*24"):
+        export_model(HashingVectorizer(n_features=2**25).fit(["a b"]), model_dir / "wide.mle")

@@ -238,6 +238,9 @@ def tfidf_transformer(builder, model, x):
                        "or None; dtype float64")
 def hashing_vectorizer(builder, model, documents):
     _refuse_weighing_in_another_dtype(model)
+    if model.n_features > 2**24:
+        raise UnsupportedModelError(f"HashingVectorizer(n_features={model.n_features}) cannot be exported: the engine's output is "
+                                    "dense, and rows of more than 2**24 columns are refused; use n_features <= 2**24")
     attributes = _analyzer_attributes(model)
     out = builder.add_node("HashedTokenCounts", [documents.name], builder.unique_name("hashed_counts"),
                            n_features=int(model.n_features), alternate_sign=bool(model.alternate_sign), **attributes)

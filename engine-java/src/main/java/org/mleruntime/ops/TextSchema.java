@@ -32,11 +32,16 @@ public final class TextSchema {
         return List.of(out(n, DType.FLOAT64, Shape.of(documentRows(n, in), vocabulary.elementCount())));
     }
 
+    /** The widest hashed output: scikit-learn's default is 2^20. */
+    public static final long MAX_HASHED_FEATURES = 1L << 24;
+
     static List<ValueInfo> hashedTokenCounts(Node n, List<ValueInfo> in, List<Tensor> c) {
         arity(n, in, 1, 1);
         long width = n.intAttr("n_features", 0);
-        if (width < 1 || width > Integer.MAX_VALUE) {
-            throw error(n, "n_features must be between 1 and 2^31 - 1, found " + width);
+        // The output is dense, and n_features is an attribute no bytes of the file back: unbounded, a
+        // few bytes could ask for gigabytes per document. 2^24 columns are 128 MiB a document.
+        if (width < 1 || width > MAX_HASHED_FEATURES) {
+            throw error(n, "n_features must be between 1 and 2^24 (a dense row of " + MAX_HASHED_FEATURES + " columns), found " + width);
         }
         return List.of(out(n, DType.FLOAT64, Shape.of(documentRows(n, in), width)));
     }

@@ -119,8 +119,10 @@ class TokenCountsKernelTest {
             assertThrows(InvalidModelException.class, () -> counts(attributes, vocabulary, "a"), attributes.toString());
         }
         assertThrows(InvalidModelException.class, () -> counts(Map.of(), new String[] {"a", "a"}, "a"));
-        assertThrows(InvalidModelException.class, () -> OperatorHarness.run("HashedTokenCounts", Map.of("n_features", new Attribute.Int(0)),
-                Tensors.strings(Shape.of(1), "a")));
+        for (long width : new long[] {0, (1L << 24) + 1, Integer.MAX_VALUE}) {
+            assertThrows(InvalidModelException.class, () -> OperatorHarness.run("HashedTokenCounts", Map.of("n_features", new Attribute.Int(width)),
+                    Tensors.strings(Shape.of(1), "a")), "n_features " + width);
+        }
         assertThrows(InvalidModelException.class, () -> OperatorHarness.run("HashedTokenCounts", Map.of("n_features", new Attribute.Int(4)),
                 Tensors.of(DType.FLOAT64, Shape.of(1), 1.0)));
     }
