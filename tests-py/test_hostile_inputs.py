@@ -208,7 +208,8 @@ def test_the_bridge_refuses_buffers_shorter_than_it_reads_or_writes(rows, tmp_pa
 
         encoder = bridge.load({str(strings)!r}, False)
         mask, encoded = np.zeros(1, dtype=np.uint8), np.zeros((1_000_000, 3))
-        attempt("mask", lambda: encoder.run(names(["x0"]), longs([mask.ctypes.data, mask.nbytes]), names(["red\\0" * 1_000_000]),
+        text = np.frombuffer(b"red\\0" * 1_000_000, dtype=np.uint8)
+        attempt("mask", lambda: encoder.run(names(["x0"]), longs([mask.ctypes.data, mask.nbytes]), longs([text.ctypes.data, text.nbytes]),
                                             1_000_000, names(["transformed"]), longs([encoded.ctypes.data, encoded.nbytes])))
         """)
     assert done.returncode == 0, done.stderr

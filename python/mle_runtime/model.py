@@ -153,7 +153,6 @@ class Model:
     def _read_description(self) -> None:
         java = _java_types()
         self._long_array = java.long_array
-        self._text_array = java.string_array
         self._join_strings = java.join_strings
         with java_errors():
             description = json.loads(str(self._java.describe()))
@@ -270,7 +269,13 @@ class Model:
     def _entry(self, data: Any, spec: _Spec) -> Any:
         if not spec.is_string:
             return self._as_array(data, spec)
-        values = data.to_numpy(dtype=object) if hasattr(data, "to_numpy") else np.asarray(data)
+        if hasattr(data, "to_numpy"):
+            values = data.to_numpy(dtype=object)
+        elif isinstance(data, (list, tuple)) and data and isinstance(data[0], str):
+            # Not numpy's own str dtype: that copies every document into a row as wide as the longest.
+            values = np.asarray(data, dtype=object)
+        else:
+            values = np.asarray(data)
         want = spec.shape
         if values.ndim != len(want) or any(w not in (-1, g) for w, g in zip(want, values.shape, strict=True)):
             raise InputError(f"input {spec.name!r} must have shape {list(want)} (-1 = any number of rows), got {values.shape}")
@@ -380,8 +385,9 @@ class Model:
         # `ordered` and the output buffers stay referenced here until Java returns.
         with _naming_rows(ordered), java_errors():
             if self._takes_strings:
-                texts = self._text_array([a.text if isinstance(a, _Text) else None for a in ordered])
-                strings = self._java.run(self._java_input_names, self._long_array(inputs), texts, rows, java_names, self._long_array(outputs))
+                texts = [n for a in ordered for n in (a.text_buffer() if isinstance(a, _Text) else (0, 0))]
+                strings = self._java.run(self._java_input_names, self._long_array(inputs), self._long_array(texts), rows, java_names,
+                                         self._long_array(outputs))
             else:
                 strings = self._java.run(self._java_input_names, self._long_array(inputs), rows, java_names, self._long_array(outputs))
             for i, name in enumerate(names):
@@ -414,19 +420,23 @@ def _naming_rows(inputs: list[Any]):
 
 
 class _Text:
-    """A string input as it crosses to Java: its values joined, each followed by NUL, and a mask of
-    the missing ones (_NAN or _NONE), one byte per value, or None when none is missing."""
+    """A string input as it crosses to Java: its values in UTF-8, each followed by a NUL byte, and a
+    mask of the missing ones (_NAN or _NONE), one byte per value, or None when none is missing."""
 
-    __slots__ = ("text", "mask", "rows")
+    __slots__ = ("data", "mask", "rows")
 
-    def __init__(self, text: str, mask: np.ndarray | None, rows: int) -> None:
-        self.text = text
+    def __init__(self, data: np.ndarray, mask: np.ndarray | None, rows: int) -> None:
+        self.data = data
         self.mask = mask
         self.rows = rows
 
     def buffer(self) -> tuple[int, int]:
         """The mask's address and byte length, (0, 0) when there is none."""
         return (0, 0) if self.mask is None else (self.mask.ctypes.data, self.mask.nbytes)
+
+    def text_buffer(self) -> tuple[int, int]:
+        """The UTF-8 text's address and byte length."""
+        return self.data.ctypes.data, self.data.nbytes
 
 
 # How a missing string crosses to the engine: 1 for NaN (pandas' NA and NaT too), read as null;
@@ -474,9 +484,14 @@ def _text(values: np.ndarray, rows: int, what: str) -> _Text:
     else:
         raise InputError(f"{what} must hold strings, got an array of dtype {values.dtype}")
     text = "\0".join(strings) + "\0" if strings else ""
-    if text.count("\0") != len(strings):
+    try:
+        # Bytes cross to Java many times faster than a Python str converts into a Java String.
+        data = text.encode("utf-8")
+    except UnicodeEncodeError as e:
+        raise InputError(f"{what} holds the lone surrogate {text[e.start]!r}, which is not text (UTF-8 cannot encode it)") from None
+    if data.count(0) != len(strings):
         raise InputError(f"{what} holds a value with the NUL character, which string inputs cannot carry")
-    return _Text(text, mask, rows)
+    return _Text(np.frombuffer(data, dtype=np.uint8), mask, rows)
 
 
 def _numeric_column(values: Any, what: str) -> np.ndarray:

@@ -118,6 +118,14 @@ class BridgeContractTest {
         return path;
     }
 
+    /** The address and length of {@code text}'s UTF-8 bytes, as the text of one input crosses. */
+    private static long[] utf8(Arena arena, String text) {
+        byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        MemorySegment segment = arena.allocate(bytes.length);
+        MemorySegment.copy(MemorySegment.ofArray(bytes), 0, segment, 0, bytes.length);
+        return new long[] {segment.address(), bytes.length};
+    }
+
     @Test
     void stringInputsCrossAsOneTextAndAMissingMask() {
         try (Arena arena = Arena.ofConfined()) {
@@ -126,11 +134,11 @@ class BridgeContractTest {
                 MemorySegment mask = arena.allocate(3);
                 mask.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 1, (byte) 1);
                 MemorySegment out = arena.allocate(6 * 8L, 64);
-                m.run(new String[] {"colour"}, new long[] {mask.address(), mask.byteSize()}, new String[] {"green\0\0red\0"}, 3,
+                m.run(new String[] {"colour"}, new long[] {mask.address(), mask.byteSize()}, utf8(arena, "green\0\0red\0"), 3,
                         new String[] {"transformed"}, new long[] {out.address(), out.byteSize()});
                 assertArrayEquals(new double[] {0, 1, 0, 0, 1, 0}, out.toArray(java.lang.foreign.ValueLayout.JAVA_DOUBLE));
                 InvalidInputException e = assertThrows(InvalidInputException.class, () -> m.run(new String[] {"colour"}, new long[] {0, 0},
-                        new String[] {"green\0red\0"}, 3, new String[] {"transformed"}, new long[] {out.address(), out.byteSize()}));
+                        utf8(arena, "green\0red\0"), 3, new String[] {"transformed"}, new long[] {out.address(), out.byteSize()}));
                 assertTrue(e.getMessage().contains("needs 3 values"), e.getMessage());
                 e = assertThrows(InvalidInputException.class, () -> m.run(new String[] {"colour"}, new long[] {0, 0}, 3,
                         new String[] {"transformed"}, new long[] {out.address(), out.byteSize()}));
