@@ -2,6 +2,7 @@ package org.mleruntime.executor;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import org.mleruntime.InvalidInputException;
 
 /**
  * Per-thread scratch memory for runs. A thread runs one graph at a time, so it can keep one buffer
@@ -19,7 +20,7 @@ final class ScratchMemory {
     static void with(long bytes, java.util.function.Consumer<MemorySegment> body) {
         if (bytes > KEEP_LIMIT) {
             try (Arena arena = Arena.ofConfined()) {
-                body.accept(arena.allocate(bytes, 64));
+                body.accept(allocate(arena, bytes));
             }
             return;
         }
@@ -33,6 +34,15 @@ final class ScratchMemory {
             body.accept(kept);
         } finally {
             KEPT.set(kept);
+        }
+    }
+
+    private static MemorySegment allocate(Arena arena, long bytes) {
+        try {
+            return arena.allocate(bytes, 64);
+        } catch (OutOfMemoryError e) {
+            throw new InvalidInputException("this batch needs " + bytes + " bytes of scratch memory for the model's intermediate "
+                    + "values, which could not be allocated; pass fewer rows at a time");
         }
     }
 }

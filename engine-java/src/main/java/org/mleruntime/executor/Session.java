@@ -62,6 +62,8 @@ public final class Session {
     private final int[] constantIds;
     private final Runnable intactCheck;
     private final Map<Set<String>, Step[]> pruned = new ConcurrentHashMap<>();
+    /** The scratch memory above which a row-independent run is done in parts of fewer rows. */
+    static final long SCRATCH_RUN_BYTES = 64L << 20;
 
     private record Step(Node node, Kernel kernel, int[] inputs, int[] outputs, ValueInfo[] outputTypes) {}
 
@@ -246,7 +248,26 @@ public final class Session {
         return out;
     }
 
+    /**
+     * Runs the steps over the rows in runs whose scratch memory stays within
+     * {@link #SCRATCH_RUN_BYTES} where the graph allows it (its operators are row-independent): a
+     * batch of documents through a dense vectorizer row of a million columns, say, then needs
+     * megabytes, not gigabytes.
+     */
     private void execute(Step[] selected, Map<String, Tensor> inputs, Map<String, Tensor> outputs, long rows) {
+        long perRow = plan.bytesPerRow();
+        if (!splittable || perRow == 0 || rows <= 1 || plan.arenaBytes(rows) <= SCRATCH_RUN_BYTES) {
+            executeAll(selected, inputs, outputs, rows);
+            return;
+        }
+        long chunk = Math.max(1, (SCRATCH_RUN_BYTES - plan.fixedBytes()) / perRow);
+        for (long from = 0; from < rows; from += chunk) {
+            long count = Math.min(chunk, rows - from);
+            executeAll(selected, slice(inputs, from, count), slice(outputs, from, count), count);
+        }
+    }
+
+    private void executeAll(Step[] selected, Map<String, Tensor> inputs, Map<String, Tensor> outputs, long rows) {
         Tensor[] values = new Tensor[valueCount];
         for (ValueInfo v : graph.inputs()) {
             values[ids.get(v.name())] = inputs.get(v.name());

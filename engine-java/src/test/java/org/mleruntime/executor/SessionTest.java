@@ -153,4 +153,32 @@ class SessionTest {
             assertEquals(i % 3 == 0 ? 10 : i % 3 == 1 ? 20 : -1, codes[i], "row " + i);
         }
     }
+
+    @Test
+    void aBatchWhoseIntermediatesExceedTheScratchLimitRunsInPartsWithTheSameRows() {
+        int width = 1 << 20;
+        double[] weights = new double[width];
+        for (int k = 0; k < width; k++) {
+            weights[k] = k % 7 - 3;
+        }
+        org.mleruntime.ir.Graph g = new org.mleruntime.ir.Graph(
+                List.of(new org.mleruntime.ir.ValueInfo("documents", DType.STRING, Shape.of(-1))),
+                List.of(new org.mleruntime.ir.ValueInfo("scores", DType.FLOAT64, Shape.of(-1, 1))),
+                Map.of("w", Tensors.of(DType.FLOAT64, Shape.of(width, 1), weights)),
+                List.of(TestModels.node("counts", "HashedTokenCounts", List.of("documents"), List.of("tf"),
+                                Map.of("n_features", new org.mleruntime.ir.Attribute.Int(width))),
+                        TestModels.node("linear", "MatMul", List.of("tf", "w"), List.of("scores"), Map.of())));
+        // Unoptimised, so that the 8 MiB rows of counts are written: 20 documents need 160 MiB of scratch, run in parts of 8.
+        Session session = new Session(g, CpuBackend.defaultBackend(), new SessionOptions(1, 1, false), () -> {});
+        String[] documents = new String[20];
+        for (int i = 0; i < documents.length; i++) {
+            documents[i] = "document " + i + " with words " + "w".repeat(i + 2) + " and more words";
+        }
+        assertTrue(20L * width * Double.BYTES > Session.SCRATCH_RUN_BYTES);
+        double[] together = Tensors.toDoubles(session.run(Map.of("documents", Tensors.strings(Shape.of(20), documents))).get("scores"));
+        for (int i = 0; i < documents.length; i++) {
+            double alone = Tensors.toDoubles(session.run(Map.of("documents", Tensors.strings(Shape.of(1), documents[i]))).get("scores"))[0];
+            assertEquals(alone, together[i], "document " + i);
+        }
+    }
 }
