@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 from conftest import assert_proven
 from mle_runtime import InputError, UnsupportedModelError, export_model
-from sklearn import cluster, datasets, linear_model, pipeline, preprocessing, svm, tree
+from sklearn import cluster, datasets, decomposition, linear_model, naive_bayes, pipeline, preprocessing, svm, tree
 from sklearn.compose import ColumnTransformer
 from sklearn.feature_extraction.text import CountVectorizer, HashingVectorizer, TfidfTransformer, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -118,6 +118,30 @@ def test_text_classifier_pipeline_predicts_as_scikit_learn(vectorizer, corpus, u
         assert_proven(model, "predict_proba", loaded.predict_proba(np.array(documents)), model.predict_proba(documents))
 
 
+FUSED_PIPELINES = {
+    "tfidf-bigrams-sgd": lambda: make_pipeline(TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True),
+                                               linear_model.SGDClassifier(random_state=0)),
+    "counts-tfidf-multinomial-nb": lambda: make_pipeline(CountVectorizer(), TfidfTransformer(), naive_bayes.MultinomialNB()),
+    "hashing-tfidf-linear-svc": lambda: make_pipeline(HashingVectorizer(alternate_sign=False, norm=None),
+                                                      TfidfTransformer(sublinear_tf=True), svm.LinearSVC()),
+    "hashing-default-width-ridge": lambda: make_pipeline(HashingVectorizer(), linear_model.RidgeClassifier()),
+    "tfidf-truncated-svd": lambda: make_pipeline(TfidfVectorizer(min_df=2), decomposition.TruncatedSVD(5, random_state=0)),
+}
+
+
+@pytest.mark.parametrize("name", FUSED_PIPELINES)
+def test_a_vectorizer_before_a_linear_model_runs_fused_and_matches(name, corpus, unseen, export_load):
+    """The engine runs the vectorizer and the linear model as one operator that never writes a row
+    as wide as the vocabulary (2**20 columns for the default HashingVectorizer): same answers."""
+    labels = np.array([("short", "medium", "long")[min(len(d) // 400, 2)] for d in corpus])
+    model = FUSED_PIPELINES[name]().fit(corpus, labels)
+    loaded = export_load(model)
+    assert "TokenCountsGemm" in loaded.summary(), loaded.summary()
+    for method in [m for m in ("predict", "predict_proba", "decision_function", "transform") if hasattr(model, m)]:
+        for documents in (corpus, unseen, HAND_MADE):
+            assert_proven(model, method, getattr(loaded, method)(documents), getattr(model, method)(documents))
+
+
 def test_every_character_is_lowercased_stripped_and_tokenised_as_in_python(export_load):
     """Each code point but NUL that Python 3.11 assigns (Unicode 14), alone between spaces: a one-character word
     pattern finds it exactly when Python's \\w does, after Python's lowercasing and NFKD accent
@@ -189,6 +213,7 @@ def test_text_column_of_a_data_frame_beside_other_columns(corpus, export_load):
     model = make_pipeline(parts, LogisticRegression(C=0.1, max_iter=300)).fit(frame, labels)
     loaded = export_load(model)
     assert [i["name"] for i in loaded.inputs] == ["text", "length", "kind"]
+    assert "TokenCountsGemm, HashedTokenCountsGemm" in loaded.summary(), "both text parts fused with their weights"
     assert_proven(model, "predict", loaded.predict(frame), model.predict(frame))
     assert_proven(model, "predict_proba", loaded.predict_proba(frame), model.predict_proba(frame))
 

@@ -71,6 +71,9 @@ def summary_rows(path: str, description: Mapping[str, Any], engine: Mapping[str,
         rows.append(("classes", _names(labels)))
     if metadata.get("description"):
         rows.append(("description", metadata["description"]))
+    operators = description.get("operators") or {}
+    if operators:
+        rows.append(("runs", ", ".join(f"{op} ×{count}" if count > 1 else op for op, count in operators.items())))
     if engine is not None:
         rows.append(("runtime", f"MLE Runtime {engine['version']}, {engine['kernels']} kernels, Java {engine['java_version']}"))
     return rows

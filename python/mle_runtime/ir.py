@@ -137,6 +137,14 @@ class GraphBuilder:
         self.nodes.append(_Node(op_type, self.unique_name(op_type), list(inputs), names, typed))
         return outputs if isinstance(outputs, str) else names
 
+    def producer(self, value: str) -> _Node | None:
+        """The node that outputs `value`; None for inputs and constants."""
+        return next((n for n in self.nodes if value in n.outputs), None)
+
+    def set_attributes(self, node: _Node, **attributes: Any) -> None:
+        """Adds or replaces attributes of a node already added (a converter refining its producer)."""
+        node.attributes.update({key: _typed_attribute(key, value) for key, value in attributes.items()})
+
     def rename(self, old: str, new: str) -> None:
         """Renames a value everywhere it is produced or used (for naming final outputs)."""
         if old == new:

@@ -24,6 +24,7 @@ from ..ir import BATCH, GraphBuilder, Value
 from .columns import INPUT_NAME, takes_vector
 from .labels import label_strings
 from .registry import BOTH_AS_DECLARED, FINITE, ModelInfo, not_converted
+from .sklearn_text import COUNTING_OPERATORS
 
 
 def model_type(model: Any) -> str:
@@ -94,8 +95,12 @@ def require_finite(builder: GraphBuilder, model: Any, x: Any, rule: str) -> Any:
     """`x` as the fitted model reads it after scikit-learn's input validation, by the registry's
     `rule` (registry.MISSING_RULES) and the model's `allow_nan` tag: a RequireFinite node naming the
     columns it refuses. Tables (string columns beside numbers) and vectors pass unchecked: the
-    converters that read them check each column they use."""
+    converters that read them check each column they use. A vectorizer's counts are finite by
+    construction and pass too."""
     if not isinstance(x, Value) or x.dtype not in ("float64", "float32") or len(x.shape) != 2:
+        return x
+    producer = builder.producer(x.name)
+    if producer is not None and producer.op_type in COUNTING_OPERATORS:
         return x
     allow_nan = rule != FINITE and bool(get_tags(model).input_tags.allow_nan)
     if allow_nan and rule == BOTH_AS_DECLARED:

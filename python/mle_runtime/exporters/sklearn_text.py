@@ -3,9 +3,13 @@ TfidfTransformer and HashingVectorizer.
 
 This module owns the translation of a fitted vectorizer into TokenCounts (documents → counts of
 the fitted vocabulary's terms, analysed as scikit-learn analyses them; see docs/OPERATORS.md) or
-HashedTokenCounts (the same terms counted in the columns they hash to), and of TF-IDF weighting
-and row norms into existing operators: sublinear tf as 1 + Log of the non-zero counts,
-Mul by the idf_ row, then Normalizer. It refuses, by name, whatever a file cannot reproduce: code
+HashedTokenCounts (the same terms counted in the columns they hash to). TF-IDF weighting and the
+row norm are attributes and an idf input of that node, applied to each document's stored terms as
+scikit-learn's sparse arithmetic applies them, so that the engine can fuse the node with the linear
+model after it and never write a row as wide as the vocabulary; a TfidfTransformer after a
+CountVectorizer or a HashingVectorizer without alternate signs refines its producer the same way,
+and one after anything else becomes dense operators (sublinear tf as 1 + Log of the non-zero
+counts, Mul by the idf_ row, then Normalizer). It refuses, by name, whatever a file cannot reproduce: code
 (callable analyzer, tokenizer, preprocessor or strip_accents), documents read from files, and
 token patterns using regular-expression constructs whose meaning in the engine was not verified
 against Python's. Vectorizers take their documents as one vector of strings [N], as LabelEncoder
@@ -24,6 +28,9 @@ from ..ir import BATCH, GraphBuilder, Value
 from . import columns
 from .columns import FLOAT, STRING
 from .registry import FLOAT64, register
+
+# Operators whose every output value is finite: their kernels refuse a weight that overflows.
+COUNTING_OPERATORS = ("TokenCounts", "HashedTokenCounts")
 
 # The escapes whose meaning the engine reproduces (docs/OPERATORS.md, TokenCounts); \W, \S and \b
 # only outside a character class, where Python's \b would be a backspace.
@@ -142,21 +149,44 @@ def _analyzer_attributes(model) -> dict:
     return attributes
 
 
-def token_counts(builder: GraphBuilder, model, documents: Value) -> Value:
-    """The fitted vectorizer's term counts (binary or not), float64 [N, vocabulary size]."""
+def token_counts(builder: GraphBuilder, model, documents: Value, weights: list[str] = (), **weighting) -> Value:
+    """The fitted vectorizer's term counts (binary or not), float64 [N, vocabulary size], weighted
+    by TfidfTransformer's `weights` (idf) and `weighting` (sublinear_tf, norm) when given."""
     attributes = _analyzer_attributes(model)
     terms = sorted(model.vocabulary_, key=model.vocabulary_.__getitem__)
     if [model.vocabulary_[t] for t in terms] != list(range(len(terms))):
         raise UnsupportedModelError(f"{type(model).__name__}: vocabulary_ does not number its terms 0..{len(terms) - 1}")
     vocabulary = builder.add_constant("vocabulary", [str(t) for t in terms])
-    out = builder.add_node("TokenCounts", [documents.name, vocabulary], builder.unique_name("token_counts"), **attributes)
+    out = builder.add_node("TokenCounts", [documents.name, vocabulary, *weights], builder.unique_name("token_counts"),
+                           **attributes, **weighting)
     return Value(out, FLOAT, (BATCH, len(terms)))
 
 
-def _normalized(builder: GraphBuilder, x: Value, norm: str | None) -> Value:
-    if norm is None:
-        return x
-    return Value(builder.add_node("Normalizer", [x.name], builder.unique_name("normalized"), norm=norm), FLOAT, x.shape)
+def _weighting(model) -> dict:
+    """TfidfTransformer's weighting as attributes of a counting node (its idf_ is an input)."""
+    return dict(sublinear_tf=bool(model.sublinear_tf), norm=model.norm or "none")
+
+
+def _unweighted_counts(builder: GraphBuilder, x: Value) -> list:
+    """The counting node behind `x` that TfidfTransformer may weigh in place, then the nodes between
+    them, which only change how the counts are typed or check them: CountVectorizer's integer dtype,
+    the cast back to float64 and RequireFinite (counts are whole and finite, so each is exact). The
+    chain is returned when the counts are unweighted and non-negative (no alternate signs) and nothing
+    else reads them or what lies between; [] otherwise."""
+    chain = []
+    producer = builder.producer(x.name)
+    while producer is not None and (producer.op_type == "RequireFinite" or (
+            producer.op_type == "Cast" and producer.attributes["to"][1] in ("int32", "int64", FLOAT))):
+        chain.append(producer)
+        producer = builder.producer(producer.inputs[0])
+    if producer is None or producer.op_type not in COUNTING_OPERATORS:
+        return []
+    chain.insert(0, producer)
+    weighted = len(producer.inputs) > (2 if producer.op_type == "TokenCounts" else 1) or "norm" in producer.attributes
+    alternating = producer.op_type == "HashedTokenCounts" and producer.attributes["alternate_sign"][1]
+    read = [name for n in builder.nodes for name in n.inputs] + [v.name for v in builder.outputs]
+    read_elsewhere = x.name in read or any(read.count(node.outputs[0]) > 1 for node in chain[:-1])
+    return [] if weighted or alternating or read_elsewhere else chain
 
 
 def _refuse_weighing_in_another_dtype(model) -> None:
@@ -183,13 +213,19 @@ def _sublinear_tf(builder: GraphBuilder, tf: Value) -> Value:
     return _binary(builder, "Mul", _binary(builder, "Add", logged, one, "sublinear"), stored.name, "sublinear_tf")
 
 
-def tfidf(builder: GraphBuilder, model, tf: Value) -> Value:
-    """TfidfTransformer.transform on a dense tf: sublinear tf, idf weights, then the row norm."""
+def _dense_tfidf(builder: GraphBuilder, model, tf: Value) -> Value:
+    """TfidfTransformer.transform on any dense tf: sublinear tf, idf weights, then the row norm."""
     if model.sublinear_tf:
         tf = _sublinear_tf(builder, tf)
     if model.use_idf:
         tf = _binary(builder, "Mul", tf, builder.add_constant("idf", np.asarray(model.idf_, dtype=np.float64)), "tf_idf")
-    return _normalized(builder, tf, model.norm)
+    if model.norm is None:
+        return tf
+    return Value(builder.add_node("Normalizer", [tf.name], builder.unique_name("normalized"), norm=model.norm), FLOAT, tf.shape)
+
+
+def _idf(builder: GraphBuilder, model) -> list[str]:
+    return [builder.add_constant("idf", np.asarray(model.idf_, dtype=np.float64))] if model.use_idf else []
 
 
 @columns.vector_input(CountVectorizer, TfidfVectorizer, HashingVectorizer)
@@ -224,13 +260,21 @@ def count_vectorizer(builder, model, documents):
 @register(TfidfVectorizer, methods={"transform": FLOAT64}, note=_NOTE + "; norm l1, l2 or None; use_idf; sublinear_tf; dtype float64")
 def tfidf_vectorizer(builder, model, documents):
     _refuse_weighing_in_another_dtype(model)
-    return {"transformed": tfidf(builder, model, token_counts(builder, model, documents))}
+    return {"transformed": token_counts(builder, model, documents, _idf(builder, model), **_weighting(model))}
 
 
 @register(TfidfTransformer, methods={"transform": FLOAT64},
           note="transform of a count matrix, dense; norm l1, l2 or None; use_idf; sublinear_tf (of non-negative counts)")
 def tfidf_transformer(builder, model, x):
-    return {"transformed": tfidf(builder, model, columns.numeric(builder, x, "TfidfTransformer"))}
+    chain = _unweighted_counts(builder, x)
+    if not chain:
+        return {"transformed": _dense_tfidf(builder, model, columns.numeric(builder, x, "TfidfTransformer"))}
+    counts, *between = chain
+    for node in between:
+        builder.nodes.remove(node)
+    counts.inputs += _idf(builder, model)
+    builder.set_attributes(counts, **_weighting(model))
+    return {"transformed": Value(counts.outputs[0], FLOAT, x.shape)}
 
 
 @register(HashingVectorizer, methods={"transform": FLOAT64},
@@ -242,6 +286,8 @@ def hashing_vectorizer(builder, model, documents):
         raise UnsupportedModelError(f"HashingVectorizer(n_features={model.n_features}) cannot be exported: the engine's output is "
                                     "dense, and rows of more than 2**24 columns are refused; use n_features <= 2**24")
     attributes = _analyzer_attributes(model)
+    if model.norm is not None:
+        attributes["norm"] = model.norm
     out = builder.add_node("HashedTokenCounts", [documents.name], builder.unique_name("hashed_counts"),
                            n_features=int(model.n_features), alternate_sign=bool(model.alternate_sign), **attributes)
-    return {"transformed": _normalized(builder, Value(out, FLOAT, (BATCH, int(model.n_features))), model.norm)}
+    return {"transformed": Value(out, FLOAT, (BATCH, int(model.n_features)))}

@@ -33,6 +33,7 @@ public final class LoadedModel implements AutoCloseable {
         d.put("metadata", Descriptions.metadata(model.metadata(), model.graph()));
         d.put("methods", model.metadata().methods());
         d.put("backend", model.session().backendName());
+        d.put("operators", model.session().operatorCounts());
         d.put("file", Descriptions.container(model.file()));
         return Json.write(d);
     }

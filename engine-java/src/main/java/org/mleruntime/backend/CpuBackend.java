@@ -28,6 +28,7 @@ import org.mleruntime.kernels.PowerTransformKernel;
 import org.mleruntime.kernels.QuantileTransformKernel;
 import org.mleruntime.kernels.QuantizedKernels;
 import org.mleruntime.kernels.SplineBasisKernel;
+import org.mleruntime.kernels.TokenCountsGemmKernel;
 import org.mleruntime.kernels.TokenCountsKernel;
 import org.mleruntime.kernels.WeightedMedianKernel;
 
@@ -86,6 +87,7 @@ public final class CpuBackend implements Backend {
             case "OneHot" -> new OneHotKernel(node);
             case "Bucketize" -> new BucketizeKernel(node, constants);
             case "TokenCounts", "HashedTokenCounts" -> new TokenCountsKernel(node, constants);
+            case "TokenCountsGemm", "HashedTokenCountsGemm" -> new TokenCountsGemmKernel(node, constants);
             case "Impute" -> new ImputeKernel(node, constants);
             case "IsMissing" -> new IsMissingKernel(node, inputs);
             case "RequireFinite" -> new RequireFiniteKernel(node, inputs);

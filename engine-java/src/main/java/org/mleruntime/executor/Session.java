@@ -131,6 +131,15 @@ public final class Session {
         return backendName;
     }
 
+    /** How many nodes of each operator the session runs, after optimisation, in the order they first run. */
+    public Map<String, Integer> operatorCounts() {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        for (Step step : steps) {
+            counts.merge(step.node().opType(), 1, Integer::sum);
+        }
+        return counts;
+    }
+
     /**
      * Waits until every kernel has finished what it prepares in the background after the session is
      * built (compiled tree layouts): runs before that are as correct, only slower. For benchmarks

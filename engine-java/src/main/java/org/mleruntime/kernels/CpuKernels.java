@@ -332,7 +332,7 @@ public final class CpuKernels {
         return List.of("Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "Pow", "Greater", "GreaterOrEqual", "Sigmoid", "Tanh", "Relu", "Exp", "Log", "Neg", "Abs", "Cos", "Sin", "Softmax",
                 "ReduceSum", "ArgMax", "Cast", "LabelMap", "Scaler", "Concat", "Identity", "Reshape", "TreeEnsemble", "ObliviousTreeEnsemble",
                 "KernelMatrix", "SvmDecision", "SvmVote", "SvmOvr", "SvmProbability",
-                "GatherColumns", "CategoryMap", "OneHot", "Bucketize", "TokenCounts", "HashedTokenCounts", "Impute", "IsMissing", "RequireFinite", "Clip", "Log1p", "Expm1", "Sqrt",
+                "GatherColumns", "CategoryMap", "OneHot", "Bucketize", "TokenCounts", "HashedTokenCounts", "TokenCountsGemm", "HashedTokenCountsGemm", "Impute", "IsMissing", "RequireFinite", "Clip", "Log1p", "Expm1", "Sqrt",
                 "Normalizer", "PowerTransform", "QuantileTransform", "Monomials", "SplineBasis", "Dequantize", "QGemm",
                 "ClassIndicator", "WeightedMedian", "Interpolate",
                 "PairwiseDistance", "Neighbors", "NeighborsAggregate", "LogSumExp", "LogSoftmax", "CategoryTableSum");

@@ -57,6 +57,10 @@ final class TextAnalyzer {
 
     private List<String> words(String text) {
         List<String> found = new ArrayList<>();
+        if (tokens.wordRuns()) {
+            wordRuns(text, found);
+            return found;
+        }
         Matcher m = tokens.pattern().matcher(new BoundedText(text));
         while (m.find()) {
             String token = tokens.tokenGroup() == 0 ? m.group() : m.group(1);
@@ -67,6 +71,29 @@ final class TextAnalyzer {
             }
         }
         return found;
+    }
+
+    /** The default pattern's tokens: each maximal run of two or more word code points, less the stop words. */
+    private void wordRuns(String text, List<String> found) {
+        int start = -1;
+        int length = 0;
+        for (int i = 0; i <= text.length(); ) {
+            int c = i < text.length() ? text.codePointAt(i) : -1;
+            if (c >= 0 && TokenPattern.isWord(c)) {
+                if (start < 0) {
+                    start = i;
+                    length = 0;
+                }
+                length++;
+            } else if (start >= 0) {
+                String token = text.substring(start, i);
+                if (length >= 2 && !stopWords.contains(token)) {
+                    found.add(token);
+                }
+                start = -1;
+            }
+            i += c >= 0 ? Character.charCount(c) : 1;
+        }
     }
 
     /** _word_ngrams: the unigrams when asked for, then each longer n in turn, tokens joined by a space. */

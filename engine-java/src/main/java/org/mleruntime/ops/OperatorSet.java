@@ -72,6 +72,8 @@ public final class OperatorSet {
         add("Bucketize", EncoderSchema::bucketize);
         add("TokenCounts", TextSchema::tokenCounts);
         add("HashedTokenCounts", TextSchema::hashedTokenCounts);
+        add("TokenCountsGemm", TextSchema::tokenCountsGemm);
+        add("HashedTokenCountsGemm", TextSchema::hashedTokenCountsGemm);
         add("Impute", MissingValueSchema::impute);
         add("IsMissing", MissingValueSchema::isMissing);
         add("RequireFinite", MissingValueSchema::requireFinite);

@@ -35,10 +35,31 @@ public final class TokenPattern {
 
     private final Pattern pattern;
     private final int groups;
+    private final boolean wordRuns;
 
-    private TokenPattern(Pattern pattern, int groups) {
+    private TokenPattern(Pattern pattern, int groups, boolean wordRuns) {
         this.pattern = pattern;
         this.groups = groups;
+        this.wordRuns = wordRuns;
+    }
+
+    /**
+     * True for scikit-learn's default pattern, with or without its {@code (?u)}: its tokens are then
+     * exactly the maximal runs of two or more {@linkplain #isWord word characters} (a match starts
+     * only where a run starts, and the greedy {@code \w+} ends where it ends), which a scan finds
+     * without the regular-expression engine, several times faster.
+     */
+    public boolean wordRuns() {
+        return wordRuns;
+    }
+
+    /** Whether the code point is in {@code \w} as translated here: a letter or number (\p{L}, \p{N}) or '_'. */
+    public static boolean isWord(int codePoint) {
+        return codePoint == '_' || switch (Character.getType(codePoint)) {
+            case Character.UPPERCASE_LETTER, Character.LOWERCASE_LETTER, Character.TITLECASE_LETTER, Character.MODIFIER_LETTER,
+                 Character.OTHER_LETTER, Character.DECIMAL_DIGIT_NUMBER, Character.LETTER_NUMBER, Character.OTHER_NUMBER -> true;
+            default -> false;
+        };
     }
 
     public Pattern pattern() {
@@ -116,7 +137,7 @@ public final class TokenPattern {
                 throw new IllegalArgumentException("the token pattern " + python + " can match an empty token, after which Python's "
                         + "findall retries a longer match at the same place while java.util.regex moves on");
             }
-            return new TokenPattern(pattern, groups);
+            return new TokenPattern(pattern, groups, python.equals(DEFAULT) || python.equals(DEFAULT.substring(4)));
         } catch (PatternSyntaxException e) {
             throw new IllegalArgumentException("the token pattern " + python + " is not valid: " + e.getDescription(), e);
         }

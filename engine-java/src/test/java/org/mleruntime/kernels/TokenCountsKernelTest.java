@@ -96,7 +96,7 @@ class TokenCountsKernelTest {
         String[] keys = {"hello", "", "a", "ab", "abc", "abcd", "café", "😀 x"};
         int[] hashes = {613153351, 0, 1009084850, -1681926305, -1277324294, 1139631978, 605818632, 227745445};
         for (int i = 0; i < keys.length; i++) {
-            assertEquals(hashes[i], TokenCountsKernel.murmurhash3(keys[i].getBytes(StandardCharsets.UTF_8)), keys[i]);
+            assertEquals(hashes[i], DocumentTerms.murmurhash3(keys[i].getBytes(StandardCharsets.UTF_8)), keys[i]);
         }
     }
 
@@ -125,6 +125,87 @@ class TokenCountsKernelTest {
         }
         assertThrows(InvalidModelException.class, () -> OperatorHarness.run("HashedTokenCounts", Map.of("n_features", new Attribute.Int(4)),
                 Tensors.of(DType.FLOAT64, Shape.of(1), 1.0)));
+    }
+
+    private static final double[] IDF = {1.2876820724517808, 1.2876820724517808, 1.6931471805599454, 1.6931471805599454};
+    private static final String[] ANIMALS = {"the cat sat on the mat the end", "a dog", "cat cat dog"};
+
+    private static double[] weighted(Map<String, Attribute> attributes) {
+        return Tensors.toDoubles(OperatorHarness.run("TokenCounts", attributes, Tensors.strings(Shape.of(3), ANIMALS),
+                Tensors.strings(Shape.of(4), "cat", "dog", "mat", "the"), Tensors.of(DType.FLOAT64, Shape.of(4), IDF)));
+    }
+
+    @Test
+    void weighsAsTfidfTransformerOnItsSparseRows() {
+        // Expected rows: scikit-learn 1.9's TfidfTransformer (fitted idf_ as IDF) on CountVectorizer's counts of ANIMALS.
+        assertArrayEquals(new double[] {0.31093523191037725, 0.0, 0.4088424639192312, 0.858001818910247, 0.0, 1.0, 0.0, 0.0,
+                0.8610369959439763, 0.5085423203783267, 0.0, 0.0},
+                weighted(Map.of("sublinear_tf", new Attribute.Int(1), "norm", new Attribute.Str("l2"))), 1e-15);
+        assertArrayEquals(new double[] {0.15975667632653723, 0.0, 0.21006083091836572, 0.6301824927550972, 0.0, 1.0, 0.0, 0.0,
+                0.6666666666666666, 0.3333333333333333, 0.0, 0.0}, weighted(Map.of("norm", new Attribute.Str("l1"))), 1e-15);
+        assertArrayEquals(new double[] {1.2876820724517808, 0.0, 1.6931471805599454, 5.079441541679836, 0.0, 1.2876820724517808, 0.0,
+                0.0, 2.5753641449035616, 1.2876820724517808, 0.0, 0.0}, weighted(Map.of()), 1e-15);
+    }
+
+    @Test
+    void leavesADocumentWithoutTermsAtZero() {
+        assertArrayEquals(new double[] {0, 0, 0, 0}, Tensors.toDoubles(OperatorHarness.run("TokenCounts",
+                Map.of("norm", new Attribute.Str("l2")), Tensors.strings(Shape.of(1), "nothing known"),
+                Tensors.strings(Shape.of(4), "cat", "dog", "mat", "the"), Tensors.of(DType.FLOAT64, Shape.of(4), IDF))));
+    }
+
+    @Test
+    void refusesWeightsThatCannotWeighItsColumnsOrOverflow() {
+        Tensor x = Tensors.strings(Shape.of(1), "cat cat");
+        Tensor vocabulary = Tensors.strings(Shape.of(2), "cat", "dog");
+        for (Tensor idf : List.of(Tensors.of(DType.FLOAT64, Shape.of(3), 1, 1, 1), Tensors.of(DType.FLOAT64, Shape.of(2), 1, Double.NaN),
+                Tensors.of(DType.FLOAT64, Shape.of(2), 1, Double.POSITIVE_INFINITY), Tensors.of(DType.FLOAT32, Shape.of(2), 1, 1))) {
+            assertThrows(InvalidModelException.class, () -> OperatorHarness.run("TokenCounts", Map.of(), x, vocabulary, idf), idf.toString());
+        }
+        assertThrows(InvalidModelException.class, () -> OperatorHarness.run("TokenCounts", Map.of("norm", new Attribute.Str("max")), x,
+                vocabulary, Tensors.of(DType.FLOAT64, Shape.of(2), 1, 1)));
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> OperatorHarness.run("TokenCounts", Map.of(), x,
+                vocabulary, Tensors.of(DType.FLOAT64, Shape.of(2), Double.MAX_VALUE, 1)));
+        assertTrue(e.getMessage().contains("infinity"), e.getMessage());
+    }
+
+    @Test
+    void aDocumentWithManyDistinctTermsKeepsEveryCount() {
+        StringBuilder document = new StringBuilder();
+        for (int i = 0; i < 5000; i++) {
+            document.append("w").append(i % 2500).append(' ');
+        }
+        double[] row = Tensors.toDoubles(OperatorHarness.run("HashedTokenCounts", Map.of("n_features", new Attribute.Int(1 << 20),
+                "alternate_sign", new Attribute.Int(0)), Tensors.strings(Shape.of(1), document.toString())));
+        double total = 0;
+        for (double v : row) {
+            total += v;
+            assertTrue(v == 0 || v % 2 == 0, "each term twice, or twice its collisions");
+        }
+        assertEquals(5000, total);
+    }
+
+    private static List<String> terms(String pattern, String document) {
+        List<String> found = new java.util.ArrayList<>();
+        new TextAnalyzer(false, "none", "word", TokenPattern.of(pattern), 1, 1, java.util.Set.of()).analyze(document, found::add);
+        return found;
+    }
+
+    @Test
+    void theDefaultPatternsScanFindsWhatItsRegularExpressionFinds() {
+        assertTrue(TokenPattern.of(TokenPattern.DEFAULT).wordRuns());
+        assertTrue(!TokenPattern.of("(?u)\\b\\w{2,}\\b").wordRuns());
+        for (int first = 0; first < Character.MAX_CODE_POINT; first += 256) {
+            StringBuilder document = new StringBuilder();
+            for (int c = first; c < first + 256; c++) {
+                if (Character.getType(c) != Character.SURROGATE) {
+                    String s = Character.toString(c);
+                    document.append('a').append(s).append("b ").append(s).append(s).append(' ').append(s).append("z").append(s).append(". ");
+                }
+            }
+            String text = document.toString();
+            assertEquals(terms("(?u)\\b\\w{2,}\\b", text), terms(TokenPattern.DEFAULT, text), "code points from " + first);
+        }
     }
 
     @Test

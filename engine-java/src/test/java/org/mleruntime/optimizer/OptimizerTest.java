@@ -86,4 +86,101 @@ class OptimizerTest {
         assertEquals(List.of("Gemm"), ops(optimised));
         assertEquals(3, optimised.nodes().getFirst().inputs().size());
     }
+
+    private static final String[] DOCUMENTS = {"the cat sat on the mat", "a dog and a cat", "", "dogs mat mat mat", "the the the dog"};
+
+    /** Documents → counts (weighted by idf and the l2 norm) → RequireFinite → a 3-output linear model, optionally also returning the counts. */
+    private static Graph vectorizerIntoLinearModel(boolean hashed, boolean countsAreAnOutput) {
+        Map<String, Tensor> c = new LinkedHashMap<>();
+        long width = hashed ? 16 : 4;
+        double[] weights = new double[(int) width * 3];
+        for (int i = 0; i < weights.length; i++) {
+            weights[i] = Math.sin(i + 1) * 3;
+        }
+        List<String> countingInputs = new java.util.ArrayList<>(List.of("documents"));
+        if (!hashed) {
+            c.put("vocabulary", Tensors.strings(Shape.of(4), "cat", "dog", "mat", "the"));
+            countingInputs.add("vocabulary");
+        }
+        c.put("idf", Tensors.of(DType.FLOAT64, Shape.of(width), java.util.stream.IntStream.range(0, (int) width).mapToDouble(k -> 1 + k * 0.25).toArray()));
+        countingInputs.add("idf");
+        c.put("w", Tensors.of(DType.FLOAT64, Shape.of(3, width), weights));
+        c.put("bias", Tensors.of(DType.FLOAT64, Shape.of(1), 0.5));
+        Map<String, Attribute> counting = new LinkedHashMap<>(Map.of("norm", new Attribute.Str("l2")));
+        if (hashed) {
+            counting.put("n_features", new Attribute.Int(width));
+        }
+        List<Node> nodes = List.of(
+                TestModels.node("counts", hashed ? "HashedTokenCounts" : "TokenCounts", countingInputs, List.of("tf"), counting),
+                TestModels.node("finite", "RequireFinite", List.of("tf"), List.of("checked"), Map.of()),
+                TestModels.node("linear", "Gemm", List.of("checked", "w", "bias"), List.of("scores"), Map.of("transB", new Attribute.Int(1))));
+        List<ValueInfo> outputs = new java.util.ArrayList<>(List.of(new ValueInfo("scores", DType.FLOAT64, Shape.of(-1, 3))));
+        if (countsAreAnOutput) {
+            outputs.add(new ValueInfo("tf", DType.FLOAT64, Shape.of(-1, width)));
+        }
+        return new Graph(List.of(new ValueInfo("documents", DType.STRING, Shape.of(-1))), outputs, c, nodes);
+    }
+
+    private static double[] scores(Graph g, boolean optimize) {
+        Session session = new Session(g, CpuBackend.defaultBackend(), new SessionOptions(1, 1, optimize), () -> {});
+        return Tensors.toDoubles(session.run(Map.of("documents", Tensors.strings(Shape.of(DOCUMENTS.length), DOCUMENTS))).get("scores"));
+    }
+
+    @Test
+    void fusesAVectorizerIntoTheLinearModelThatReadsItAlone() {
+        for (boolean hashed : new boolean[] {false, true}) {
+            Graph g = vectorizerIntoLinearModel(hashed, false);
+            Graph optimised = Optimizer.standard(CpuBackend.defaultBackend(), MemoryBudget.unlimited()).optimize(g);
+            assertEquals(List.of(hashed ? "HashedTokenCountsGemm" : "TokenCountsGemm"), ops(optimised));
+            assertArrayEquals(scores(g, false), scores(g, true), 1e-12);
+        }
+        Graph shared = vectorizerIntoLinearModel(false, true);
+        assertEquals(List.of("TokenCounts", "RequireFinite", "Gemm"),
+                ops(Optimizer.standard(CpuBackend.defaultBackend(), MemoryBudget.unlimited()).optimize(shared)));
+    }
+
+    @Test
+    void aProductWithoutBiasGetsZeros() {
+        Graph g = vectorizerIntoLinearModel(false, false);
+        Map<String, Tensor> c = new LinkedHashMap<>(g.constants());
+        c.put("wt", Tensors.of(DType.FLOAT64, Shape.of(4, 2), 1, -2, 0.5, 3, -1, 0, 2, 2));
+        Graph matMul = new Graph(g.inputs(), List.of(new ValueInfo("scores", DType.FLOAT64, Shape.of(-1, 2))), c,
+                List.of(g.nodes().getFirst(), TestModels.node("project", "MatMul", List.of("tf", "wt"), List.of("scores"), Map.of())));
+        assertEquals(List.of("TokenCountsGemm"), ops(Optimizer.standard(CpuBackend.defaultBackend(), MemoryBudget.unlimited()).optimize(matMul)));
+        assertArrayEquals(scores(matMul, false), scores(matMul, true), 1e-12);
+    }
+
+    /** A ColumnTransformer's shape: documents' counts beside two numeric columns, concatenated, checked, then a linear model. */
+    private static Graph textBesideNumbers() {
+        Map<String, Tensor> c = new LinkedHashMap<>();
+        c.put("vocabulary", Tensors.strings(Shape.of(4), "cat", "dog", "mat", "the"));
+        c.put("w", Tensors.of(DType.FLOAT64, Shape.of(3, 6), java.util.stream.IntStream.range(0, 18).mapToDouble(i -> Math.cos(i) * 2).toArray()));
+        c.put("bias", Tensors.of(DType.FLOAT64, Shape.of(3), 0.5, -1, 0.25));
+        List<Node> nodes = List.of(
+                TestModels.node("counts", "TokenCounts", List.of("documents", "vocabulary"), List.of("tf"), Map.of()),
+                TestModels.node("join", "Concat", List.of("tf", "numbers"), List.of("joined"), Map.of("axis", new Attribute.Int(1))),
+                TestModels.node("finite", "RequireFinite", List.of("joined"), List.of("checked"),
+                        Map.of("column_names", new Attribute.Strs(List.of("cat", "dog", "mat", "the", "length", "score")))),
+                TestModels.node("linear", "Gemm", List.of("checked", "w", "bias"), List.of("scores"), Map.of("transB", new Attribute.Int(1))));
+        return new Graph(List.of(new ValueInfo("documents", DType.STRING, Shape.of(-1)), new ValueInfo("numbers", DType.FLOAT64, Shape.of(-1, 2))),
+                List.of(new ValueInfo("scores", DType.FLOAT64, Shape.of(-1, 3))), c, nodes);
+    }
+
+    @Test
+    void splitsAProductOverATextColumnBesideOthersSoThatTheTextPartFuses() {
+        Graph g = textBesideNumbers();
+        Graph optimised = Optimizer.standard(CpuBackend.defaultBackend(), MemoryBudget.unlimited()).optimize(g);
+        assertEquals(List.of("TokenCountsGemm", "RequireFinite", "Gemm", "Add"), ops(optimised));
+        Map<String, Tensor> inputs = Map.of("documents", Tensors.strings(Shape.of(DOCUMENTS.length), DOCUMENTS),
+                "numbers", Tensors.of(TestModels.randomRows(DOCUMENTS.length, 2, 3)));
+        double[] plain = Tensors.toDoubles(new Session(g, CpuBackend.defaultBackend(), new SessionOptions(1, 1, false), () -> {})
+                .run(inputs).get("scores"));
+        Session fast = new Session(g, CpuBackend.defaultBackend(), new SessionOptions(1, 1, true), () -> {});
+        assertArrayEquals(plain, Tensors.toDoubles(fast.run(inputs).get("scores")), 1e-12);
+        Map<String, Tensor> withNan = new java.util.HashMap<>(inputs);
+        withNan.put("numbers", Tensors.of(new double[][] {{1, 2}, {3, Double.NaN}, {0, 0}, {0, 0}, {0, 0}}));
+        org.mleruntime.InvalidInputException e = org.junit.jupiter.api.Assertions.assertThrows(
+                org.mleruntime.InvalidInputException.class, () -> fast.run(withNan));
+        assertTrue(e.getMessage().contains("score"), e.getMessage());
+    }
 }
