@@ -89,6 +89,7 @@ bench: bench-setup
 	$(PY) bench/run.py $(BENCH_ARGS)
 	$(PY) bench/formats.py $(findstring --quick,$(BENCH_ARGS))
 	$(PY) bench/sklearn_models.py $(findstring --quick,$(BENCH_ARGS))
+	$(PY) bench/text_models.py $(findstring --quick,$(BENCH_ARGS))
 	$(PY) bench/readme.py
 
 # Minutes: the same sections on the synthetic data with short budgets and no compiled-tree builds.
