@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import glob
+import hashlib
 import os
 import re
 import sys
@@ -35,6 +36,7 @@ _LIBJVM_CANDIDATES = (
 
 _lock = threading.Lock()
 _started_home: str | None = None
+_started_aot: str | None = None
 _bridge = None
 # True in a process forked from one whose JVM had started: the copy of that JVM has none of its
 # threads, so any call into it would wait forever.
@@ -178,6 +180,54 @@ def jvm_options(home: str) -> list[str]:
     return options
 
 
+# The JVM's ahead-of-time cache (JEP 483, 514, 515): classes of the engine and the JDK loaded and
+# linked, and method profiles, recorded by a training run (`build_startup_cache`) and mapped by
+# every later start on the same runtime, jars and options. MLE_AOT_CACHE=0 starts without it.
+AOT_CACHE_ENV = "MLE_AOT_CACHE"
+_AOT_TRAINING_ENV = "MLE_AOT_TRAINING_OUTPUT"
+
+
+def _cache_dir() -> str:
+    explicit = os.environ.get("MLE_CACHE_DIR")
+    if explicit:
+        return explicit
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "mle-runtime")
+
+
+def aot_cache_path(home: str, options: list[str], jars: list[str]) -> str:
+    """Where the AOT cache for this runtime, these JVM options and these exact jars lives.
+
+    The JVM maps a cache only for the runtime and class path it was made with and refuses it
+    otherwise; the name says all of that (the runtime's version, each jar's size and time), so that
+    a changed runtime or rebuilt jars look for a new cache instead of being refused by the old one.
+    """
+    release = release_info(home)
+    key = [os.path.realpath(home), release.get("JAVA_RUNTIME_VERSION", release.get("JAVA_VERSION", "")), *options]
+    for jar in jars:
+        stat = os.stat(jar)
+        key.append(f"{jar}:{stat.st_size}:{stat.st_mtime_ns}")
+    digest = hashlib.sha256("\n".join(key).encode()).hexdigest()[:20]
+    return os.path.join(_cache_dir(), f"jvm-{digest}.aot")
+
+
+def _aot_options(home: str, options: list[str], jars: list[str]) -> list[str]:
+    """The options that record the cache in a training run, or map it when one exists."""
+    training = os.environ.get(_AOT_TRAINING_ENV)
+    if training:
+        return [f"-XX:AOTCacheOutput={training}"]
+    if os.environ.get(AOT_CACHE_ENV) == "0":
+        return []
+    cache = aot_cache_path(home, options, jars)
+    # A cache the JVM cannot map after all (a runtime patched in place) is skipped without a word.
+    return [f"-XX:AOTCache={cache}", "-Xlog:aot*=off", "-Xlog:cds*=off"] if os.path.isfile(cache) else []
+
+
+def aot_cache_in_use() -> str | None:
+    """The AOT cache the engine's JVM was started with, if any."""
+    return _started_aot
+
+
 @contextlib.contextmanager
 def _without_incubator_warning():
     """Drops the JVM's "WARNING: Using incubator modules" line from stderr while it starts.
@@ -208,7 +258,7 @@ def _without_incubator_warning():
 
 def bridge():
     """The `org.mleruntime.bridge.PythonBridge` class, starting the JVM on first use."""
-    global _bridge, _started_home
+    global _bridge, _started_home, _started_aot
     check_not_forked()
     if _bridge is not None:
         return _bridge
@@ -233,6 +283,7 @@ def bridge():
         libjvm = find_libjvm(home)
         jars = engine_jars()
         options = jvm_options(home)
+        options += _aot_options(home, options, jars)
         quiet = _without_incubator_warning() if has_vector_module(home) else contextlib.nullcontext()
         try:
             with quiet:
@@ -245,6 +296,7 @@ def bridge():
             # Detached, it re-attaches as a daemon on its next Java call, like any other thread.
             jpype.java.lang.Thread.detach()
         _started_home = home
+        _started_aot = next((o.split("=", 1)[1] for o in options if o.startswith("-XX:AOTCache=")), None)
         try:
             _bridge = jpype.JClass(BRIDGE_CLASS)
         except Exception as exc:

@@ -11,6 +11,7 @@ not compute any part of a prediction in Python nor read the file itself; the eng
 
 from __future__ import annotations
 
+import array
 import contextlib
 import json
 import sys
@@ -72,9 +73,8 @@ class _JavaTypes:
     """The JPype types a Model needs, looked up once per process: a lookup costs more than a prediction."""
 
     def __init__(self) -> None:
-        from jpype import JArray, JClass, JLong, JString
+        from jpype import JArray, JClass, JString
 
-        self.long_array = JArray(JLong)
         self.string_array = JArray(JString)
         self.join_strings = JClass("org.mleruntime.bridge.LoadedModel").joinStrings
 
@@ -152,7 +152,6 @@ class Model:
 
     def _read_description(self) -> None:
         java = _java_types()
-        self._long_array = java.long_array
         self._join_strings = java.join_strings
         with java_errors():
             description = json.loads(str(self._java.describe()))
@@ -165,13 +164,13 @@ class Model:
         # passed as each value's position in that list.
         self._categories = _categories(description["metadata"].get("properties", {}))
         self._columns = _Columns.of(self._input_specs, self._feature_names)
-        self._takes_strings = any(s.is_string for s in self._input_specs)
-        # Java string arrays for the names are built once; only addresses change between runs.
-        self._java_input_names = java.string_array([s.name for s in self._input_specs])
-        self._java_output_names = {
-            key: (names, java.string_array(names))
-            for key, names in [(None, list(self._output_specs))] + [(m, outs) for m, outs in self._methods.items()]
-        }
+        # Each method's outputs are bound once; a call then passes its handle and one frame address.
+        with java_errors():
+            self._bound_outputs = {
+                key: (names, int(self._java.bind(java.string_array(names))))
+                for key, names in [(None, list(self._output_specs))] + [(m, outs) for m, outs in self._methods.items()]
+            }
+        self._run_frame = self._java.runFrame
         # Functions of the model, bound on each lookup like Python's own methods: stored bound to
         # it, they would keep it alive in a reference cycle until the cyclic collector ran.
         self._bound = {m: _method(m, self._methods[m]) for m in self._methods if m.isidentifier()}
@@ -366,34 +365,32 @@ class Model:
         ordered = [prepared[s.name] for s in self._input_specs]
         batched = [a for a, s in zip(ordered, self._input_specs, strict=True) if s.shape and s.shape[0] == -1]
         rows = (batched[0].rows if isinstance(batched[0], _Text) else batched[0].shape[0]) if batched else 1
-        names, java_names = self._java_output_names[method]
+        names, handle = self._bound_outputs[method]
         results: dict[str, np.ndarray] = {}
-        # Each buffer as its address then its byte length, which the engine checks against the
-        # shape and dtype it reads or writes there.
-        inputs = []
+        # The call's frame (LoadedModel.runFrame): the rows, then each buffer as its address and byte
+        # length, which the engine checks against the shape and dtype it reads or writes there.
+        frame = [rows]
         for a in ordered:
-            inputs += a.buffer() if isinstance(a, _Text) else (a.ctypes.data, a.nbytes)
-        outputs = []
+            frame += (*a.buffer(), *a.text_buffer()) if isinstance(a, _Text) else (a.ctypes.data, a.nbytes, 0, 0)
         for name in names:
             spec = self._output_specs[name]
             if spec.dtype is None:
-                outputs += (0, 0)
+                frame += (0, 0)
             else:
                 buffer = np.empty(spec.shape_for(rows), dtype=spec.dtype)
                 results[name] = buffer
-                outputs += (buffer.ctypes.data, buffer.nbytes)
-        # `ordered` and the output buffers stay referenced here until Java returns.
-        with _naming_rows(ordered), java_errors():
-            if self._takes_strings:
-                texts = [n for a in ordered for n in (a.text_buffer() if isinstance(a, _Text) else (0, 0))]
-                strings = self._java.run(self._java_input_names, self._long_array(inputs), self._long_array(texts), rows, java_names,
-                                         self._long_array(outputs))
-            else:
-                strings = self._java.run(self._java_input_names, self._long_array(inputs), rows, java_names, self._long_array(outputs))
+                frame += (buffer.ctypes.data, buffer.nbytes)
+        packed = array.array("q", frame)
+        # `ordered`, the output buffers and the frame stay referenced here until Java returns.
+        try:
+            strings = self._run_frame(handle, packed.buffer_info()[0])
+        except Exception as exc:
+            with _naming_rows(ordered), java_errors():
+                raise exc
+        if strings is not None:
             for i, name in enumerate(names):
-                spec = self._output_specs[name]
-                if spec.dtype is None:
-                    results[name] = self._string_array(strings[i]).reshape(spec.shape_for(rows))
+                if self._output_specs[name].dtype is None:
+                    results[name] = self._string_array(strings[i]).reshape(self._output_specs[name].shape_for(rows))
         return {name: results[name] for name in names}
 
 

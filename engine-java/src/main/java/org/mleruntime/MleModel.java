@@ -25,6 +25,8 @@ public final class MleModel implements AutoCloseable {
     private final ModelFile file;
     private final long constantLimit;
     private final Session session;
+    private volatile boolean closing;
+    private Thread warmUp;
 
     private MleModel(ModelFile file, long constantLimit, SessionOptions options) {
         this.file = file;
@@ -90,8 +92,65 @@ public final class MleModel implements AutoCloseable {
         return file;
     }
 
+    /**
+     * Starts running the session on synthetic rows (zeros, empty strings) in a daemon thread, for at
+     * most {@code maxNanos} or {@code maxRuns} runs, mostly one row and now and then a batch, so that
+     * the JIT compiles the kernels before the first requests need them: in a fresh JVM a one-row
+     * prediction takes ten times its steady time for the first hundreds of calls. It stops sooner
+     * once runs no longer get faster ({@link WarmUp.Progress}), so it spends what compiling takes. A run the model
+     * refuses (zeros outside its categories, say) ends the warm-up early; it is never reported.
+     * {@link #close} stops it. At most one warm-up runs per model.
+     */
+    public void warmUpInBackground(long maxNanos, int maxRuns) {
+        long batchRows = WarmUp.batchRows(session.inputs(), session.outputs());
+        Map<String, Tensor> one = WarmUp.syntheticInputs(session, 1);
+        Map<String, Tensor> batch = WarmUp.syntheticInputs(session, batchRows);
+        warmUpInBackground(maxNanos, maxRuns, batchRows, rows -> session.run(rows == 1 ? one : batch), () -> { });
+    }
+
+    /**
+     * As {@link #warmUpInBackground(long, int)}, each run made by {@code run} with the number of
+     * rows it should score (1, or now and then {@code batchRows}), and {@code finished} run on the
+     * warm-up's thread when it ends: for callers whose own path to the session should be compiled
+     * too, with buffers of their own to free.
+     */
+    public synchronized void warmUpInBackground(long maxNanos, int maxRuns, long batchRows, java.util.function.LongConsumer run,
+                                                Runnable finished) {
+        if (warmUp != null || closing) {
+            finished.run();
+            return;
+        }
+        warmUp = Thread.ofPlatform().daemon().name("mle-warm-up").start(() -> {
+            long deadline = System.nanoTime() + maxNanos;
+            WarmUp.Progress progress = new WarmUp.Progress();
+            try {
+                for (int i = 0; i < maxRuns && !closing && System.nanoTime() < deadline && !progress.settled(); i++) {
+                    long start = System.nanoTime();
+                    run.accept(i % WarmUp.BATCH_EVERY == WarmUp.BATCH_EVERY - 1 ? batchRows : 1);
+                    progress.ran(System.nanoTime() - start);
+                }
+            } catch (RuntimeException refused) {
+                // Synthetic rows are a guess at what the model reads; a refusal only ends the warm-up.
+            } finally {
+                finished.run();
+            }
+        });
+    }
+
     @Override
     public void close() {
+        Thread running;
+        synchronized (this) {
+            closing = true;
+            running = warmUp;
+        }
+        if (running != null) {
+            try {
+                running.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         file.close();
     }
 }

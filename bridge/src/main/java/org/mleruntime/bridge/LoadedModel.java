@@ -1,5 +1,6 @@
 package org.mleruntime.bridge;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -17,12 +18,15 @@ import org.mleruntime.ir.ValueInfo;
  */
 public final class LoadedModel implements AutoCloseable {
     private final MleModel model;
+    private final String[] inputOrder;
+    private final java.util.List<String[]> bound = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Map<String, ValueInfo> inputs = new HashMap<>();
     private final Map<String, ValueInfo> outputs = new HashMap<>();
 
     LoadedModel(MleModel model) {
         this.model = model;
         model.session().inputs().forEach(v -> inputs.put(v.name(), v));
+        inputOrder = model.session().inputs().stream().map(ValueInfo::name).toArray(String[]::new);
         model.session().outputs().forEach(v -> outputs.put(v.name(), v));
     }
 
@@ -100,6 +104,100 @@ public final class LoadedModel implements AutoCloseable {
             }
         }
         return strings;
+    }
+
+    /**
+     * Warms the model up in the background ({@link MleModel#warmUpInBackground(long, int, java.util.function.LongConsumer)}),
+     * each run through {@link #run(String[], long[], long[], long, String[], long[])} on zeroed
+     * native buffers (empty strings for string inputs), so that this class's path is compiled too.
+     */
+    public void warmUpInBackground(long maxNanos, int maxRuns) {
+        String[] outputNames = outputs.keySet().toArray(String[]::new);
+        long batchRows = org.mleruntime.WarmUp.batchRows(model.session().inputs(), model.session().outputs());
+        Arena arena = Arena.ofShared();
+        long[][] one = syntheticBuffers(arena, 1, outputNames);
+        long[][] batch = syntheticBuffers(arena, batchRows, outputNames);
+        model.warmUpInBackground(maxNanos, maxRuns, batchRows, rows -> {
+            long[][] b = rows == 1 ? one : batch;
+            run(inputOrder, b[0], b[1], rows, outputNames, b[2]);
+        }, arena::close);
+    }
+
+    /** Input, text and output buffers (address, length pairs) of zeros for {@code rows} rows, in {@code arena}. */
+    private long[][] syntheticBuffers(Arena arena, long rows, String[] outputNames) {
+        long[] in = new long[2 * inputOrder.length];
+        long[] texts = new long[2 * inputOrder.length];
+        for (int i = 0; i < inputOrder.length; i++) {
+            ValueInfo v = inputs.get(inputOrder[i]);
+            long elements = v.shape().isBatched() ? v.shape().withRows(rows).elementCount() : v.shape().elementCount();
+            if (v.dtype() == DType.STRING) {
+                MemorySegment text = arena.allocate(Math.max(1, elements));
+                texts[2 * i] = text.address();
+                texts[2 * i + 1] = elements;
+            } else {
+                MemorySegment data = arena.allocate(Math.max(1, elements * v.dtype().byteSize()), 64);
+                in[2 * i] = data.address();
+                in[2 * i + 1] = elements * v.dtype().byteSize();
+            }
+        }
+        long[] out = new long[2 * outputNames.length];
+        for (int j = 0; j < outputNames.length; j++) {
+            ValueInfo v = outputs.get(outputNames[j]);
+            if (v.dtype() != DType.STRING) {
+                long bytes = (v.shape().isBatched() ? v.shape().withRows(rows).elementCount() : v.shape().elementCount()) * v.dtype().byteSize();
+                out[2 * j] = arena.allocate(Math.max(1, bytes), 64).address();
+                out[2 * j + 1] = bytes;
+            }
+        }
+        return new long[][] {in, texts, out};
+    }
+
+    /**
+     * Registers a list of outputs (a method's) for {@link #runFrame}, once per list, and returns its
+     * handle; unknown names are refused here rather than at each call.
+     */
+    public int bind(String[] outputNames) {
+        for (String name : outputNames) {
+            if (!outputs.containsKey(name)) {
+                throw new InvalidInputException("'" + name + "' is not an output of this model; outputs: " + outputs.keySet());
+            }
+        }
+        synchronized (bound) {
+            bound.add(outputNames.clone());
+            return bound.size() - 1;
+        }
+    }
+
+    /**
+     * {@link #run(String[], long[], long[], long, String[], long[])} with every argument but the
+     * outputs' names in one native frame of longs, so that a call from Python passes two numbers:
+     * the rows; then for each input, in the order of the session's inputs, its buffer's address
+     * and length and its text's address and length (zeros for a numeric input); then for each
+     * output of {@code handle}, its buffer's address and length. Building Java arrays for each
+     * call's arguments costs Python more than the rest of a one-row call. Returns null when no
+     * output of the handle is a string.
+     */
+    public String[][] runFrame(int handle, long frameAddress) {
+        if (handle < 0 || handle >= bound.size()) {
+            throw new InvalidInputException("no outputs are bound under handle " + handle);
+        }
+        String[] outputNames = bound.get(handle);
+        int in = inputOrder.length;
+        long longs = 1 + 4L * in + 2L * outputNames.length;
+        MemorySegment frame = MemorySegment.ofAddress(frameAddress).reinterpret(longs * Long.BYTES);
+        long[] values = frame.toArray(java.lang.foreign.ValueLayout.JAVA_LONG);
+        long[] inputBuffers = new long[2 * in];
+        long[] textBuffers = new long[2 * in];
+        for (int i = 0; i < in; i++) {
+            inputBuffers[2 * i] = values[1 + 4 * i];
+            inputBuffers[2 * i + 1] = values[2 + 4 * i];
+            textBuffers[2 * i] = values[3 + 4 * i];
+            textBuffers[2 * i + 1] = values[4 + 4 * i];
+        }
+        long[] outputBuffers = java.util.Arrays.copyOfRange(values, 1 + 4 * in, (int) longs);
+        String[][] strings = run(inputOrder, inputBuffers, textBuffers, values[0], outputNames, outputBuffers);
+        // Null when no output is a string: a Java array returned costs Python a proxy object each call.
+        return java.util.Arrays.stream(strings).allMatch(java.util.Objects::isNull) ? null : strings;
     }
 
     /**

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -116,6 +117,39 @@ class BridgeContractTest {
         Path path = dir.resolve("strings.mle");
         w.write(path.toString());
         return path;
+    }
+
+    @Test
+    void aWarmUpRunsTheBridgePathAndStopsAtClose() throws Exception {
+        try (Arena arena = Arena.ofConfined()) {
+            for (Path path : List.of(writeBinaryClassifier(arena), writeStringEncoder(arena))) {
+                for (int round = 0; round < 20; round++) {
+                    LoadedModel m = PythonBridge.load(path.toString(), false);
+                    m.warmUpInBackground(10_000_000_000L, Integer.MAX_VALUE);
+                    m.warmUpInBackground(10_000_000_000L, Integer.MAX_VALUE);
+                    Thread.sleep(round);
+                    long start = System.nanoTime();
+                    m.close();
+                    assertTrue(System.nanoTime() - start < 2_000_000_000L, "close waits for one run, not for the warm-up's ten seconds");
+                }
+            }
+            Path path = writeBinaryClassifier(arena);
+            try (LoadedModel m = PythonBridge.load(path.toString(), false)) {
+                m.warmUpInBackground(200_000_000L, 1000);
+                Thread.sleep(300);
+                MemorySegment x = doubles(arena, 1, 1);
+                MemorySegment scores = arena.allocate(8, 64);
+                int handle = m.bind(new String[] {"scores", "label"});
+                long[] values = {1, x.address(), x.byteSize(), 0, 0, scores.address(), scores.byteSize(), 0, 0};
+                MemorySegment frame = arena.allocate(values.length * 8L, 8);
+                MemorySegment.copy(values, 0, frame, java.lang.foreign.ValueLayout.JAVA_LONG, 0, values.length);
+                String[][] strings = m.runFrame(handle, frame.address());
+                assertEquals(1.5, scores.get(java.lang.foreign.ValueLayout.JAVA_DOUBLE, 0));
+                assertArrayEquals(new String[] {"yes"}, strings[1]);
+                assertThrows(InvalidInputException.class, () -> m.bind(new String[] {"nope"}));
+                assertThrows(InvalidInputException.class, () -> m.runFrame(handle + 1, 0));
+            }
+        }
     }
 
     /** The address and length of {@code text}'s UTF-8 bytes, as the text of one input crosses. */
