@@ -15,7 +15,7 @@ export PATH := $(JDK)/bin:$(PATH)
 export MAVEN_OPTS ?= --enable-native-access=ALL-UNNAMED
 MVN := mvn -B -q -Dstyle.color=never
 
-.PHONY: setup venv jar startup-cache test test-machine test-java test-py test-fuzz fuzz fuzz-findings demo bench bench-quick bench-setup bench-readme schema docs clean
+.PHONY: setup venv jar startup-cache wheel test test-machine test-java test-py test-fuzz fuzz fuzz-findings demo bench bench-quick bench-setup bench-readme schema docs clean
 
 setup: venv jar startup-cache
 
@@ -31,6 +31,10 @@ jar:
 	$(MVN) install -DskipTests
 	rm -rf $(JARS_DIR) && mkdir -p $(JARS_DIR)
 	cp -p bridge/target/mle-bridge-*.jar bridge/target/runtime-jars/*.jar cli/target/mle-cli-*.jar $(JARS_DIR)/
+
+# The installable wheel, with the engine jars inside, in dist/ (the build refuses to run without them).
+wheel: jar
+	rm -rf dist && $(PY) -m pip wheel -q --no-deps -w dist ./python
 
 # The JVM's ahead-of-time cache for the engine's runtime and these jars (kept while they are unchanged:
 # jar times are preserved above), recorded by a training run; later starts map it.
