@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import array
 import contextlib
+import ctypes
 import json
 import sys
 import types
@@ -167,9 +168,11 @@ class Model:
         # Each method's outputs are bound once; a call then passes its handle and one frame address.
         with java_errors():
             self._bound_outputs = {
-                key: (names, int(self._java.bind(java.string_array(names))))
+                key: (names, int(self._java.bind(java.string_array(names))),
+                      [(n, self._output_specs[n].dtype, self._output_specs[n].shape) for n in names])
                 for key, names in [(None, list(self._output_specs))] + [(m, outs) for m, outs in self._methods.items()]
             }
+        self._batched_input = next((i for i, s in enumerate(self._input_specs) if s.shape and s.shape[0] == -1), None)
         self._run_frame = self._java.runFrame
         # Functions of the model, bound on each lookup like Python's own methods: stored bound to
         # it, they would keep it alive in a reference cycle until the cyclic collector ran.
@@ -254,7 +257,8 @@ class Model:
         if self._columns is not None:
             return self._columns.prepare(inputs)
         specs = self._input_specs
-        if isinstance(inputs, Mapping):
+        # An array is never a mapping; asking the Mapping ABC costs a one-row call half a microsecond.
+        if type(inputs) is not np.ndarray and isinstance(inputs, Mapping):
             known = {s.name for s in specs}
             unknown = sorted(set(inputs) - known)
             missing = sorted(known - set(inputs))
@@ -363,23 +367,22 @@ class Model:
         if _jvm.inherited_jvm:
             _jvm.check_not_forked()
         ordered = [prepared[s.name] for s in self._input_specs]
-        batched = [a for a, s in zip(ordered, self._input_specs, strict=True) if s.shape and s.shape[0] == -1]
-        rows = (batched[0].rows if isinstance(batched[0], _Text) else batched[0].shape[0]) if batched else 1
-        names, handle = self._bound_outputs[method]
+        first = ordered[self._batched_input] if self._batched_input is not None else None
+        rows = 1 if first is None else first.rows if isinstance(first, _Text) else first.shape[0]
+        names, handle, outputs = self._bound_outputs[method]
         results: dict[str, np.ndarray] = {}
         # The call's frame (LoadedModel.runFrame): the rows, then each buffer as its address and byte
         # length, which the engine checks against the shape and dtype it reads or writes there.
         frame = [rows]
         for a in ordered:
-            frame += (*a.buffer(), *a.text_buffer()) if isinstance(a, _Text) else (a.ctypes.data, a.nbytes, 0, 0)
-        for name in names:
-            spec = self._output_specs[name]
-            if spec.dtype is None:
+            frame += (*a.buffer(), *a.text_buffer()) if isinstance(a, _Text) else (_address(a), a.nbytes, 0, 0)
+        for name, dtype, shape in outputs:
+            if dtype is None:
                 frame += (0, 0)
             else:
-                buffer = np.empty(spec.shape_for(rows), dtype=spec.dtype)
+                buffer = np.empty((rows, *shape[1:]) if shape and shape[0] == -1 else shape, dtype=dtype)
                 results[name] = buffer
-                frame += (buffer.ctypes.data, buffer.nbytes)
+                frame += (_address(buffer), buffer.nbytes)
         packed = array.array("q", frame)
         # `ordered`, the output buffers and the frame stay referenced here until Java returns.
         try:
@@ -388,10 +391,19 @@ class Model:
             with _naming_rows(ordered), java_errors():
                 raise exc
         if strings is not None:
-            for i, name in enumerate(names):
-                if self._output_specs[name].dtype is None:
+            for i, (name, dtype, _) in enumerate(outputs):
+                if dtype is None:
                     results[name] = self._string_array(strings[i]).reshape(self._output_specs[name].shape_for(rows))
-        return {name: results[name] for name in names}
+        return results if len(results) == 1 else {name: results[name] for name in names}
+
+
+def _address(array: np.ndarray) -> int:
+    """The address of a C-contiguous array's data: through ctypes' buffer export, a third of what
+    `array.ctypes.data` costs, or through that for a read-only or empty array, which cannot export."""
+    try:
+        return ctypes.addressof(ctypes.c_char.from_buffer(array))
+    except (TypeError, ValueError):
+        return array.ctypes.data
 
 
 @contextlib.contextmanager
