@@ -105,19 +105,15 @@ def test_a_damaged_cache_is_skipped_without_a_word(trained, tmp_path):
 
 _WARM_UP_SCRIPT = textwrap.dedent(
     """
-    import json, sys, time
-    import jpype, mle_runtime
+    import json, sys
+    import mle_runtime
     kwargs = json.loads(sys.argv[2])
 
-    def warming():
-        threads = jpype.JClass("java.lang.Thread").getAllStackTraces().keySet()
-        return any(str(t.getName()) == "mle-warm-up" for t in threads)
-
     model = mle_runtime.load_model(sys.argv[1], **kwargs)
-    started = warming()
+    java = model._java
+    started = bool(java.warmingUp())
     model.close()
-    time.sleep(0.05)
-    print(json.dumps({"started": started, "after_close": warming()}))
+    print(json.dumps({"started": started, "after_close": bool(java.warmingUp())}))
     """
 )
 

@@ -26,7 +26,7 @@ public final class MleModel implements AutoCloseable {
     private final long constantLimit;
     private final Session session;
     private volatile boolean closing;
-    private Thread warmUp;
+    private WarmUpState warmUp = WarmUpState.NONE;
 
     private MleModel(ModelFile file, long constantLimit, SessionOptions options) {
         this.file = file;
@@ -99,7 +99,7 @@ public final class MleModel implements AutoCloseable {
      * prediction takes ten times its steady time for the first hundreds of calls. It stops sooner
      * once runs no longer get faster ({@link WarmUp.Progress}), so it spends what compiling takes. A run the model
      * refuses (zeros outside its categories, say) ends the warm-up early; it is never reported.
-     * {@link #close} stops it. At most one warm-up runs per model.
+     * {@link #close} stops it. At most one warm-up per model; they run one at a time.
      */
     public void warmUpInBackground(long maxNanos, int maxRuns) {
         long batchRows = WarmUp.batchRows(session.inputs(), session.outputs());
@@ -110,17 +110,28 @@ public final class MleModel implements AutoCloseable {
 
     /**
      * As {@link #warmUpInBackground(long, int)}, each run made by {@code run} with the number of
-     * rows it should score (1, or now and then {@code batchRows}), and {@code finished} run on the
-     * warm-up's thread when it ends: for callers whose own path to the session should be compiled
-     * too, with buffers of their own to free.
+     * rows it should score (1, or now and then {@code batchRows}), and {@code finished} run when it
+     * ends or is dropped: for callers whose own path to the session should be compiled too, with
+     * buffers of their own to free. Warm-ups queue on one daemon thread for the whole process, so a
+     * process loading many models spends one core on them, not one per model, and a model closed
+     * before its turn is skipped.
      */
     public synchronized void warmUpInBackground(long maxNanos, int maxRuns, long batchRows, java.util.function.LongConsumer run,
                                                 Runnable finished) {
-        if (warmUp != null || closing) {
+        if (warmUp != WarmUpState.NONE || closing) {
             finished.run();
             return;
         }
-        warmUp = Thread.ofPlatform().daemon().name("mle-warm-up").start(() -> {
+        warmUp = WarmUpState.QUEUED;
+        WarmUp.QUEUE.execute(() -> {
+            synchronized (this) {
+                if (closing) {
+                    warmUp = WarmUpState.DONE;
+                    finished.run();
+                    return;
+                }
+                warmUp = WarmUpState.RUNNING;
+            }
             long deadline = System.nanoTime() + maxNanos;
             WarmUp.Progress progress = new WarmUp.Progress();
             try {
@@ -133,21 +144,35 @@ public final class MleModel implements AutoCloseable {
                 // Synthetic rows are a guess at what the model reads; a refusal only ends the warm-up.
             } finally {
                 finished.run();
+                synchronized (this) {
+                    warmUp = WarmUpState.DONE;
+                    notifyAll();
+                }
             }
         });
     }
 
+    private enum WarmUpState { NONE, QUEUED, RUNNING, DONE }
+
+    /** Whether a warm-up of this model is queued or running. */
+    public synchronized boolean warmingUp() {
+        return warmUp == WarmUpState.QUEUED || warmUp == WarmUpState.RUNNING;
+    }
+
+    /** Stops a warm-up (waiting for its current run), then unmaps the file. */
     @Override
     public void close() {
-        Thread running;
         synchronized (this) {
             closing = true;
-            running = warmUp;
-        }
-        if (running != null) {
-            try {
-                running.join();
-            } catch (InterruptedException e) {
+            boolean interrupted = false;
+            while (warmUp == WarmUpState.RUNNING) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
                 Thread.currentThread().interrupt();
             }
         }

@@ -18,6 +18,13 @@ public final class WarmUp {
     /** One run in this many is a batch. */
     static final int BATCH_EVERY = 64;
 
+    /** The one daemon thread every model's warm-up queues on. */
+    static final java.util.concurrent.ExecutorService QUEUE = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "mle-warm-up");
+        t.setDaemon(true);
+        return t;
+    });
+
     private WarmUp() {}
 
     /** The batch runs' rows: {@link #BATCH_ROWS}, fewer for wide rows, at least 1. */

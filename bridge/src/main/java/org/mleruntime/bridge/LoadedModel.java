@@ -123,6 +123,11 @@ public final class LoadedModel implements AutoCloseable {
         }, arena::close);
     }
 
+    /** Whether the model's warm-up is queued or running. */
+    public boolean warmingUp() {
+        return model.warmingUp();
+    }
+
     /** Input, text and output buffers (address, length pairs) of zeros for {@code rows} rows, in {@code arena}. */
     private long[][] syntheticBuffers(Arena arena, long rows, String[] outputNames) {
         long[] in = new long[2 * inputOrder.length];

@@ -128,9 +128,11 @@ class BridgeContractTest {
                     m.warmUpInBackground(10_000_000_000L, Integer.MAX_VALUE);
                     m.warmUpInBackground(10_000_000_000L, Integer.MAX_VALUE);
                     Thread.sleep(round);
+                    assertTrue(m.warmingUp() || round > 0, "queued or running right after it was asked for");
                     long start = System.nanoTime();
                     m.close();
                     assertTrue(System.nanoTime() - start < 2_000_000_000L, "close waits for one run, not for the warm-up's ten seconds");
+                    assertTrue(!m.warmingUp(), "stopped at close");
                 }
             }
             Path path = writeBinaryClassifier(arena);
