@@ -134,6 +134,24 @@ def test_a_child_forked_after_the_engine_started_refuses_and_exits(iris_model):
     assert done.stdout.split("\n")[:3] == ["child refused", "child refused", "child exit 0"], done.stdout
 
 
+def test_a_collection_in_a_forked_child_before_any_handler_of_ours_does_not_hang(iris_model):
+    # A handler registered before the SDK was imported runs first in the child and collects, as
+    # threading's own after-fork handler may when it allocates: JPype's Java collection must not run.
+    code = "import gc, os\nos.register_at_fork(after_in_child=gc.collect)\n" + _script(iris_model, """
+        model = mle_runtime.load_model(PATH)
+        for _ in range(5):
+            pid = os.fork()
+            if pid == 0:
+                gc.collect()
+                os._exit(0)
+            _, status = os.waitpid(pid, 0)
+            print("child exit", os.waitstatus_to_exitcode(status), flush=True)
+    """)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[:5] == ["child exit 0"] * 5, done.stdout
+
+
 def test_workers_forked_before_the_engine_started_each_start_their_own(iris_model, datasets):
     X, y = datasets["iris"]
     expected = LogisticRegression(max_iter=300).fit(X, y).predict(X).tolist()

@@ -53,15 +53,30 @@ def _after_fork_in_child() -> None:
     global inherited_jvm
     if _bridge is not None:
         inherited_jvm = True
-        import gc
-
-        import _jpype
         import jpype.config
 
         # Nothing may call into the inherited JVM, whose threads are not in this process: not its
-        # shutdown at exit, nor the Java collection JPype runs after each Python collection.
+        # shutdown at exit (nor, see _guard_collection_callback, a Java collection).
         jpype.config.onexit = False
-        gc.callbacks[:] = [callback for callback in gc.callbacks if callback is not _jpype._collect]
+
+
+def _guard_collection_callback() -> None:
+    """Makes JPype's Java collection after each Python one run only in the process that started
+    the JVM. In a forked child that call waits forever for JVM threads that are not there, and a
+    Python collection can come before any after-fork handler could remove the callback (the
+    handlers of modules imported first, threading's among them, run first and allocate)."""
+    import gc
+
+    import _jpype
+
+    owner = os.getpid()
+    collect = _jpype._collect
+
+    def collect_in_owner(phase, info):
+        if os.getpid() == owner:
+            collect(phase, info)
+
+    gc.callbacks[:] = [collect_in_owner if callback is collect else callback for callback in gc.callbacks]
 
 
 if hasattr(os, "register_at_fork"):
@@ -290,6 +305,7 @@ def bridge():
                 jpype.startJVM(libjvm, *options, classpath=jars, convertStrings=False, interrupt=False)
         except Exception as exc:
             raise EngineError(f"could not start the JVM at {home}: {exc}") from exc
+        _guard_collection_callback()
         if threading.current_thread() is not threading.main_thread():
             # The thread that creates the JVM stays attached as a non-daemon Java thread, and the
             # JVM's shutdown at interpreter exit would wait for it forever once it has ended.
