@@ -37,9 +37,11 @@ wheel: jar
 	rm -rf dist && $(PY) -m pip wheel -q --no-deps -w dist ./python
 
 # The JVM's ahead-of-time cache for the engine's runtime and these jars (kept while they are unchanged:
-# jar times are preserved above), recorded by a training run; later starts map it.
+# jar times are preserved above), recorded by a training run; later starts map it. It only speeds
+# start-up, so a runtime that cannot record one does not stop the set-up.
 startup-cache: venv jar
-	$(PY) -c "import mle_runtime; print('JVM start-up cache:', mle_runtime.build_startup_cache())"
+	$(PY) -c "import mle_runtime; print('JVM start-up cache:', mle_runtime.build_startup_cache())" \
+		|| echo "no JVM start-up cache was recorded (the engine starts without one; see the error above)"
 
 test: setup test-machine test-java test-py test-fuzz
 
