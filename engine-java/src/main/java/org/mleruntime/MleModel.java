@@ -113,8 +113,9 @@ public final class MleModel implements AutoCloseable {
      * rows it should score (1, or now and then {@code batchRows}), and {@code finished} run when it
      * ends or is dropped: for callers whose own path to the session should be compiled too, with
      * buffers of their own to free. Warm-ups queue on one daemon thread for the whole process, so a
-     * process loading many models spends one core on them, not one per model, and a model closed
-     * before its turn is skipped.
+     * process loading many models spends one core on them, not one per model; a model closed before
+     * its turn is skipped, and so is one whose operators and inputs are those of a model already
+     * warmed up in this process ({@link WarmUp#kind}), whose code the JIT has compiled.
      */
     public synchronized void warmUpInBackground(long maxNanos, int maxRuns, long batchRows, java.util.function.LongConsumer run,
                                                 Runnable finished) {
@@ -123,9 +124,10 @@ public final class MleModel implements AutoCloseable {
             return;
         }
         warmUp = WarmUpState.QUEUED;
+        String kind = WarmUp.kind(session);
         WarmUp.QUEUE.execute(() -> {
             synchronized (this) {
-                if (closing) {
+                if (closing || WarmUp.SETTLED.contains(kind)) {
                     warmUp = WarmUpState.DONE;
                     finished.run();
                     return;
@@ -139,6 +141,9 @@ public final class MleModel implements AutoCloseable {
                     long start = System.nanoTime();
                     run.accept(i % WarmUp.BATCH_EVERY == WarmUp.BATCH_EVERY - 1 ? batchRows : 1);
                     progress.ran(System.nanoTime() - start);
+                }
+                if (progress.settled()) {
+                    WarmUp.SETTLED.add(kind);
                 }
             } catch (RuntimeException refused) {
                 // Synthetic rows are a guess at what the model reads; a refusal only ends the warm-up.

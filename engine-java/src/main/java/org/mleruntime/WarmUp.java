@@ -25,7 +25,15 @@ public final class WarmUp {
         return t;
     });
 
+    /** The kinds of model whose warm-up has settled in this process. */
+    static final java.util.Set<String> SETTLED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     private WarmUp() {}
+
+    /** What a warm-up compiles: the operators a session runs and the dtypes and shapes of its inputs. */
+    static String kind(Session session) {
+        return session.operatorCounts().keySet() + " " + session.inputs();
+    }
 
     /** The batch runs' rows: {@link #BATCH_ROWS}, fewer for wide rows, at least 1. */
     public static long batchRows(java.util.List<ValueInfo> inputs, java.util.List<ValueInfo> outputs) {
