@@ -107,7 +107,7 @@ public final class LoadedModel implements AutoCloseable {
     }
 
     /**
-     * Warms the model up in the background ({@link MleModel#warmUpInBackground(long, int, java.util.function.LongConsumer)}),
+     * Warms the model up in the background ({@link MleModel#warmUpInBackground(long, int, long, java.util.function.LongConsumer, Runnable)}),
      * each run through {@link #run(String[], long[], long[], long, String[], long[])} on zeroed
      * native buffers (empty strings for string inputs), so that this class's path is compiled too.
      */

@@ -136,6 +136,11 @@ class BridgeContractTest {
                 }
             }
             Path path = writeBinaryClassifier(arena);
+            MleModel javaModel = MleModel.open(path);
+            javaModel.warmUpInBackground(5_000_000_000L, Integer.MAX_VALUE);
+            Thread.sleep(20);
+            javaModel.close();
+            assertTrue(!javaModel.warmingUp(), "the Java API's warm-up, which runs the session itself, stops at close");
             try (LoadedModel m = PythonBridge.load(path.toString(), false)) {
                 m.warmUpInBackground(200_000_000L, 1000);
                 Thread.sleep(300);
