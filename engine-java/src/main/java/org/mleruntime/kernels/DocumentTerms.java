@@ -37,6 +37,7 @@ final class DocumentTerms {
     private final boolean sublinear;
     private final Tensor idf;
     private final String norm;
+    private final boolean l1;
 
     /** {@code constants} are those of the counting inputs alone: documents, the vocabulary if any, the idf weights if any. */
     DocumentTerms(Node node, List<Tensor> constants, boolean hashed) {
@@ -49,6 +50,7 @@ final class DocumentTerms {
         binary = node.intAttr("binary", 0) != 0;
         sublinear = node.intAttr("sublinear_tf", 0) != 0;
         norm = node.stringAttr("norm", "none");
+        l1 = norm.equals("l1");
         analyzer = new TextAnalyzer(node.intAttr("lowercase", 1) != 0, node.stringAttr("strip_accents", "none"),
                 node.stringAttr("analyzer", "word"), TokenPattern.of(node.stringAttr("token_pattern", TokenPattern.DEFAULT)),
                 Math.toIntExact(node.intAttr("ngram_min", 1)), Math.toIntExact(node.intAttr("ngram_max", 1)),
@@ -107,12 +109,12 @@ final class DocumentTerms {
         double total = 0.0;
         for (int e = 0; e < row.size(); e++) {
             double v = row.value(e);
-            total += norm.equals("l1") ? Math.abs(v) : v * v;
+            total += l1 ? Math.abs(v) : v * v;
         }
         if (total == 0.0) {
             return;
         }
-        double scale = norm.equals("l2") ? Math.sqrt(total) : total;
+        double scale = l1 ? total : Math.sqrt(total);
         for (int e = 0; e < row.size(); e++) {
             row.setValue(e, row.value(e) / scale);
         }

@@ -17,6 +17,9 @@ final class TermRow {
     private double[] values = new double[16];
     private int[] tableSlots = new int[16];
     private long[] order = new long[16];
+    // Where sort() writes the reordered entries before swapping them in: no allocation per document.
+    private double[] spareValues = new double[16];
+    private int[] spareSlots = new int[16];
     private int size;
 
     private static int[] emptyTable(int length) {
@@ -65,6 +68,8 @@ final class TermRow {
         values = Arrays.copyOf(values, size * 2);
         tableSlots = new int[size * 2];
         order = new long[size * 2];
+        spareValues = new double[size * 2];
+        spareSlots = new int[size * 2];
         table = emptyTable(table.length * 2);
         for (int e = 0; e < size; e++) {
             int s = slot(columns[e]);
@@ -79,17 +84,19 @@ final class TermRow {
             order[e] = (long) columns[e] << 32 | e;
         }
         Arrays.sort(order, 0, size);
-        double[] sortedValues = new double[size];
-        int[] sortedSlots = new int[size];
         for (int e = 0; e < size; e++) {
             int from = (int) order[e];
-            sortedValues[e] = values[from];
-            sortedSlots[e] = tableSlots[from];
+            spareValues[e] = values[from];
+            spareSlots[e] = tableSlots[from];
         }
+        double[] oldValues = values;
+        values = spareValues;
+        spareValues = oldValues;
+        int[] oldSlots = tableSlots;
+        tableSlots = spareSlots;
+        spareSlots = oldSlots;
         for (int e = 0; e < size; e++) {
             columns[e] = (int) (order[e] >>> 32);
-            values[e] = sortedValues[e];
-            tableSlots[e] = sortedSlots[e];
             table[tableSlots[e]] = e;
         }
     }
