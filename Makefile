@@ -31,6 +31,7 @@ jar:
 	$(MVN) install -DskipTests
 	rm -rf $(JARS_DIR) && mkdir -p $(JARS_DIR)
 	cp -p bridge/target/mle-bridge-*.jar bridge/target/runtime-jars/*.jar cli/target/mle-cli-*.jar $(JARS_DIR)/
+	mkdir -p $(JARS_DIR)/spark && cp -p spark/target/mle-spark-*.jar $(JARS_DIR)/spark/
 
 # The installable wheel, with the engine jars inside, in dist/ (the build refuses to run without them).
 wheel: jar
