@@ -18,6 +18,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -32,7 +33,10 @@ import org.mleruntime.executor.SessionOptions;
 import org.mleruntime.ir.Shape;
 import org.mleruntime.ir.Tensor;
 import org.mleruntime.ir.Tensors;
+import org.mleruntime.spark.catalyst.ScoreNode;
 import org.mleruntime.spark.scoring.SharedModels;
+import scala.PartialFunction;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * The transformer and the SQL function in a local Spark session, without Python: every result
@@ -147,6 +151,33 @@ class SparkScoringTest {
         assertEquals(as, spark.sql("SELECT id FROM t WHERE forest_label(f0, f1, f2, f3) = 'a'").count());
         Row counts = spark.sql("SELECT count_if(forest_label(f0, f1, f2, f3) = 'a'), max(forest_proba(f0, f1, f2, f3)[0]) FROM t").first();
         assertEquals(as, counts.getLong(0));
+
+        String[] labels = Tensors.toStrings(expected.get("label"));
+        List<Row> kept = spark.sql("SELECT id, f2 FROM t WHERE forest_label(f0 + 0.0, f1, f2, f3 * 1.0) = 'a'").collectAsList();
+        assertEquals(as, kept.size());
+        for (Row r : kept) {
+            assertEquals("a", labels[(int) r.getLong(0)]);
+            assertEquals(rows[(int) r.getLong(0)][2], r.getDouble(1));
+        }
+    }
+
+    @Test
+    void scoringPassesOnOnlyTheColumnsThePlanAboveReads() {
+        MleFunctions.register(spark, "forest_label", GOLDEN.resolve("forest_zstd.mle").toString());
+        frame().createOrReplaceTempView("t");
+        var plan = spark.sql("SELECT id, forest_label(f0, f1, f2, f3) AS label FROM t").queryExecution().optimizedPlan();
+        var scoring = plan.collectFirst(new PartialFunction<LogicalPlan, ScoreNode>() {
+            @Override
+            public boolean isDefinedAt(LogicalPlan p) {
+                return p instanceof ScoreNode;
+            }
+
+            @Override
+            public ScoreNode apply(LogicalPlan p) {
+                return (ScoreNode) p;
+            }
+        }).get();
+        assertEquals(List.of("id"), CollectionConverters.asJava(scoring.passThrough()).stream().map(a -> a.name()).toList());
     }
 
     @Test

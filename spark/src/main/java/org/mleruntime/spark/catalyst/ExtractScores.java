@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
 import org.apache.spark.sql.catalyst.expressions.AttributeReference;
+import org.apache.spark.sql.catalyst.expressions.AttributeSet;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.NamedExpression;
 import org.apache.spark.sql.catalyst.expressions.NamedExpression$;
@@ -13,6 +14,7 @@ import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import org.apache.spark.sql.catalyst.plans.logical.Project;
 import org.apache.spark.sql.catalyst.rules.Rule;
 import org.apache.spark.sql.types.Metadata;
+import scala.collection.immutable.Seq;
 import scala.runtime.AbstractFunction1;
 
 /**
@@ -21,6 +23,7 @@ import scala.runtime.AbstractFunction1;
  * that computes them, and refers to their results instead. A score whose arguments hold another is
  * taken on the rule's next pass, over the node that computes the inner one. Nodes that pass their
  * child's columns through (a filter, a sort) get a projection above them that drops the results.
+ * The scoring node passes on only the child's columns that the node above reads.
  */
 public final class ExtractScores extends Rule<LogicalPlan> {
     @Override
@@ -42,14 +45,20 @@ public final class ExtractScores extends Rule<LogicalPlan> {
             entry.setValue(new AttributeReference("mle_" + score.prettyName() + "_" + i++, score.dataType(), true, Metadata.empty(),
                     NamedExpression$.MODULE$.newExprId(), ScalaSeqs.seq()));
         }
-        ScoreNode scoring = new ScoreNode(rewritten.getFirst(), ScalaSeqs.seq(new ArrayList<>(scores.keySet())),
-                ScalaSeqs.seq(new ArrayList<>(scores.values())));
-        LogicalPlan replaced = node.withNewChildren(ScalaSeqs.seq(scoring)).mapExpressions(new AbstractFunction1<Expression, Expression>() {
-            @Override
-            public Expression apply(Expression e) {
-                return replace(e, scores);
-            }
-        });
+        LogicalPlan child = rewritten.getFirst();
+        Seq<Expression> computed = ScalaSeqs.seq(new ArrayList<>(scores.keySet()));
+        Seq<Attribute> results = ScalaSeqs.seq(new ArrayList<>(scores.values()));
+        LogicalPlan replaced = node.withNewChildren(ScalaSeqs.seq(new ScoreNode(child, child.output(), computed, results)))
+                .mapExpressions(new AbstractFunction1<Expression, Expression>() {
+                    @Override
+                    public Expression apply(Expression e) {
+                        return replace(e, scores);
+                    }
+                });
+        AttributeSet references = replaced.references();
+        AttributeSet outputs = replaced.outputSet();
+        List<Attribute> read = ScalaSeqs.list(child.output()).stream().filter(a -> references.contains(a) || outputs.contains(a)).toList();
+        replaced = replaced.withNewChildren(ScalaSeqs.seq(new ScoreNode(child, ScalaSeqs.seq(read), computed, results)));
         if (replaced.output().equals(node.output())) {
             return replaced;
         }

@@ -2,10 +2,12 @@ package org.mleruntime.spark.catalyst;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.apache.spark.TaskContext;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
+import org.apache.spark.sql.catalyst.expressions.AttributeReference;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.JoinedRow;
@@ -24,50 +26,80 @@ import scala.runtime.AbstractFunction1;
 /**
  * The physical form of {@link ScoreNode}: each partition leases the models it scores with from
  * {@link SharedModels} (mapped once per executor), reads its rows in batches into the engine's
- * input memory, runs each batch as one call, and passes every row on with its results appended.
+ * input memory, runs each batch as one call, and passes on each row's kept columns with its results.
  */
 public final class ScoreExec extends SparkPlan {
+    private static final InternalRow NOTHING_KEPT = new GenericInternalRow(0);
     private final SparkPlan child;
+    private final Seq<Attribute> passThrough;
     private final Seq<Expression> scores;
     private final Seq<Attribute> results;
 
-    public ScoreExec(SparkPlan child, Seq<Expression> scores, Seq<Attribute> results) {
+    public ScoreExec(SparkPlan child, Seq<Attribute> passThrough, Seq<Expression> scores, Seq<Attribute> results) {
         this.child = child;
+        this.passThrough = passThrough;
         this.scores = scores;
         this.results = results;
     }
 
     @Override
     public RDD<InternalRow> doExecute() {
-        List<Expression> all = ScalaSeqs.list(scores);
-        Seq<Attribute> input = child.output();
+        List<Attribute> input = ScalaSeqs.list(child.output());
         List<ScoreSpec> specs = new ArrayList<>();
-        for (Expression e : all) {
+        for (Expression e : ScalaSeqs.list(scores)) {
             MleScore s = (MleScore) e;
             List<Expression> args = ScalaSeqs.list(s.children());
-            specs.add(new ScoreSpec(s, args.stream().map(Expression::sql).toList(), args.stream().map(Expression::dataType).toArray(DataType[]::new)));
+            specs.add(new ScoreSpec(s, args.stream().map(Expression::sql).toList(), args.stream().map(Expression::dataType).toArray(DataType[]::new),
+                    ordinals(args, input)));
         }
-        return child.execute().mapPartitionsInternal(new Scoring(specs, input, output()), false, ClassTag$.MODULE$.apply(InternalRow.class));
+        return child.execute().mapPartitionsInternal(new Scoring(specs, child.output(), passThrough, output()), false,
+                ClassTag$.MODULE$.apply(InternalRow.class));
     }
 
-    /** One score of a partition's: the expression with its argument names and types, resolved here on the driver. */
-    private record ScoreSpec(MleScore score, List<String> argumentNames, DataType[] argumentTypes) implements java.io.Serializable {
+    /** Where each argument is in the child's rows, or null when one is computed rather than a column of them. */
+    private static int[] ordinals(List<Expression> args, List<Attribute> input) {
+        int[] ordinals = new int[args.size()];
+        for (int j = 0; j < ordinals.length; j++) {
+            if (!(args.get(j) instanceof AttributeReference a)) {
+                return null;
+            }
+            ordinals[j] = -1;
+            for (int i = 0; i < input.size() && ordinals[j] < 0; i++) {
+                if (input.get(i).exprId().equals(a.exprId())) {
+                    ordinals[j] = i;
+                }
+            }
+            if (ordinals[j] < 0) {
+                return null;
+            }
+        }
+        return ordinals;
+    }
+
+    /**
+     * One score of a partition's: the expression with its argument names and types, and where the
+     * arguments are in the child's rows (null: computed by a projection), resolved on the driver.
+     */
+    private record ScoreSpec(MleScore score, List<String> argumentNames, DataType[] argumentTypes, int[] ordinals)
+            implements java.io.Serializable {
     }
 
     private static final class Scoring extends AbstractFunction1<Iterator<InternalRow>, Iterator<InternalRow>> implements java.io.Serializable {
         private final List<ScoreSpec> specs;
         private final Seq<Attribute> input;
+        private final Seq<Attribute> passThrough;
         private final Seq<Attribute> output;
 
-        Scoring(List<ScoreSpec> specs, Seq<Attribute> input, Seq<Attribute> output) {
+        Scoring(List<ScoreSpec> specs, Seq<Attribute> input, Seq<Attribute> passThrough, Seq<Attribute> output) {
             this.specs = specs;
             this.input = input;
+            this.passThrough = passThrough;
             this.output = output;
         }
 
         @Override
         public Iterator<InternalRow> apply(Iterator<InternalRow> rows) {
-            return new Batches(rows, specs, input, output);
+            return new Batches(rows, specs, input, passThrough, output);
         }
     }
 
@@ -77,8 +109,11 @@ public final class ScoreExec extends SparkPlan {
         private final List<SharedModels.Lease> leases = new ArrayList<>();
         private final List<BatchScorer> scorers = new ArrayList<>();
         private final List<UnsafeProjection> arguments = new ArrayList<>();
-        private final InternalRow[] batch;
+        private final UnsafeProjection keep;
+        private final InternalRow[] kept;
         private final Object[][] results;
+        private final Object[] values;
+        private final InternalRow resultRow;
         private final JoinedRow joined = new JoinedRow();
         // Operators downstream (a shuffle's serializer) take UnsafeRows.
         private final UnsafeProjection outputRows;
@@ -86,9 +121,10 @@ public final class ScoreExec extends SparkPlan {
         private int next;
         private boolean closed;
 
-        Batches(Iterator<InternalRow> rows, List<ScoreSpec> specs, Seq<Attribute> input, Seq<Attribute> output) {
+        Batches(Iterator<InternalRow> rows, List<ScoreSpec> specs, Seq<Attribute> input, Seq<Attribute> passThrough, Seq<Attribute> output) {
             this.rows = rows;
-            this.outputRows = UnsafeProjection.create(ScalaSeqs.<Expression>seq(ScalaSeqs.list(output).stream().map(a -> (Expression) a).toList()), output);
+            this.keep = passThrough.isEmpty() ? null : UnsafeProjection.create(expressions(passThrough), input);
+            this.outputRows = UnsafeProjection.create(expressions(output), output);
             TaskContext task = TaskContext.get();
             if (task != null) {
                 task.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) context -> close());
@@ -98,16 +134,25 @@ public final class ScoreExec extends SparkPlan {
                 for (ScoreSpec spec : specs) {
                     SharedModels.Lease lease = SharedModels.acquire(spec.score().source());
                     leases.add(lease);
-                    scorers.add(new BatchScorer(lease.model(), spec.score().method(), spec.argumentNames(), spec.argumentTypes(), spec.score().batchSize()));
-                    arguments.add(UnsafeProjection.create(spec.score().children(), input));
+                    boolean projected = spec.ordinals() == null;
+                    int[] ordinals = projected ? IntStream.range(0, spec.argumentNames().size()).toArray() : spec.ordinals();
+                    scorers.add(new BatchScorer(lease.model(), spec.score().method(), spec.argumentNames(), spec.argumentTypes(), ordinals,
+                            spec.score().batchSize()));
+                    arguments.add(projected ? UnsafeProjection.create(spec.score().children(), input) : null);
                     size = Math.min(size, spec.score().batchSize());
                 }
             } catch (RuntimeException e) {
                 close();
                 throw e;
             }
-            batch = new InternalRow[size];
+            kept = new InternalRow[size];
             results = new Object[specs.size()][];
+            values = new Object[specs.size()];
+            resultRow = new GenericInternalRow(values);
+        }
+
+        private static Seq<Expression> expressions(Seq<Attribute> attributes) {
+            return ScalaSeqs.seq(ScalaSeqs.list(attributes).stream().map(a -> (Expression) a).toList());
         }
 
         @Override
@@ -128,23 +173,24 @@ public final class ScoreExec extends SparkPlan {
             if (!hasNext()) {
                 throw new java.util.NoSuchElementException();
             }
-            Object[] values = new Object[results.length];
             for (int k = 0; k < results.length; k++) {
                 values[k] = results[k][next];
             }
-            InternalRow row = batch[next];
-            batch[next++] = null;
-            return outputRows.apply(joined.apply(row, new GenericInternalRow(values)));
+            InternalRow row = kept[next];
+            kept[next++] = null;
+            return outputRows.apply(joined.apply(row, resultRow));
         }
 
         private void fill() {
             filled = 0;
             next = 0;
-            while (filled < batch.length && rows.hasNext()) {
-                InternalRow row = rows.next().copy();
-                batch[filled++] = row;
+            while (filled < kept.length && rows.hasNext()) {
+                InternalRow row = rows.next();
+                // The child may hand out one row object, refilled for each row: what is kept is copied.
+                kept[filled++] = keep == null ? NOTHING_KEPT : keep.apply(row).copy();
                 for (int k = 0; k < scorers.size(); k++) {
-                    scorers.get(k).add(arguments.get(k).apply(row));
+                    UnsafeProjection projection = arguments.get(k);
+                    scorers.get(k).add(projection == null ? row : projection.apply(row));
                 }
             }
             for (int k = 0; k < scorers.size(); k++) {
@@ -164,7 +210,7 @@ public final class ScoreExec extends SparkPlan {
 
     @Override
     public Seq<Attribute> output() {
-        return child.output().appendedAll(results).toSeq();
+        return passThrough.appendedAll(results).toSeq();
     }
 
     @Override
@@ -174,20 +220,21 @@ public final class ScoreExec extends SparkPlan {
 
     @Override
     public SparkPlan withNewChildrenInternal(IndexedSeq<SparkPlan> newChildren) {
-        return new ScoreExec(newChildren.apply(0), scores, results);
+        return new ScoreExec(newChildren.apply(0), passThrough, scores, results);
     }
 
     @Override
     public int productArity() {
-        return 3;
+        return 4;
     }
 
     @Override
     public Object productElement(int n) {
         return switch (n) {
             case 0 -> child;
-            case 1 -> scores;
-            case 2 -> results;
+            case 1 -> passThrough;
+            case 2 -> scores;
+            case 3 -> results;
             default -> throw new IndexOutOfBoundsException(n);
         };
     }
@@ -199,11 +246,11 @@ public final class ScoreExec extends SparkPlan {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ScoreExec s && child.equals(s.child) && scores.equals(s.scores) && results.equals(s.results);
+        return o instanceof ScoreExec s && child.equals(s.child) && passThrough.equals(s.passThrough) && scores.equals(s.scores) && results.equals(s.results);
     }
 
     @Override
     public int hashCode() {
-        return java.util.Objects.hash(child, scores, results);
+        return java.util.Objects.hash(child, passThrough, scores, results);
     }
 }

@@ -10,7 +10,7 @@ public final class ScoreStrategy extends SparkStrategy {
     @Override
     public Seq<SparkPlan> apply(LogicalPlan plan) {
         if (plan instanceof ScoreNode node) {
-            return ScalaSeqs.seq(new ScoreExec(planLater(node.child()), node.scores(), node.results()));
+            return ScalaSeqs.seq(new ScoreExec(planLater(node.child()), node.passThrough(), node.scores(), node.results()));
         }
         return ScalaSeqs.seq();
     }

@@ -40,46 +40,65 @@ import org.mleruntime.ir.ValueInfo;
  */
 public final class BatchScorer implements AutoCloseable {
     private final SharedModels.Model model;
-    private final ColumnSignature signature;
     private final List<ColumnSignature.Output> outputs;
     private final List<String> outputNames;
     private final DataType[] argumentTypes;
     private final List<String> argumentNames;
+    private final int[] ordinals;
     private final boolean vector;
     private final int capacity;
     private final Arena arena = Arena.ofConfined();
+    private final Slot[] slots;
     private final Map<String, MemorySegment> numeric = new LinkedHashMap<>();
     private final Map<String, String[]> text = new LinkedHashMap<>();
-    private final Map<String, Map<String, Integer>> categoryPositions = new HashMap<>();
     private final Set<String> nullColumns = new LinkedHashSet<>();
     private int rows;
 
-    public BatchScorer(SharedModels.Model model, String method, List<String> argumentNames, DataType[] argumentTypes, int capacity) {
+    /**
+     * Where feature values go: element {@code rows × stride + offset} of {@code buffer}, or entry
+     * {@code rows} of {@code text}; a string column's value is looked up in {@code categories}.
+     */
+    private record Slot(ColumnSignature.Feature feature, MemorySegment buffer, long stride, long offset, String[] text,
+                        Map<String, Integer> categories) {
+    }
+
+    /**
+     * @param ordinals where argument {@code j} (the model's feature {@code j}, or its one array or
+     *     vector column) is in the rows given to {@link #add}
+     */
+    public BatchScorer(SharedModels.Model model, String method, List<String> argumentNames, DataType[] argumentTypes, int[] ordinals,
+                       int capacity) {
         if (capacity < 1) {
             throw new IllegalArgumentException("the batch size must be at least 1, got " + capacity);
         }
         this.model = model;
-        this.signature = model.signature();
+        ColumnSignature signature = model.signature();
         this.outputs = signature.outputs(method);
         this.outputNames = outputs.stream().map(ColumnSignature.Output::name).toList();
         this.argumentTypes = argumentTypes.clone();
         this.argumentNames = List.copyOf(argumentNames);
+        this.ordinals = ordinals.clone();
         this.vector = signature.readsVector(this.argumentNames, List.of(argumentTypes));
         this.capacity = capacity;
-        for (ColumnSignature.Feature f : signature.features()) {
+        List<ColumnSignature.Feature> features = signature.features();
+        boolean matrix = signature.layout() == ColumnSignature.Layout.MATRIX;
+        slots = new Slot[features.size()];
+        for (int j = 0; j < slots.length; j++) {
+            ColumnSignature.Feature f = features.get(j);
             if (f.isText()) {
-                text.put(f.input(), new String[capacity]);
-            } else if (!numeric.containsKey(f.input())) {
-                long width = signature.layout() == ColumnSignature.Layout.MATRIX ? signature.features().size() : 1;
-                numeric.put(f.input(), arena.allocate(capacity * width * f.dtype().byteSize(), 8));
+                slots[j] = new Slot(f, null, 0, 0, text.computeIfAbsent(f.input(), input -> new String[capacity]), null);
+                continue;
             }
+            long width = matrix ? features.size() : 1;
+            MemorySegment buffer = numeric.computeIfAbsent(f.input(), input -> arena.allocate(capacity * width * f.dtype().byteSize(), 8));
+            Map<String, Integer> positions = null;
             if (f.categories() != null) {
-                Map<String, Integer> positions = new HashMap<>();
+                positions = new HashMap<>();
                 for (int i = 0; i < f.categories().size(); i++) {
                     positions.putIfAbsent(f.categories().get(i), i);
                 }
-                categoryPositions.put(f.name(), positions);
             }
+            slots[j] = new Slot(f, buffer, width, matrix ? j : 0, null, positions);
         }
     }
 
@@ -91,43 +110,43 @@ public final class BatchScorer implements AutoCloseable {
         return rows;
     }
 
-    /** Adds one row, given as the values of the argument columns in the model's feature order. */
-    public void add(InternalRow arguments) {
+    /** Adds one row, whose argument values are at the ordinals this scorer was made with. */
+    public void add(InternalRow row) {
         if (vector) {
-            addVector(arguments);
+            addVector(row);
         } else {
-            List<ColumnSignature.Feature> features = signature.features();
-            for (int j = 0; j < features.size(); j++) {
-                ColumnSignature.Feature f = features.get(j);
-                if (f.isText()) {
-                    text.get(f.input())[rows] = arguments.isNullAt(j) ? null : arguments.getUTF8String(j).toString();
+            for (int j = 0; j < slots.length; j++) {
+                Slot slot = slots[j];
+                int at = ordinals[j];
+                if (slot.text() != null) {
+                    slot.text()[rows] = row.isNullAt(at) ? null : row.getUTF8String(at).toString();
                 } else {
-                    write(f, j, valueAt(arguments, j, f));
+                    write(slot, valueAt(row, j, slot));
                 }
             }
         }
         rows++;
     }
 
-    private void addVector(InternalRow arguments) {
-        List<ColumnSignature.Feature> features = signature.features();
-        int n = features.size();
-        if (arguments.isNullAt(0)) {
+    private void addVector(InternalRow row) {
+        int n = slots.length;
+        int at = ordinals[0];
+        if (row.isNullAt(at)) {
             throw new InvalidInputException("column '" + argumentNames.getFirst() + "' is null in a row; the model needs its " + n + " values");
         }
         DataType t = argumentTypes[0];
         if (t instanceof VectorUDT udt) {
-            Vector v = udt.deserialize(arguments.getStruct(0, udt.sqlType().size()));
+            Vector v = udt.deserialize(row.getStruct(at, udt.sqlType().size()));
             checkWidth(v.size(), n);
             for (int i = 0; i < n; i++) {
-                write(features.get(i), i, v.apply(i));
+                write(slots[i], v.apply(i));
             }
         } else {
-            ArrayData values = arguments.getArray(0);
+            ArrayData values = row.getArray(at);
             checkWidth(values.numElements(), n);
             DataType element = ((org.apache.spark.sql.types.ArrayType) t).elementType();
             for (int i = 0; i < n; i++) {
-                write(features.get(i), i, values.isNullAt(i) ? Double.NaN : number(values, i, element));
+                write(slots[i], values.isNullAt(i) ? Double.NaN : number(values, i, element));
             }
         }
     }
@@ -138,16 +157,17 @@ public final class BatchScorer implements AutoCloseable {
         }
     }
 
-    private double valueAt(InternalRow row, int j, ColumnSignature.Feature f) {
-        if (row.isNullAt(j)) {
+    private double valueAt(InternalRow row, int j, Slot slot) {
+        int at = ordinals[j];
+        if (row.isNullAt(at)) {
             nullColumns.add(argumentNames.get(j));
             return Double.NaN;
         }
         if (argumentTypes[j] instanceof StringType) {
-            Integer position = categoryPositions.get(f.name()).get(row.getUTF8String(j).toString());
+            Integer position = slot.categories().get(row.getUTF8String(at).toString());
             return position == null ? Double.NaN : position;
         }
-        return number(row, j, argumentTypes[j]);
+        return number(row, at, argumentTypes[j]);
     }
 
     private static double number(org.apache.spark.sql.catalyst.expressions.SpecializedGetters row, int j, DataType t) {
@@ -164,14 +184,14 @@ public final class BatchScorer implements AutoCloseable {
         };
     }
 
-    private void write(ColumnSignature.Feature f, int position, double value) {
-        MemorySegment buffer = numeric.get(f.input());
-        long index = signature.layout() == ColumnSignature.Layout.MATRIX ? (long) rows * signature.features().size() + position : rows;
+    private void write(Slot slot, double value) {
+        long index = rows * slot.stride() + slot.offset();
+        ColumnSignature.Feature f = slot.feature();
         switch (f.dtype()) {
-            case FLOAT64 -> buffer.setAtIndex(Tensor.F64, index, value);
-            case FLOAT32 -> buffer.setAtIndex(Tensor.F32, index, (float) value);
-            case INT64 -> buffer.setAtIndex(Tensor.I64, index, integral(f, value));
-            case INT32 -> buffer.setAtIndex(Tensor.I32, index, Math.toIntExact(integral(f, value)));
+            case FLOAT64 -> slot.buffer().setAtIndex(Tensor.F64, index, value);
+            case FLOAT32 -> slot.buffer().setAtIndex(Tensor.F32, index, (float) value);
+            case INT64 -> slot.buffer().setAtIndex(Tensor.I64, index, integral(f, value));
+            case INT32 -> slot.buffer().setAtIndex(Tensor.I32, index, Math.toIntExact(integral(f, value)));
             default -> throw new MleException("the model's input '" + f.input() + "' is " + f.dtype().label() + ", which no column fills");
         }
     }
