@@ -28,7 +28,9 @@ pytestmark = pytest.mark.filterwarnings("ignore:PySpark does not yet fully suppo
 
 @pytest.fixture(scope="module")
 def spark(tmp_path_factory):
-    os.environ["JAVA_HOME"] = _jvm.resolve_java_home()
+    home = _jvm.resolve_java_home()
+    assert _jvm.has_vector_module(home), f"Spark's launcher adds the jdk.incubator.vector module, which {home} lacks: set JAVA_HOME to a full JDK 25"
+    os.environ["JAVA_HOME"] = home
     os.environ["PYSPARK_PYTHON"] = sys.executable
     warehouse = tmp_path_factory.mktemp("warehouse")
     session = (SparkSession.builder.master("local[2]").appName("mle-runtime-tests")
