@@ -25,9 +25,12 @@ def command(args: list[str]) -> list[str]:
     java = os.path.join(home, "bin", "java.exe" if os.name == "nt" else "java")
     if not os.path.isfile(java):
         raise MleError(f"the Java runtime at {home} has no java launcher ({java})")
-    classpath = os.pathsep.join(_jvm.engine_jars())
+    jars = _jvm.engine_jars()
+    options = _jvm.jvm_options(home)
+    # The start-up cache recorded for the SDK's JVM holds the command line's classes too.
+    options += _jvm.aot_options(home, options, jars)
     progress = "true" if sys.stderr.isatty() else "false"
-    return [java, *_jvm.jvm_options(home), f"-Dmle.progress={progress}", "-cp", classpath, MAIN_CLASS, *args]
+    return [java, *options, f"-Dmle.progress={progress}", "-cp", os.pathsep.join(jars), MAIN_CLASS, *args]
 
 
 def _forward_stderr(stream, sink) -> None:
