@@ -33,8 +33,10 @@ jar:
 	cp -p bridge/target/mle-bridge-*.jar bridge/target/runtime-jars/*.jar cli/target/mle-cli-*.jar $(JARS_DIR)/
 	mkdir -p $(JARS_DIR)/spark && cp -p spark/target/mle-spark-*.jar $(JARS_DIR)/spark/
 
-# The installable wheel, with the engine jars inside, in dist/ (the build refuses to run without them).
-wheel: jar
+# The installable wheel in dist/: the engine jars and a Java runtime with its start-up cache inside
+# (scripts/bundle_runtime.py), so tagged for this platform; the build refuses to run without the jars.
+wheel: venv jar
+	$(PY) scripts/bundle_runtime.py --jdk $(JDK)
 	rm -rf dist && $(PY) -m pip wheel -q --no-deps -w dist ./python
 
 # The JVM's ahead-of-time cache for the engine's runtime and these jars (kept while they are unchanged:
@@ -91,7 +93,7 @@ schema:
 
 clean:
 	$(MVN) clean
-	rm -rf $(JARS_DIR)
+	rm -rf $(JARS_DIR) python/mle_runtime/runtime
 
 # Benchmarks against what users would run instead (bench/README.md): tables and plots in
 # bench/results/, then README.md's Performance section; then file coding (compression, quantization,

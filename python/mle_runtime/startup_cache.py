@@ -28,15 +28,17 @@ def build_startup_cache(rebuild: bool = False, timeout: float = 600) -> str:
 
     Run it once after installing or upgrading (the SDK's set-up does): later processes then start
     their JVM and load their first model faster, and reach full speed in fewer calls. A cache that
-    exists for this runtime, these options and these jars is kept unless `rebuild`. Set
-    MLE_AOT_CACHE=0 to start without the cache; MLE_CACHE_DIR chooses where caches live (default
-    ~/.cache/mle-runtime).
+    exists for this runtime, these options and these jars is kept unless `rebuild`, and so is the
+    one a platform wheel ships for its own runtime. Set MLE_AOT_CACHE=0 to start without the cache;
+    MLE_CACHE_DIR chooses where caches live (default ~/.cache/mle-runtime).
     """
     home = _jvm.resolve_java_home()
     jars = _jvm.engine_jars()
-    target = _jvm.aot_cache_path(home, _jvm.jvm_options(home), jars)
-    if os.path.isfile(target) and not rebuild:
-        return target
+    options = _jvm.jvm_options(home)
+    target = _jvm.aot_cache_path(home, options, jars)
+    shipped = _jvm.bundled_cache(home, options, jars)
+    if not rebuild and (os.path.isfile(target) or shipped):
+        return target if os.path.isfile(target) else shipped
     os.makedirs(os.path.dirname(target), exist_ok=True)
     partial = f"{target}.{os.getpid()}.partial"
     env = dict(os.environ, **{_jvm._AOT_TRAINING_ENV: partial})
