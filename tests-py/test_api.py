@@ -177,6 +177,23 @@ def test_methods_exist_only_when_bound(datasets, export_load):
     assert callable(scaler.transform) and not hasattr(scaler, "predict")
 
 
+def test_every_array_layout_gives_the_same_result_in_fresh_arrays(iris_file, iris_pipeline, datasets):
+    X = datasets["iris"][0]
+    expected = iris_pipeline.predict_proba(X)
+    with mle_runtime.load_model(iris_file) as model:
+        first = model.predict_proba(X)
+        assert_values_match(first, expected)
+        second = model.predict_proba(X)
+        assert second is not first and not np.shares_memory(first, second)
+        for other in (np.asfortranarray(X), X[::-1][::-1], X.tolist(), X[:, :]):
+            assert_values_match(model.predict_proba(other), expected)
+        rounded = X.astype(np.float32)
+        assert_values_match(model.predict_proba(rounded), iris_pipeline.predict_proba(rounded.astype(np.float64)))
+        assert_labels_match(model.predict(X[:1]), iris_pipeline.predict(X[:1]))
+        with pytest.raises(InputError, match="expected 4 features, got 3"):
+            model.predict(np.ascontiguousarray(X[:, :3]))
+
+
 def test_run_returns_every_output_by_name(iris_file, iris_pipeline, datasets):
     X = datasets["iris"][0]
     with mle_runtime.load_model(iris_file) as model:

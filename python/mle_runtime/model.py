@@ -14,9 +14,9 @@ from __future__ import annotations
 import array
 import contextlib
 import ctypes
+import functools
 import json
 import sys
-import types
 import weakref
 from typing import Any, Mapping
 
@@ -120,6 +120,9 @@ def _method(method: str, outputs: list[str]):
     """The function behind `Model.<method>`: the method's outputs, one alone or several as a tuple."""
 
     def call(model: Model, X):
+        direct = model._direct_calls.get(method)
+        if direct is not None and direct.accepts(X):
+            return model._execute_direct(direct, X)
         values = model._execute(model._prepare(X), method)
         results = [values[name] for name in outputs]
         return results[0] if len(results) == 1 else tuple(results)
@@ -128,6 +131,41 @@ def _method(method: str, outputs: list[str]):
     call.__qualname__ = f"Model.{method}"
     call.__doc__ = _METHOD_DOCS.get(method, f"Runs the model's {method!r} method.")
     return call
+
+
+@functools.lru_cache(maxsize=256)
+def _with_methods(methods: tuple[tuple[str, tuple[str, ...]], ...]) -> type:
+    """`Model` with the methods a file binds as its own functions, found by ordinary attribute
+    lookup (a lookup through `__getattr__` costs a one-row call more than a microsecond). Names
+    `Model` has, and private ones, are never taken from a file."""
+    functions = {m: _method(m, list(outs)) for m, outs in methods if m.isidentifier() and not m.startswith("_") and not hasattr(Model, m)}
+    return type("Model", (Model,), {**functions, "__module__": Model.__module__, "__qualname__": "Model"})
+
+
+class _DirectCall:
+    """A method called the common way, with a C-contiguous 2-D array of the model's input dtype
+    and width: its frame is built from the array as it is. The general preparation would check the
+    same things and pass the same array; any other input takes it."""
+
+    __slots__ = ("dtype", "width", "handle", "outputs", "single")
+
+    def __init__(self, spec: _Spec, handle: int, outputs: list[tuple[str, np.dtype, list[int]]]) -> None:
+        self.dtype = spec.dtype
+        self.width = spec.shape[1]
+        self.handle = handle
+        self.outputs = [(dtype, tuple(shape[1:])) for _, dtype, shape in outputs]
+        self.single = len(outputs) == 1
+
+    @staticmethod
+    def of(specs: list[_Spec], handle: int, outputs: list[tuple[str, Any, list[int]]]) -> _DirectCall | None:
+        if len(specs) != 1 or specs[0].is_string or len(specs[0].shape) != 2 or specs[0].shape[0] != -1 or specs[0].shape[1] < 0:
+            return None
+        if not outputs or any(dtype is None or not shape or shape[0] != -1 for _, dtype, shape in outputs):
+            return None
+        return _DirectCall(specs[0], handle, outputs)
+
+    def accepts(self, X: Any) -> bool:
+        return type(X) is np.ndarray and X.ndim == 2 and X.dtype == self.dtype and X.shape[1] == self.width and X.flags.c_contiguous
 
 
 class Model:
@@ -174,21 +212,19 @@ class Model:
             }
         self._batched_input = next((i for i, s in enumerate(self._input_specs) if s.shape and s.shape[0] == -1), None)
         self._run_frame = self._java.runFrame
-        # Functions of the model, bound on each lookup like Python's own methods: stored bound to
-        # it, they would keep it alive in a reference cycle until the cyclic collector ran.
-        self._bound = {m: _method(m, self._methods[m]) for m in self._methods if m.isidentifier()}
+        self._direct_calls = {} if self._columns is not None else {
+            m: direct for m in self._methods if (direct := _DirectCall.of(self._input_specs, *self._bound_outputs[m][1:])) is not None
+        }
+        # The file's methods are functions of a class made for them, bound on each lookup like
+        # Python's own methods: stored bound to the model, they would keep it alive in a reference
+        # cycle until the cyclic collector ran.
+        self.__class__ = _with_methods(tuple((m, tuple(outs)) for m, outs in self._methods.items()))
 
     def __getattr__(self, name: str):
-        bound = self.__dict__.get("_bound", {})
-        if name in bound:
-            return types.MethodType(bound[name], self)
-        methods = sorted(bound)
+        methods = sorted(m for m in self.__dict__.get("_methods", {}) if callable(getattr(type(self), m, None)))
         raise AttributeError(
             f"this model has no attribute or method {name!r}; the methods its file binds are: {', '.join(methods) or 'none'}"
         )
-
-    def __dir__(self):
-        return sorted(set(super().__dir__()) | set(self._bound))
 
     def __repr__(self) -> str:
         return display.model_repr(self._path, self.__dict__.get("_description"), self._closed)
@@ -361,18 +397,42 @@ class Model:
         values = [np.nan if v is None else None if str(v) == "\0" else str(v) for v in java_strings]
         return np.array(values, dtype=object if any(not isinstance(v, str) for v in values) else str)
 
-    def _execute(self, prepared: dict[str, Any], method: str | None) -> dict[str, np.ndarray]:
+    def _check_usable(self) -> None:
         if self._closed:
             raise MleError(f"the model {self._path!r} is closed")
         if _jvm.inherited_jvm:
             _jvm.check_not_forked()
+
+    def _run(self, handle: int, frame: list[int], inputs: list[Any]) -> Any:
+        """One engine call: the frame (LoadedModel.runFrame) is the rows, then each buffer as its
+        address and byte length, which the engine checks against the shape and dtype it reads or
+        writes there. The callers keep the inputs and output buffers referenced until it returns."""
+        packed = array.array("q", frame)
+        try:
+            return self._run_frame(handle, packed.buffer_info()[0])
+        except Exception as exc:
+            with _naming_rows(inputs), java_errors():
+                raise exc
+
+    def _execute_direct(self, direct: _DirectCall, X: np.ndarray) -> Any:
+        self._check_usable()
+        rows = X.shape[0]
+        frame = [rows, _address(X), X.nbytes, 0, 0]
+        results = []
+        for dtype, tail in direct.outputs:
+            buffer = np.empty((rows, *tail), dtype=dtype)
+            results.append(buffer)
+            frame += (_address(buffer), buffer.nbytes)
+        self._run(direct.handle, frame, [X])
+        return results[0] if direct.single else tuple(results)
+
+    def _execute(self, prepared: dict[str, Any], method: str | None) -> dict[str, np.ndarray]:
+        self._check_usable()
         ordered = [prepared[s.name] for s in self._input_specs]
         first = ordered[self._batched_input] if self._batched_input is not None else None
         rows = 1 if first is None else first.rows if isinstance(first, _Text) else first.shape[0]
         names, handle, outputs = self._bound_outputs[method]
         results: dict[str, np.ndarray] = {}
-        # The call's frame (LoadedModel.runFrame): the rows, then each buffer as its address and byte
-        # length, which the engine checks against the shape and dtype it reads or writes there.
         frame = [rows]
         for a in ordered:
             frame += (*a.buffer(), *a.text_buffer()) if isinstance(a, _Text) else (_address(a), a.nbytes, 0, 0)
@@ -383,13 +443,7 @@ class Model:
                 buffer = np.empty((rows, *shape[1:]) if shape and shape[0] == -1 else shape, dtype=dtype)
                 results[name] = buffer
                 frame += (_address(buffer), buffer.nbytes)
-        packed = array.array("q", frame)
-        # `ordered`, the output buffers and the frame stay referenced here until Java returns.
-        try:
-            strings = self._run_frame(handle, packed.buffer_info()[0])
-        except Exception as exc:
-            with _naming_rows(ordered), java_errors():
-                raise exc
+        strings = self._run(handle, frame, ordered)
         if strings is not None:
             for i, (name, dtype, _) in enumerate(outputs):
                 if dtype is None:
