@@ -124,11 +124,11 @@ def test_a_column_named_like_an_output(tmp_path):
 
 
 def test_an_unregistered_ensemble_of_pipelines_reads_what_its_parts_read(fitted):
-    from mle_runtime.exporters import columns, registry
+    from mle_runtime.exporters import columns, registry, tables
     from sklearn.ensemble import VotingClassifier
 
     X, model, _ = fitted
     registry.model_info(model)
     ensemble = VotingClassifier([("a", model), ("b", model)]).fit(X, model.predict(X))
     kinds = columns.input_kinds(ensemble, X.shape[1])
-    assert [c for c, k in zip(X.columns, kinds) if k == columns.STRING] == ["sex", "bmi"]
+    assert [c for c, k in zip(X.columns, kinds) if k == tables.STRING] == ["sex", "bmi"]

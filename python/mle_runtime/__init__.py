@@ -31,6 +31,7 @@ from .errors import (
     java_errors,
 )
 from .exporters import export as _export
+from .engine import engine_info
 from .exporters import supported, supported_models
 from .model import Model
 from .options import generate_encryption_key, generate_signing_key
@@ -157,22 +158,6 @@ def inspect(
     options = _options.open_options(False, verify_key, None, decryption_key)
     with java_errors():
         return _display.Inspection(json.loads(str(_jvm.bridge().inspect(target, options))))
-
-
-def engine_info() -> dict[str, Any]:
-    """The engine in use: its version, kernel set, and the Java runtime it runs on."""
-    bridge = _jvm.bridge()
-    import jpype
-
-    with java_errors():
-        return {
-            "version": str(bridge.version()),
-            "kernels": str(bridge.kernels()),
-            "vector_kernels": bool(bridge.vectorKernelsEnabled()),
-            "java_home": _jvm.java_home(),
-            "java_version": str(jpype.java.lang.System.getProperty("java.version")),
-            "aot_cache": _jvm.aot_cache_in_use(),
-        }
 
 
 __all__ = [

@@ -23,6 +23,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from . import _jvm, display
+from .engine import engine_info
 from .errors import FormatError, InputError, MleError, java_errors
 
 _NUMPY_DTYPES = {
@@ -240,8 +241,6 @@ class Model:
     def _summary_rows(self) -> list[tuple[str, str]]:
         if self._closed:
             return [("model", f"{self._path} (closed)")]
-        from . import engine_info
-
         return display.summary_rows(self._path, self._description, engine_info())
 
     @property

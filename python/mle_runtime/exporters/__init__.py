@@ -16,7 +16,7 @@ from typing import Any, Mapping
 from .._version import __version__
 from ..errors import UnsupportedModelError
 from ..ir import GraphBuilder
-from . import columns, registry
+from . import columns, registry, tables
 from .columns import INPUT_NAME
 from .registry import register, supported, supported_models
 
@@ -77,13 +77,13 @@ def export(model: Any, path: str | os.PathLike, *, description: str | None = Non
 
 def _add_output(builder: GraphBuilder, info: registry.ModelInfo, role: str, name: str, value: Any, inputs: set[str]) -> str:
     """Makes `value` the graph output `name` (or a fresh name when an input column has that one) and returns the name."""
-    if isinstance(value, columns.Table):
+    if isinstance(value, tables.Table):
         if len({b.dtype for b in value.blocks if b is not None}) > 1:
             raise UnsupportedModelError(
                 f"{info.model_type}: its {ROLE_METHODS[role]} output mixes string and numeric columns, which no single "
                 "array holds; export the model that consumes that output (a pipeline ending in an estimator) instead"
             )
-        value = columns.matrix(builder, value, info.model_type)
+        value = tables.matrix(builder, value, info.model_type)
     if name in inputs:
         name = builder.unique_name(name)
     if value.name in inputs:

@@ -1,5 +1,4 @@
-"""A model's inputs as columns: the graph signature chosen at export, and the `Table` that carries
-columns of different dtypes through the converters.
+"""A model's inputs as columns: the graph signature chosen at export from what each column is.
 
 A model whose every input column is numeric keeps one float64 input `input` [N, F]. A model that
 reads string columns (categories), or that ignores some columns, takes one graph input per column
@@ -8,23 +7,22 @@ column name and strings never share a buffer with numbers. Which kind each colum
 the fitted model itself (an encoder's categories, an imputer's statistics), through the functions
 registered here with `@kinds`; docs/ARCHITECTURE.md states the conventions.
 
-This module owns that signature and the Table operations (`select`, `hstack`, `matrix`,
-`by_dtype`); it knows no framework (frameworks register their kinds functions) and must not
+This module owns that signature; the values that carry columns (`Table`) and their operations
+are `tables`'. It knows no framework (frameworks register their kinds functions) and must not
 convert any model itself.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
 from ..errors import ModelError
-from ..ir import BATCH, GraphBuilder, Value
+from ..ir import BATCH, GraphBuilder
+from .registry import parts
+from .tables import FLOAT, Input, Table
 
 INPUT_NAME = "input"
 
-FLOAT = "float64"
-STRING = "string"
 # A column read only in a way any dtype allows (passed through, tested for missing values).
 ANY = "any"
 # `None` in a list of kinds: a column the model never reads.
@@ -46,30 +44,6 @@ def is_missing(value: Any) -> bool:
     """A missing value of either kind: NaN (pandas' NA) or None."""
     return value is None or is_nan(value)
 
-
-@dataclass(frozen=True)
-class Table:
-    """Columns side by side in blocks: each block a value [N, k] of one dtype, in column order; a
-    None block is one column the model never reads (it has no graph input)."""
-
-    blocks: tuple[Value | None, ...]
-
-    @property
-    def width(self) -> int:
-        return sum(1 if b is None else b.shape[1] for b in self.blocks)
-
-    @property
-    def shape(self) -> tuple[int, int]:
-        return (BATCH, self.width)
-
-    def column_dtypes(self) -> list[str | None]:
-        return [None if b is None else b.dtype for b in self.blocks for _ in range(1 if b is None else b.shape[1])]
-
-    def _cells(self) -> list[tuple[Value | None, int]]:
-        return [(b, k) for b in self.blocks for k in range(1 if b is None else b.shape[1])]
-
-
-Input = Value | Table
 
 _KINDS: dict[type, Callable[[Any, int], Kinds]] = {}
 _VECTOR_INPUTS: dict[type, Callable[[Any], str]] = {}
@@ -118,8 +92,6 @@ def input_kinds(model: Any, n_features: int) -> Kinds:
     if function is not None:
         found = function(model, n_features)
     else:
-        from .registry import parts
-
         same_input = [p for p in parts(model) if getattr(p, "n_features_in_", None) == n_features]
         found = merge(*(input_kinds(p, n_features) for p in same_input)) if same_input else [FLOAT] * n_features
     if len(found) != n_features:
@@ -166,98 +138,3 @@ def add_inputs(builder: GraphBuilder, model: Any, n_features: int, feature_names
     return Table(blocks), names
 
 
-def select(builder: GraphBuilder, x: Input, indices: Sequence[int]) -> Input:
-    """Columns `indices` of x: a sub-table of a Table, a GatherColumns of a matrix (nothing when all, in order)."""
-    indices = [int(i) for i in indices]
-    if not isinstance(x, Table):
-        if indices == list(range(x.shape[1])):
-            return x
-        out = builder.add_node("GatherColumns", [x.name], builder.unique_name("columns"), indices=indices)
-        return Value(out, x.dtype, (BATCH, len(indices)))
-    cells = x._cells()
-    blocks: list[Value | None] = []
-    i = 0
-    while i < len(indices):
-        block, _ = cells[indices[i]]
-        j = i + 1
-        while block is not None and j < len(indices) and cells[indices[j]][0] is block:
-            j += 1
-        blocks.append(None if block is None else select(builder, block, [cells[k][1] for k in indices[i:j]]))
-        i = j
-    return Table(tuple(blocks))
-
-
-def hstack(builder: GraphBuilder, parts: Sequence[Input]) -> Input:
-    """Parts side by side, as numpy's hstack: one matrix when they share a dtype (booleans become
-    float64 beside numbers), a Table when strings and numbers meet."""
-    blocks = [b for p in parts for b in (p.blocks if isinstance(p, Table) else (p,))]
-    if any(b is None for b in blocks):
-        return Table(tuple(blocks))
-    dtypes = {b.dtype for b in blocks}
-    if len(blocks) == 1:
-        return blocks[0]
-    if dtypes == {STRING} or STRING not in dtypes:
-        if len(dtypes) > 1:
-            blocks = [_as_float(builder, b) for b in blocks]
-        width = sum(b.shape[1] for b in blocks)
-        out = builder.add_node("Concat", [b.name for b in blocks], builder.unique_name("hstack"), axis=1)
-        return Value(out, blocks[0].dtype, (BATCH, width))
-    return Table(tuple(blocks))
-
-
-def _as_float(builder: GraphBuilder, value: Value) -> Value:
-    if value.dtype == FLOAT:
-        return value
-    out = builder.add_node("Cast", [value.name], builder.unique_name("as_float64"), to=FLOAT)
-    return Value(out, FLOAT, value.shape)
-
-
-def matrix(builder: GraphBuilder, x: Input, reader: str) -> Value:
-    """x as one numeric or string matrix, for `reader` (named in the error when it cannot be)."""
-    if not isinstance(x, Table):
-        return x
-    if any(b is None for b in x.blocks):
-        raise ModelError(f"{reader} reads columns the model's input signature leaves out")
-    dtypes = {b.dtype for b in x.blocks}
-    if STRING in dtypes and len(dtypes) > 1:
-        raise ModelError(f"{reader} reads strings and numbers together as one matrix, which it cannot compute on")
-    stacked = hstack(builder, x.blocks)
-    if isinstance(stacked, Table):
-        raise ModelError(f"{reader} cannot read columns of dtypes {sorted(dtypes)} as one matrix")
-    return stacked
-
-
-def numeric(builder: GraphBuilder, x: Input, reader: str) -> Value:
-    """x as one float64 matrix, for a converter that computes on numbers."""
-    value = matrix(builder, x, reader)
-    if value.dtype == STRING:
-        raise ModelError(f"{reader} computes on numbers, but its input holds strings")
-    return _as_float(builder, value)
-
-
-def by_dtype(builder: GraphBuilder, x: Input) -> list[tuple[Value, list[int]]]:
-    """x's columns grouped by dtype: each group one matrix, with the positions its columns have in x."""
-    dtypes = x.column_dtypes() if isinstance(x, Table) else [x.dtype] * x.shape[1]
-    if None in dtypes:
-        raise ModelError("a transformer reads columns the model's input signature leaves out")
-    groups = []
-    for dtype in dict.fromkeys(dtypes):
-        positions = [i for i, d in enumerate(dtypes) if d == dtype]
-        groups.append((matrix(builder, select(builder, x, positions), "a column group"), positions))
-    return groups
-
-
-def reorder(builder: GraphBuilder, parts: Sequence[tuple[Value, list[int]]], widths: Sequence[int]) -> Value:
-    """Per-group results back in column order: `parts` pairs a result with its columns' positions,
-    and column i contributed `widths[i]` consecutive result columns."""
-    if len(parts) == 1:
-        return parts[0][0]
-    stacked = hstack(builder, [value for value, _ in parts])
-    starts: dict[int, int] = {}
-    at = 0
-    for _, positions in parts:
-        for i in positions:
-            starts[i] = at
-            at += widths[i]
-    order = [starts[i] + k for i in range(len(widths)) for k in range(widths[i])]
-    return select(builder, stacked, order)

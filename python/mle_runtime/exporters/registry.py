@@ -17,6 +17,7 @@ from typing import Any, Callable, Mapping
 
 from ..errors import UnsupportedModelError
 from ..ir import GraphBuilder, Value
+from .tables import Table, matrix, numeric
 
 Converter = Callable[[GraphBuilder, Any, Value], "dict[str, Value]"]
 
@@ -39,40 +40,40 @@ _FRAMEWORKS: dict[str, tuple[str, ...]] = {
     "lightgbm": ("mle_runtime.exporters.boosters",),
     "catboost": ("mle_runtime.exporters.boosters",),
     "sklearn": (
-        "mle_runtime.exporters.sklearn_common",
-        "mle_runtime.exporters.sklearn_linear",
-        "mle_runtime.exporters.sklearn_multiclass",
-        "mle_runtime.exporters.sklearn_preprocessing",
-        "mle_runtime.exporters.sklearn_pipeline",
-        "mle_runtime.exporters.sklearn_trees",
-        "mle_runtime.exporters.sklearn_svm",
-        "mle_runtime.exporters.sklearn_kernel",
-        "mle_runtime.exporters.sklearn_encoders",
-        "mle_runtime.exporters.sklearn_text",
-        "mle_runtime.exporters.sklearn_impute",
-        "mle_runtime.exporters.sklearn_compose",
-        "mle_runtime.exporters.sklearn_nonlinear",
-        "mle_runtime.exporters.sklearn_polynomial",
-        "mle_runtime.exporters.sklearn_discretization",
-        "mle_runtime.exporters.sklearn_ensemble_meta",
-        "mle_runtime.exporters.sklearn_multioutput",
-        "mle_runtime.exporters.sklearn_calibration",
-        "mle_runtime.exporters.sklearn_target",
-        "mle_runtime.exporters.sklearn_feature_selection",
-        "mle_runtime.exporters.sklearn_neighbors",
-        "mle_runtime.exporters.sklearn_discriminant",
-        "mle_runtime.exporters.sklearn_naive_bayes",
-        "mle_runtime.exporters.sklearn_neural",
-        "mle_runtime.exporters.sklearn_decomposition",
-        "mle_runtime.exporters.sklearn_cluster",
-        "mle_runtime.exporters.sklearn_linear_extra",
-        "mle_runtime.exporters.sklearn_model_selection",
-        "mle_runtime.exporters.sklearn_cross_decomposition",
-        "mle_runtime.exporters.sklearn_kernel_approximation",
-        "mle_runtime.exporters.sklearn_mixture",
-        "mle_runtime.exporters.sklearn_covariance",
-        "mle_runtime.exporters.sklearn_semi_supervised",
-        "mle_runtime.exporters.sklearn_gaussian_process",
+        "mle_runtime.exporters.sklearn.common",
+        "mle_runtime.exporters.sklearn.linear",
+        "mle_runtime.exporters.sklearn.multiclass",
+        "mle_runtime.exporters.sklearn.preprocessing",
+        "mle_runtime.exporters.sklearn.pipeline",
+        "mle_runtime.exporters.sklearn.trees",
+        "mle_runtime.exporters.sklearn.svm",
+        "mle_runtime.exporters.sklearn.kernel",
+        "mle_runtime.exporters.sklearn.encoders",
+        "mle_runtime.exporters.sklearn.text",
+        "mle_runtime.exporters.sklearn.impute",
+        "mle_runtime.exporters.sklearn.compose",
+        "mle_runtime.exporters.sklearn.nonlinear",
+        "mle_runtime.exporters.sklearn.polynomial",
+        "mle_runtime.exporters.sklearn.discretization",
+        "mle_runtime.exporters.sklearn.ensemble_meta",
+        "mle_runtime.exporters.sklearn.multioutput",
+        "mle_runtime.exporters.sklearn.calibration",
+        "mle_runtime.exporters.sklearn.target",
+        "mle_runtime.exporters.sklearn.feature_selection",
+        "mle_runtime.exporters.sklearn.neighbors",
+        "mle_runtime.exporters.sklearn.discriminant",
+        "mle_runtime.exporters.sklearn.naive_bayes",
+        "mle_runtime.exporters.sklearn.neural",
+        "mle_runtime.exporters.sklearn.decomposition",
+        "mle_runtime.exporters.sklearn.cluster",
+        "mle_runtime.exporters.sklearn.linear_extra",
+        "mle_runtime.exporters.sklearn.model_selection",
+        "mle_runtime.exporters.sklearn.cross_decomposition",
+        "mle_runtime.exporters.sklearn.kernel_approximation",
+        "mle_runtime.exporters.sklearn.mixture",
+        "mle_runtime.exporters.sklearn.covariance",
+        "mle_runtime.exporters.sklearn.semi_supervised",
+        "mle_runtime.exporters.sklearn.gaussian_process",
     ),
 }
 
@@ -196,7 +197,6 @@ def _checking_input(converter: Converter) -> Converter:
 def _on_a_matrix(converter: Converter) -> Converter:
     """The converter, given a Table as one matrix (which fails, naming the model, for strings beside numbers)
     and an integer matrix as float64."""
-    from .columns import Table, matrix, numeric
 
     def convert(builder: GraphBuilder, model: Any, x: Any) -> dict[str, Value]:
         if isinstance(x, Table):
