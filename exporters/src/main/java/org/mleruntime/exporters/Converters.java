@@ -70,33 +70,4 @@ public final class Converters {
         ModelFileWriter.write(model, out);
         return model;
     }
-
-    /** The option every converter takes: what the converted model's {@code predict} returns. */
-    public static final String PREDICT_OPTION = "predict";
-
-    /** What {@link #PREDICT_OPTION} does, for a converter's {@link ModelConverter#options()}. */
-    public static String predictOptionHelp(String booster) {
-        return "'estimator' (default: as the scikit-learn style estimators predict, labels for a classifier) or 'booster' (as "
-                + booster + " predicts)";
-    }
-
-    /** Whether {@code options} ask for the raw model object's predict ({@code predict=booster}); any other value than the two is an error. */
-    public static boolean boosterPredict(Map<String, String> options) {
-        String value = options.getOrDefault(PREDICT_OPTION, "estimator");
-        return switch (value) {
-            case "estimator" -> false;
-            case "booster" -> true;
-            default -> throw new IllegalArgumentException("option predict must be 'estimator' or 'booster', found '" + value + "'");
-        };
-    }
-
-    /** Rejects options a converter does not know, naming the ones it does. */
-    public static void checkOptions(ModelConverter converter, Map<String, String> options) {
-        for (String key : options.keySet()) {
-            if (!converter.options().containsKey(key)) {
-                throw new IllegalArgumentException("the " + converter.framework() + " converter has no option '" + key + "'"
-                        + (converter.options().isEmpty() ? "; it takes no options" : "; its options: " + String.join(", ", converter.options().keySet())));
-            }
-        }
-    }
 }

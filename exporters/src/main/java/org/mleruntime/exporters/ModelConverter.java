@@ -32,7 +32,7 @@ public interface ModelConverter {
 
     /** Converts {@code file}; an option this converter does not know is an error that lists the known ones. */
     default Model convert(Path file, Map<String, String> options) {
-        Converters.checkOptions(this, options);
+        checkOptions(options);
         byte[] content;
         try {
             content = Files.readAllBytes(file);
@@ -41,6 +41,16 @@ public interface ModelConverter {
         }
         Path name = file.getFileName();
         return convert(name == null ? file.toString() : name.toString(), content, options);
+    }
+
+    /** Rejects options this converter does not know, naming the ones it does. */
+    default void checkOptions(Map<String, String> options) {
+        for (String key : options.keySet()) {
+            if (!options().containsKey(key)) {
+                throw new IllegalArgumentException("the " + framework() + " converter has no option '" + key + "'"
+                        + (options().isEmpty() ? "; it takes no options" : "; its options: " + String.join(", ", options().keySet())));
+            }
+        }
     }
 
     /**

@@ -5,7 +5,8 @@
  * registry (the only place a converter is named) and the {@link
  * org.mleruntime.exporters.ConvertCommand} command line. Each framework has its own sub-package;
  * {@code common} holds what they share (the JSON reader, the tree-ensemble builder, the output
- * heads). Converters read files and build {@link org.mleruntime.ir.Model}s; they must not lay out
+ * heads, the {@code predict} option). The registry depends on the framework converters, never the
+ * other way round. Converters read files and build {@link org.mleruntime.ir.Model}s; they must not lay out
  * file bytes (that is {@link org.mleruntime.format.ModelFileWriter}'s job), run models, or know
  * anything of the engine beyond the IR and the operator set's documented semantics.
  */

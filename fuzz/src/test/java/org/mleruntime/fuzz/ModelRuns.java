@@ -12,6 +12,7 @@ import org.mleruntime.MleModel;
 import org.mleruntime.executor.Session;
 import org.mleruntime.executor.SessionOptions;
 import org.mleruntime.exporters.Converters;
+import org.mleruntime.exporters.common.PredictOption;
 import org.mleruntime.format.ModelFileWriter;
 import org.mleruntime.format.OpenOptions;
 import org.mleruntime.ir.Model;
@@ -57,7 +58,7 @@ final class ModelRuns {
      */
     static void convertAndRun(String framework, byte[] content) {
         for (String predict : List.of("estimator", "booster")) {
-            convertAndRun(framework, content, Map.of(Converters.PREDICT_OPTION, predict));
+            convertAndRun(framework, content, Map.of(PredictOption.NAME, predict));
         }
     }
 

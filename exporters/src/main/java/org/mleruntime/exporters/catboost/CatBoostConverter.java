@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.mleruntime.InvalidModelException;
-import org.mleruntime.exporters.Converters;
 import org.mleruntime.exporters.ModelConverter;
 import org.mleruntime.exporters.UnsupportedModelException;
 import org.mleruntime.exporters.common.GraphAssembler;
@@ -19,6 +18,7 @@ import org.mleruntime.exporters.common.JsonObject;
 import org.mleruntime.exporters.common.JsonReader;
 import org.mleruntime.exporters.common.JsonValue;
 import org.mleruntime.exporters.common.ModelDescription;
+import org.mleruntime.exporters.common.PredictOption;
 import org.mleruntime.ir.Attribute;
 import org.mleruntime.ir.DType;
 import org.mleruntime.ir.Model;
@@ -96,13 +96,13 @@ public final class CatBoostConverter implements ModelConverter {
 
     @Override
     public Map<String, String> options() {
-        return Map.of(Converters.PREDICT_OPTION, Converters.predictOptionHelp("catboost.CatBoost (raw formula values)"));
+        return Map.of(PredictOption.NAME, PredictOption.help("catboost.CatBoost (raw formula values)"));
     }
 
     @Override
     public Model convert(String source, byte[] bytes, Map<String, String> options) {
-        Converters.checkOptions(this, options);
-        boolean booster = Converters.boosterPredict(options);
+        checkOptions(options);
+        boolean booster = PredictOption.booster(options);
         JsonValue doc = JsonReader.parse(source, bytes);
         if (!(doc instanceof JsonObject root) || !root.has("oblivious_trees") && !root.has("features_info")) {
             throw new InvalidModelException(source + ": not a CatBoost JSON model (no 'oblivious_trees' and 'features_info' at the top)");

@@ -15,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.mleruntime.InvalidModelException;
-import org.mleruntime.exporters.Converters;
 import org.mleruntime.exporters.ModelConverter;
 import org.mleruntime.exporters.UnsupportedModelException;
 import org.mleruntime.exporters.common.GraphAssembler;
@@ -23,6 +22,7 @@ import org.mleruntime.exporters.common.Heads;
 import org.mleruntime.exporters.common.JsonArray;
 import org.mleruntime.exporters.common.JsonReader;
 import org.mleruntime.exporters.common.ModelDescription;
+import org.mleruntime.exporters.common.PredictOption;
 import org.mleruntime.exporters.common.TreeEnsembleBuilder;
 import org.mleruntime.ir.DType;
 import org.mleruntime.ir.Model;
@@ -108,13 +108,13 @@ public final class LightGbmConverter implements ModelConverter {
 
     @Override
     public Map<String, String> options() {
-        return Map.of(Converters.PREDICT_OPTION, Converters.predictOptionHelp("lightgbm.Booster"));
+        return Map.of(PredictOption.NAME, PredictOption.help("lightgbm.Booster"));
     }
 
     @Override
     public Model convert(String source, byte[] bytes, Map<String, String> options) {
-        Converters.checkOptions(this, options);
-        boolean booster = Converters.boosterPredict(options);
+        checkOptions(options);
+        boolean booster = PredictOption.booster(options);
         String text;
         try {
             text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();

@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.mleruntime.InvalidModelException;
-import org.mleruntime.exporters.Converters;
 import org.mleruntime.exporters.ModelConverter;
 import org.mleruntime.exporters.UnsupportedModelException;
 import org.mleruntime.exporters.common.GraphAssembler;
@@ -24,6 +23,7 @@ import org.mleruntime.exporters.common.JsonReader;
 import org.mleruntime.exporters.common.JsonString;
 import org.mleruntime.exporters.common.JsonValue;
 import org.mleruntime.exporters.common.ModelDescription;
+import org.mleruntime.exporters.common.PredictOption;
 import org.mleruntime.exporters.common.TreeEnsembleBuilder;
 import org.mleruntime.ir.DType;
 import org.mleruntime.ir.Model;
@@ -151,12 +151,12 @@ public final class XGBoostConverter implements ModelConverter {
     @Override
     public Map<String, String> options() {
         return Map.of("iterations", "'best' (default: up to best_iteration when early stopping set one, as the sklearn estimators predict) "
-                + "or 'all' (every tree, as Booster.predict)", Converters.PREDICT_OPTION, Converters.predictOptionHelp("xgboost.Booster"));
+                + "or 'all' (every tree, as Booster.predict)", PredictOption.NAME, PredictOption.help("xgboost.Booster"));
     }
 
     @Override
     public Model convert(String source, byte[] bytes, Map<String, String> options) {
-        Converters.checkOptions(this, options);
+        checkOptions(options);
         String iterations = options.getOrDefault("iterations", "best");
         if (!iterations.equals("best") && !iterations.equals("all")) {
             throw new IllegalArgumentException("option iterations must be 'best' or 'all', found '" + iterations + "'");
@@ -169,7 +169,7 @@ public final class XGBoostConverter implements ModelConverter {
             throw new InvalidModelException(source + ": not an XGBoost model (no 'learner' object; XGBoost's JSON models have "
                     + "'version' and 'learner' at the top)");
         }
-        return convert(root, iterations.equals("all"), Converters.boosterPredict(options));
+        return convert(root, iterations.equals("all"), PredictOption.booster(options));
     }
 
     /**
