@@ -1,12 +1,14 @@
 """Scoring on Spark (mle_runtime.spark) in a local[2] session of PySpark's bundled Spark: the JVM
 transformer, the SQL function and the Python fallback give what `load_model(...)` gives for the
-same rows; pipelines save and load; files ship with addFile; bad columns fail when the transformer
-is applied, naming the column."""
+same rows, the fallback also from a Spark Connect client; pipelines save and load; files ship with
+addFile; bad columns fail when the transformer is applied, naming the column."""
 
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
+import textwrap
 
 import mle_runtime
 import numpy as np
@@ -213,3 +215,37 @@ def test_jars_are_the_spark_jar_and_the_native_codecs():
     names = [os.path.basename(j) for j in jars()]
     assert names[0].startswith("mle-spark-") and any(n.startswith("zstd-jni-") for n in names)
     assert all(os.path.isfile(j) for j in jars())
+
+
+_CONNECT_SCRIPT = textwrap.dedent(
+    """
+    import sys, warnings
+    import numpy as np, pandas as pd
+    warnings.filterwarnings("ignore")
+    from pyspark.sql import SparkSession
+    from mle_runtime.spark import MleTransformer
+    model_path, frame_path, out_path = sys.argv[1:4]
+    spark = SparkSession.builder.remote("local[2]").getOrCreate()
+    assert getattr(spark, "_jsparkSession", None) is None, "a Spark Connect client has no JVM handle"
+    frame = pd.read_parquet(frame_path)
+    scored = MleTransformer(model_path=model_path, method="predict_proba", output_col="p").transform(spark.createDataFrame(frame))
+    rows = scored.select("id", "p").toPandas().sort_values("id")
+    np.save(out_path, np.stack(rows["p"].to_numpy()))
+    spark.stop()
+    """
+)
+
+
+def test_a_spark_connect_client_scores_with_the_python_engine(cancer, forest_file, tmp_path):
+    """engine="auto" on a Connect session (no JVM handle) takes the mapInArrow path; the local
+    Connect server runs in a process of its own, apart from this module's classic session."""
+    X, _ = cancer
+    frame = X.copy()
+    frame.insert(0, "id", np.arange(len(frame)))
+    frame.to_parquet(tmp_path / "rows.parquet")
+    env = dict(os.environ, JAVA_HOME=_jvm.resolve_java_home(), PYSPARK_PYTHON=sys.executable)
+    done = subprocess.run([sys.executable, "-c", _CONNECT_SCRIPT, forest_file, str(tmp_path / "rows.parquet"), str(tmp_path / "p.npy")],
+                          capture_output=True, text=True, env=env, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    with mle_runtime.load_model(forest_file) as model:
+        np.testing.assert_array_equal(np.load(tmp_path / "p.npy"), model.predict_proba(X.to_numpy()))
