@@ -43,10 +43,8 @@ public final class MleFunctions {
 
     /** Registers {@code method} of the model at {@code source} (keys included) as the function {@code name}. */
     public static void register(SparkSession spark, String name, ModelSource source, String method, int batchSize) {
-        if (batchSize < 1) {
-            throw new IllegalArgumentException("the batch size must be at least 1, got " + batchSize);
-        }
         ColumnSignature signature = signature(source);
+        signature.checkBatchSize(batchSize);
         String resolved = signature.resolveMethod(method);
         classic(spark).sessionState().functionRegistry().createOrReplaceTempFunction(name, new AbstractFunction1<Seq<Expression>, Expression>() {
             @Override
@@ -59,6 +57,7 @@ public final class MleFunctions {
     /** The column of {@code method}'s results over {@code columns}, batched as the SQL function is. */
     static Column score(SparkSession spark, ModelSource source, ColumnSignature signature, String method, List<Column> columns, int batchSize) {
         classic(spark);
+        signature.checkBatchSize(batchSize);
         List<Expression> arguments = columns.stream().map(ExpressionUtils::expression).toList();
         Seq<Expression> seq = CollectionConverters.asScala(arguments).toSeq();
         return ExpressionUtils.column(new MleScore(seq, source, method, "mle_score", signature, batchSize));

@@ -230,6 +230,11 @@ class SparkScoringTest {
         IllegalArgumentException file = assertThrows(IllegalArgumentException.class,
                 () -> new MleTransformer().setModelPath("/nonexistent/m.mle").transform(frame()));
         assertTrue(file.getMessage().contains("/nonexistent/m.mle"), file.getMessage());
+        IllegalArgumentException none = assertThrows(IllegalArgumentException.class, () -> forest("predict").setBatchSize(0).transform(frame()));
+        assertTrue(none.getMessage().contains("at least 1, got 0"), none.getMessage());
+        IllegalArgumentException huge = assertThrows(IllegalArgumentException.class,
+                () -> forest("predict").setBatchSize(Integer.MAX_VALUE).transform(frame()));
+        assertTrue(huge.getMessage().contains("lower the batch size"), huge.getMessage());
     }
 
     @Test

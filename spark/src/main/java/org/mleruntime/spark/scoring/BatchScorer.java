@@ -68,11 +68,9 @@ public final class BatchScorer implements AutoCloseable {
      */
     public BatchScorer(SharedModels.Model model, String method, List<String> argumentNames, DataType[] argumentTypes, int[] ordinals,
                        int capacity) {
-        if (capacity < 1) {
-            throw new IllegalArgumentException("the batch size must be at least 1, got " + capacity);
-        }
-        this.model = model;
         ColumnSignature signature = model.signature();
+        signature.checkBatchSize(capacity);
+        this.model = model;
         this.outputs = signature.outputs(method);
         this.outputNames = outputs.stream().map(ColumnSignature.Output::name).toList();
         this.argumentTypes = argumentTypes.clone();

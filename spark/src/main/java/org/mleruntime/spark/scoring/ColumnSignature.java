@@ -119,6 +119,28 @@ public record ColumnSignature(Layout layout, List<Feature> features, Map<String,
     // Spark ships Jackson; the engine itself reads no JSON.
     private static final com.fasterxml.jackson.databind.ObjectMapper CATEGORY_READER = new com.fasterxml.jackson.databind.ObjectMapper();
 
+    /** The most input memory one batch may take; a larger batch is refused before any is allocated. */
+    public static final long MAX_BATCH_BYTES = 1L << 30;
+
+    /**
+     * Refuses a batch size below 1, or one whose input buffers for this model (each feature's
+     * value, or a reference for a text feature) would exceed {@link #MAX_BATCH_BYTES}: a file
+     * declares its feature count, and a batch is allocated from it before any row is read.
+     */
+    public void checkBatchSize(int batchSize) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("the batch size must be at least 1, got " + batchSize);
+        }
+        long rowBytes = 0;
+        for (Feature f : features) {
+            rowBytes += f.isText() ? Long.BYTES : f.dtype().byteSize();
+        }
+        if (rowBytes > MAX_BATCH_BYTES / batchSize) {
+            throw new IllegalArgumentException("a batch of " + batchSize + " rows of this model's " + features.size() + " features takes "
+                    + rowBytes + " bytes a row, more than " + (MAX_BATCH_BYTES >> 20) + " MiB a batch; lower the batch size");
+        }
+    }
+
     public List<String> featureNames() {
         return features.stream().map(Feature::name).toList();
     }
