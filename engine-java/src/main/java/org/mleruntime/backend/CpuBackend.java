@@ -1,39 +1,19 @@
 package org.mleruntime.backend;
 
 import java.util.List;
+import java.util.Set;
 import org.mleruntime.UnsupportedOperatorException;
 import org.mleruntime.ir.Node;
 import org.mleruntime.ir.Tensor;
 import org.mleruntime.ir.ValueInfo;
-import org.mleruntime.kernels.BucketizeKernel;
-import org.mleruntime.kernels.CategoryMapKernel;
-import org.mleruntime.kernels.ClassIndicatorKernel;
-import org.mleruntime.kernels.ClipKernel;
-import org.mleruntime.kernels.CpuKernels;
-import org.mleruntime.kernels.GatherColumnsKernel;
-import org.mleruntime.kernels.ImputeKernel;
-import org.mleruntime.kernels.InterpolateKernel;
-import org.mleruntime.kernels.IsMissingKernel;
-import org.mleruntime.kernels.RequireFiniteKernel;
 import org.mleruntime.kernels.Kernel;
-import org.mleruntime.kernels.KernelMatrixKernel;
 import org.mleruntime.kernels.MathKernels;
-import org.mleruntime.kernels.MathFunctionKernel;
 import org.mleruntime.kernels.MathKernelsProvider;
-import org.mleruntime.kernels.SvmKernels;
-import org.mleruntime.kernels.MonomialsKernel;
-import org.mleruntime.kernels.NormalizerKernel;
-import org.mleruntime.kernels.OneHotKernel;
-import org.mleruntime.kernels.PowerTransformKernel;
-import org.mleruntime.kernels.QuantileTransformKernel;
-import org.mleruntime.kernels.QuantizedKernels;
-import org.mleruntime.kernels.SplineBasisKernel;
-import org.mleruntime.kernels.TokenCountsGemmKernel;
-import org.mleruntime.kernels.TokenCountsKernel;
-import org.mleruntime.kernels.WeightedMedianKernel;
 
-/** The CPU execution provider, over the plain-Java or Vector API hot loops. */
+/** The CPU execution provider, over the plain-Java or Vector API hot loops; its kernels come from the operator families. */
 public final class CpuBackend implements Backend {
+    private static final KernelRegistry<CpuKernelFactory> KERNELS =
+            KernelRegistry.load(CpuKernelProvider.class, CpuKernelProvider::addCpuKernels);
     private static final CpuBackend DEFAULT = new CpuBackend(MathKernelsProvider.selected());
 
     private final MathKernels math;
@@ -47,6 +27,11 @@ public final class CpuBackend implements Backend {
         return DEFAULT;
     }
 
+    /** The operators this backend has a kernel for. */
+    public static Set<String> operators() {
+        return KERNELS.operators();
+    }
+
     public MathKernels math() {
         return math;
     }
@@ -58,55 +43,16 @@ public final class CpuBackend implements Backend {
 
     @Override
     public boolean supports(Node node) {
-        return CpuKernels.operators().contains(node.opType());
+        return KERNELS.get(node.opType()) != null;
     }
 
     @Override
     public Kernel kernel(Node node, List<ValueInfo> inputs, List<ValueInfo> outputs, List<Tensor> constants) {
-        return switch (node.opType()) {
-            case "Gemm" -> CpuKernels.gemm(node, math);
-            case "MatMul" -> CpuKernels.matMul(math);
-            case "Add", "Sub", "Mul", "Div", "Pow", "Greater", "GreaterOrEqual" -> CpuKernels.binary(node, math);
-            case "Sigmoid", "Tanh", "Relu", "Exp", "Log", "Neg", "Abs", "Cos", "Sin" -> CpuKernels.unary(node);
-            case "Softmax" -> CpuKernels.softmax();
-            case "ReduceSum" -> CpuKernels.reduceSum();
-            case "ArgMax" -> CpuKernels.argMax();
-            case "Cast" -> CpuKernels.cast();
-            case "LabelMap" -> CpuKernels.labelMap(constants.get(1));
-            case "Scaler" -> CpuKernels.scaler(node, math);
-            case "Concat" -> CpuKernels.concat(node);
-            case "Identity", "Reshape" -> CpuKernels.copy();
-            case "TreeEnsemble" -> CpuKernels.treeEnsemble(node, constants, inputs.getFirst().dtype(),
-                    inputs.getFirst().shape().dim(1), math);
-            case "ObliviousTreeEnsemble" -> CpuKernels.obliviousTreeEnsemble(node, constants, inputs.getFirst().dtype(),
-                    inputs.getFirst().shape().dim(1), math);
-            case "KernelMatrix" -> KernelMatrixKernel.create(node, constants, math);
-            case "SvmDecision", "SvmVote", "SvmOvr", "SvmProbability" -> SvmKernels.create(node, constants);
-            case "GatherColumns" -> new GatherColumnsKernel(node);
-            case "CategoryMap" -> new CategoryMapKernel(node, constants);
-            case "OneHot" -> new OneHotKernel(node);
-            case "Bucketize" -> new BucketizeKernel(node, constants);
-            case "TokenCounts", "HashedTokenCounts" -> new TokenCountsKernel(node, constants);
-            case "TokenCountsGemm", "HashedTokenCountsGemm" -> new TokenCountsGemmKernel(node, constants);
-            case "Impute" -> new ImputeKernel(node, constants);
-            case "IsMissing" -> new IsMissingKernel(node, inputs);
-            case "RequireFinite" -> new RequireFiniteKernel(node, inputs);
-            case "Clip" -> new ClipKernel(math);
-            case "Log1p", "Expm1", "Sqrt" -> new MathFunctionKernel(node);
-            case "Normalizer" -> new NormalizerKernel(node, math);
-            case "PowerTransform" -> new PowerTransformKernel(node, constants);
-            case "QuantileTransform" -> new QuantileTransformKernel(node, constants);
-            case "Monomials" -> new MonomialsKernel(node);
-            case "SplineBasis" -> new SplineBasisKernel(node, constants);
-            case "Dequantize" -> QuantizedKernels.dequantize(node);
-            case "QGemm" -> QuantizedKernels.qgemm(math, inputs.getFirst().dtype(), constants);
-            case "ClassIndicator" -> new ClassIndicatorKernel(node, constants.get(1), constants.get(2));
-            case "WeightedMedian" -> new WeightedMedianKernel(constants.get(1));
-            case "Interpolate" -> new InterpolateKernel(node, constants.get(1), constants.get(2));
-            case "PairwiseDistance", "Neighbors", "NeighborsAggregate" -> CpuKernels.neighbors(node, constants, math);
-            case "LogSumExp", "LogSoftmax", "CategoryTableSum" -> CpuKernels.probabilities(node, constants);
-            default -> throw new UnsupportedOperatorException("the " + name() + " backend has no kernel for operator '" + node.opType()
+        CpuKernelFactory factory = KERNELS.get(node.opType());
+        if (factory == null) {
+            throw new UnsupportedOperatorException("the " + name() + " backend has no kernel for operator '" + node.opType()
                     + "' (node '" + node.name() + "')");
-        };
+        }
+        return factory.create(node, inputs, constants, math);
     }
 }

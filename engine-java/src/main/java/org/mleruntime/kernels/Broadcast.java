@@ -3,11 +3,11 @@ package org.mleruntime.kernels;
 import org.mleruntime.ir.Shape;
 
 /** Maps a flat index of a broadcast result to the flat index of one operand (numpy's rules). */
-final class Broadcast {
+public final class Broadcast {
     private final long[] outDims;
     private final long[] strides;
 
-    Broadcast(Shape out, Shape operand) {
+    public Broadcast(Shape out, Shape operand) {
         outDims = out.dims();
         int rank = outDims.length;
         strides = new long[rank];
@@ -20,7 +20,7 @@ final class Broadcast {
         }
     }
 
-    long map(long flat) {
+    public long map(long flat) {
         long index = 0;
         for (int i = outDims.length - 1; i >= 0; i--) {
             long coordinate = flat % outDims[i];
@@ -28,5 +28,16 @@ final class Broadcast {
             index += coordinate * strides[i];
         }
         return index;
+    }
+
+    /** Whether {@code s} is one row of {@code cols} values, leading dimensions all 1. */
+    public static boolean isRow(Shape s, long cols) {
+        long[] d = s.dims();
+        for (int i = 0; i < d.length - 1; i++) {
+            if (d[i] != 1) {
+                return false;
+            }
+        }
+        return d.length > 0 && d[d.length - 1] == cols;
     }
 }

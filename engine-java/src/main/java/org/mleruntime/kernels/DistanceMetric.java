@@ -29,8 +29,8 @@ public record DistanceMetric(Kind kind, double p, double[] weights, boolean expa
     }
 
     /**
-     * The metric named {@code name} (one of {@link org.mleruntime.ops.NeighborsSchema#METRICS}, whose
-     * schema checks p and the weights); {@code p} matters for minkowski only, {@code weights} (may be
+     * The metric named {@code name} (one of those the neighbour operators' schema accepts, which
+     * checks p and the weights); {@code p} matters for minkowski only, {@code weights} (may be
      * null) for minkowski (optional w) and seuclidean (V).
      */
     public static DistanceMetric of(String name, double p, double[] weights, boolean expanded) {
@@ -171,7 +171,7 @@ public record DistanceMetric(Kind kind, double p, double[] weights, boolean expa
     }
 
     /** C's pow for the exponents the trees use, exact where the result is x or x². */
-    static double pow(double x, double p) {
+    public static double pow(double x, double p) {
         if (p == 1) {
             return x;
         }

@@ -3,8 +3,12 @@ package org.mleruntime.kernels;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.mleruntime.ir.Node;
+import org.mleruntime.ir.Tensor;
 
 /**
  * Gives a kernel class one private copy per variant (say, float32 or float64 inputs), as a hidden
@@ -17,33 +21,28 @@ public final class KernelSpecializer {
 
     private KernelSpecializer() {}
 
-    /** The copy of {@code kernelClass} for {@code variant}, defined on first use. */
-    static Class<?> copyFor(Class<?> kernelClass, String variant) {
-        return copyFor(MethodHandles.lookup(), kernelClass, variant);
-    }
-
-    /** As {@link #copyFor(Class, String)}, for a class of the package {@code lookup} belongs to. */
+    /** The copy of {@code kernelClass}, a class of the package {@code lookup} belongs to, for {@code variant}, defined on first use. */
     public static Class<?> copyFor(MethodHandles.Lookup lookup, Class<?> kernelClass, String variant) {
         return COPIES.computeIfAbsent(kernelClass.getName() + "/" + variant, key -> define(lookup, kernelClass));
     }
 
     /**
-     * A new kernel from the copy of {@code kernelClass} for {@code variant}, built with its
+     * A new kernel from the copy of {@code kernelClass} (of {@code lookup}'s package) for {@code variant}, built with its
      * (Node, List of constants, long features, boolean float32 input, MathKernels) constructor.
      */
-    static Object instantiate(Class<?> kernelClass, String variant, org.mleruntime.ir.Node node,
-                              java.util.List<org.mleruntime.ir.Tensor> constants, long features, boolean floatInput, MathKernels math) {
+    public static Object instantiate(MethodHandles.Lookup lookup, Class<?> kernelClass, String variant, Node node,
+                                     List<Tensor> constants, long features, boolean floatInput, MathKernels math) {
+        Class<?> copy = copyFor(lookup, kernelClass, variant);
+        MethodType constructor = MethodType.methodType(void.class, Node.class, List.class, long.class, boolean.class, MathKernels.class);
         try {
-            return copyFor(kernelClass, variant).getDeclaredConstructor(org.mleruntime.ir.Node.class, java.util.List.class, long.class,
-                            boolean.class, MathKernels.class)
-                    .newInstance(node, constants, features, floatInput, math);
-        } catch (java.lang.reflect.InvocationTargetException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(e.getCause());
+            // Through the caller's lookup: the kernel's constructor is package-private to its family.
+            return lookup.findConstructor(copy, constructor).invoke(node, constants, features, floatInput, math);
+        } catch (RuntimeException | Error e) {
+            throw e;
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot build a " + kernelClass.getSimpleName() + ": " + e, e);
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
         }
     }
 

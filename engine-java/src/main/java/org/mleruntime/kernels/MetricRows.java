@@ -39,7 +39,7 @@ public final class MetricRows {
      * Reads row {@code row} of the query tensor {@code x} into {@code q}; a NaN or infinite value is
      * an error naming the node, the row and the feature (scikit-learn refuses them too).
      */
-    static void readQuery(Tensor x, long row, double[] q, String node) {
+    public static void readQuery(Tensor x, long row, double[] q, String node) {
         long base = row * q.length;
         if (x.dtype() == DType.FLOAT64) {
             MemorySegment.copy(x.data(), F64, base * 8, q, 0, q.length);
@@ -86,7 +86,7 @@ public final class MetricRows {
     }
 
     /** The reduced distance from {@code x} (whose {@link DistanceMetric#rowTerm} is {@code xTerm}) to row {@code row}, in scalar code. */
-    double reduced(double[] x, double xTerm, long row) {
+    public double reduced(double[] x, double xTerm, long row) {
         return metric.reduced(x, data, row, xTerm, terms == null ? 0 : terms[Math.toIntExact(row)]);
     }
 

@@ -108,8 +108,8 @@ public final class Calibration {
             }
             for (long i = 0; i < nodes.shape().dim(0); i++) {
                 long word = nodes.getLong(4 * i);
-                int feature = (int) (word & org.mleruntime.ops.TreeEnsembleSchema.FEATURE_MASK);
-                if ((word & org.mleruntime.ops.TreeEnsembleSchema.CATEGORICAL) != 0 || feature >= lo.length) {
+                int feature = (int) (word & org.mleruntime.operators.trees.TreeEnsembleSchema.FEATURE_MASK);
+                if ((word & org.mleruntime.operators.trees.TreeEnsembleSchema.CATEGORICAL) != 0 || feature >= lo.length) {
                     continue;
                 }
                 double t = t64 != null ? t64.getDouble(i) : Float.intBitsToFloat((int) nodes.getLong(4 * i + 3));

@@ -6,8 +6,8 @@ import java.util.concurrent.TimeUnit;
 import org.mleruntime.ir.DType;
 import org.mleruntime.ir.Shape;
 import org.mleruntime.ir.Tensor;
-import org.mleruntime.kernels.CpuKernels;
 import org.mleruntime.kernels.Kernel;
+import org.mleruntime.operators.math.ElementwiseKernels;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -33,7 +33,7 @@ public class SoftmaxBenchmark {
     @Param({"10000"})
     public int rows;
 
-    private final Kernel softmax = CpuKernels.softmax();
+    private final Kernel softmax = ElementwiseKernels.softmax();
     private Tensor[] in;
     private Tensor[] out;
 

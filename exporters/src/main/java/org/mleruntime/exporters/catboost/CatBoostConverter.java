@@ -24,7 +24,7 @@ import org.mleruntime.ir.DType;
 import org.mleruntime.ir.Model;
 import org.mleruntime.ir.Shape;
 import org.mleruntime.ir.Tensors;
-import org.mleruntime.ops.ObliviousTreeEnsembleSchema;
+import org.mleruntime.operators.trees.ObliviousTreeEnsembleSchema;
 
 /**
  * Converts a CatBoost model saved as JSON ({@code model.save_model("m.json", format="json")}),

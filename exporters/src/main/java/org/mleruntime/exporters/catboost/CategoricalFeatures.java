@@ -1,6 +1,6 @@
 package org.mleruntime.exporters.catboost;
 
-import static org.mleruntime.ops.TreeEnsembleSchema.DEFAULT_LEFT;
+import static org.mleruntime.operators.trees.TreeEnsembleSchema.DEFAULT_LEFT;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,7 +1,7 @@
 package org.mleruntime.exporters.common;
 
-import static org.mleruntime.ops.TreeEnsembleSchema.CATEGORICAL;
-import static org.mleruntime.ops.TreeEnsembleSchema.FEATURE_MASK;
+import static org.mleruntime.operators.trees.TreeEnsembleSchema.CATEGORICAL;
+import static org.mleruntime.operators.trees.TreeEnsembleSchema.FEATURE_MASK;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -45,7 +45,7 @@ public final class TreeEnsembleBuilder {
 
         int feature(int node);
 
-        /** Routing flags of {@code org.mleruntime.ops.TreeEnsembleSchema} except CATEGORICAL, which the builder sets. */
+        /** Routing flags of {@code org.mleruntime.operators.trees.TreeEnsembleSchema} except CATEGORICAL, which the builder sets. */
         int flags(int node);
 
         /** The split value of a numeric node. */

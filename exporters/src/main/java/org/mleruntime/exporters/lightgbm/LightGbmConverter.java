@@ -1,9 +1,9 @@
 package org.mleruntime.exporters.lightgbm;
 
-import static org.mleruntime.ops.TreeEnsembleSchema.DEFAULT_LEFT;
-import static org.mleruntime.ops.TreeEnsembleSchema.NAN_AS_ZERO;
-import static org.mleruntime.ops.TreeEnsembleSchema.TRUNCATE_CATEGORY;
-import static org.mleruntime.ops.TreeEnsembleSchema.ZERO_IS_MISSING;
+import static org.mleruntime.operators.trees.TreeEnsembleSchema.DEFAULT_LEFT;
+import static org.mleruntime.operators.trees.TreeEnsembleSchema.NAN_AS_ZERO;
+import static org.mleruntime.operators.trees.TreeEnsembleSchema.TRUNCATE_CATEGORY;
+import static org.mleruntime.operators.trees.TreeEnsembleSchema.ZERO_IS_MISSING;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;

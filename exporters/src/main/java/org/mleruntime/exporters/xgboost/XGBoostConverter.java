@@ -1,7 +1,7 @@
 package org.mleruntime.exporters.xgboost;
 
-import static org.mleruntime.ops.TreeEnsembleSchema.DEFAULT_LEFT;
-import static org.mleruntime.ops.TreeEnsembleSchema.SET_GOES_RIGHT;
+import static org.mleruntime.operators.trees.TreeEnsembleSchema.DEFAULT_LEFT;
+import static org.mleruntime.operators.trees.TreeEnsembleSchema.SET_GOES_RIGHT;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

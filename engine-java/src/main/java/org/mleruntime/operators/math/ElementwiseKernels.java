@@ -1,0 +1,129 @@
+package org.mleruntime.operators.math;
+
+import java.lang.invoke.MethodHandles;
+import java.util.List;
+import org.mleruntime.ir.Node;
+import org.mleruntime.ir.Tensor;
+import org.mleruntime.kernels.BinaryOp;
+import org.mleruntime.kernels.Broadcast;
+import org.mleruntime.kernels.Kernel;
+import org.mleruntime.kernels.KernelSpecializer;
+import org.mleruntime.kernels.MathKernels;
+
+/**
+ * CPU kernels of the element-wise operators, Softmax and the last-axis reductions. Floating-point
+ * work follows numpy's operation order, so results agree with scikit-learn's to the last few bits.
+ */
+public final class ElementwiseKernels {
+    private ElementwiseKernels() {}
+
+    public static Kernel binary(Node node, MathKernels math) {
+        BinaryOp op = BinaryOp.of(node.opType());
+        return (in, out) -> {
+            Tensor a = in[0];
+            Tensor b = in[1];
+            Tensor y = out[0];
+            long count = y.elementCount();
+            boolean aFull = a.shape().equals(y.shape());
+            if (aFull && b.shape().equals(y.shape())) {
+                for (long i = 0; i < count; i++) {
+                    y.setDouble(i, op.apply(a.getDouble(i), b.getDouble(i)));
+                }
+            } else if (aFull && b.elementCount() == 1) {
+                double s = b.getDouble(0);
+                for (long i = 0; i < count; i++) {
+                    y.setDouble(i, op.apply(a.getDouble(i), s));
+                }
+            } else if (aFull && !op.comparison() && op != BinaryOp.POW && y.shape().rank() == 2 && Broadcast.isRow(b.shape(), y.shape().dim(1))) {
+                math.rowBroadcast(op, a.dtype(), a.data(), b.data(), y.data(), y.shape().dim(0), Math.toIntExact(y.shape().dim(1)));
+            } else {
+                Broadcast ia = new Broadcast(y.shape(), a.shape());
+                Broadcast ib = new Broadcast(y.shape(), b.shape());
+                for (long i = 0; i < count; i++) {
+                    y.setDouble(i, op.apply(a.getDouble(ia.map(i)), b.getDouble(ib.map(i))));
+                }
+            }
+        };
+    }
+
+    /** An element-wise function kernel, from the class copy for its operator (see {@link UnaryKernel}). */
+    public static Kernel unary(Node node) {
+        return (Kernel) KernelSpecializer.instantiate(MethodHandles.lookup(), UnaryKernel.class, node.opType(), node, List.of(), 0, false, null);
+    }
+
+    static java.util.function.DoubleUnaryOperator unaryFunction(Node node) {
+        return switch (node.opType()) {
+            case "Sigmoid" -> x -> 1.0 / (1.0 + Math.exp(-x));
+            case "Tanh" -> Math::tanh;
+            case "Relu" -> x -> Math.max(x, 0.0); // NaN stays NaN and −0 becomes 0, without a branch to mispredict
+            case "Exp" -> Math::exp;
+            case "Log" -> Math::log;
+            case "Neg" -> x -> -x;
+            case "Abs" -> Math::abs;
+            case "Cos" -> Math::cos;
+            case "Sin" -> Math::sin;
+            default -> throw new IllegalArgumentException("not a unary operator: " + node.opType());
+        };
+    }
+
+    public static Kernel softmax() {
+        return (in, out) -> {
+            Tensor x = in[0];
+            Tensor y = out[0];
+            long cols = x.shape().dim(x.shape().rank() - 1);
+            long rows = cols == 0 ? 0 : x.elementCount() / cols;
+            for (long r = 0; r < rows; r++) {
+                long base = r * cols;
+                double max = Double.NEGATIVE_INFINITY;
+                for (long j = 0; j < cols; j++) {
+                    max = Math.max(max, x.getDouble(base + j));
+                }
+                double sum = 0;
+                for (long j = 0; j < cols; j++) {
+                    double e = Math.exp(x.getDouble(base + j) - max);
+                    y.setDouble(base + j, e);
+                    sum += y.getDouble(base + j);
+                }
+                for (long j = 0; j < cols; j++) {
+                    y.setDouble(base + j, y.getDouble(base + j) / sum);
+                }
+            }
+        };
+    }
+
+    public static Kernel reduceSum() {
+        return (in, out) -> {
+            Tensor x = in[0];
+            long cols = x.shape().dim(x.shape().rank() - 1);
+            long rows = out[0].elementCount();
+            for (long r = 0; r < rows; r++) {
+                double sum = 0;
+                for (long j = 0; j < cols; j++) {
+                    sum += x.getDouble(r * cols + j);
+                }
+                out[0].setDouble(r, sum);
+            }
+        };
+    }
+
+    /** Index of the first maximum of each row; a NaN counts as the maximum, as in numpy. */
+    public static Kernel argMax() {
+        return (in, out) -> {
+            Tensor x = in[0];
+            long cols = x.shape().dim(x.shape().rank() - 1);
+            long rows = out[0].elementCount();
+            for (long r = 0; r < rows; r++) {
+                long best = 0;
+                double max = x.getDouble(r * cols);
+                for (long j = 1; j < cols && !Double.isNaN(max); j++) {
+                    double v = x.getDouble(r * cols + j);
+                    if (v > max || Double.isNaN(v)) {
+                        max = v;
+                        best = j;
+                    }
+                }
+                out[0].setLong(r, best);
+            }
+        };
+    }
+}

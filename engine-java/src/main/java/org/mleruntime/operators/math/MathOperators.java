@@ -1,0 +1,63 @@
+package org.mleruntime.operators.math;
+
+import java.util.List;
+import org.mleruntime.backend.CpuKernelFactory;
+import org.mleruntime.backend.CpuKernelProvider;
+import org.mleruntime.backend.KernelRegistry;
+import org.mleruntime.ops.OperatorFamily;
+import org.mleruntime.ops.SchemaRegistry;
+
+/**
+ * Element-wise arithmetic, comparisons and functions, Clip, Softmax, the last-axis reductions, the
+ * log-probability operators and Interpolate.
+ */
+public final class MathOperators implements OperatorFamily, CpuKernelProvider {
+    /** The functions with a specialised kernel copy each ({@link UnaryKernel}). */
+    private static final List<String> UNARY = List.of("Sigmoid", "Tanh", "Relu", "Exp", "Log", "Neg", "Abs", "Cos", "Sin");
+    /** The functions computed to numpy's last bit through {@link MathFunctionKernel}. */
+    private static final List<String> MATH_FUNCTIONS = List.of("Log1p", "Expm1", "Sqrt");
+
+    @Override
+    public void addSchemas(SchemaRegistry schemas) {
+        for (String op : List.of("Add", "Sub", "Mul", "Div", "Pow")) {
+            schemas.add(op, ElementwiseSchema::arithmetic);
+        }
+        for (String op : UNARY) {
+            schemas.add(op, ElementwiseSchema::floatUnary);
+        }
+        for (String op : MATH_FUNCTIONS) {
+            schemas.add(op, ElementwiseSchema::floatUnary);
+        }
+        schemas.add("Greater", ElementwiseSchema::greater);
+        schemas.add("GreaterOrEqual", ElementwiseSchema::greater);
+        schemas.add("Clip", ElementwiseSchema::clip);
+        schemas.add("Softmax", ElementwiseSchema::softmax);
+        schemas.add("ReduceSum", ElementwiseSchema::reduceSum);
+        schemas.add("ArgMax", ElementwiseSchema::argMax);
+        schemas.add("LogSumExp", LogSumExpSchema::logSumExp);
+        schemas.add("LogSoftmax", LogSumExpSchema::logSoftmax);
+        schemas.add("CategoryTableSum", CategoryTableSumSchema::infer);
+        schemas.add("Interpolate", InterpolateSchema::infer);
+    }
+
+    @Override
+    public void addCpuKernels(KernelRegistry<CpuKernelFactory> kernels) {
+        for (String op : List.of("Add", "Sub", "Mul", "Div", "Pow", "Greater", "GreaterOrEqual")) {
+            kernels.add(op, (node, in, c, math) -> ElementwiseKernels.binary(node, math));
+        }
+        for (String op : UNARY) {
+            kernels.add(op, (node, in, c, math) -> ElementwiseKernels.unary(node));
+        }
+        for (String op : MATH_FUNCTIONS) {
+            kernels.add(op, (node, in, c, math) -> new MathFunctionKernel(node));
+        }
+        kernels.add("Clip", (node, in, c, math) -> new ClipKernel(math));
+        kernels.add("Softmax", (node, in, c, math) -> ElementwiseKernels.softmax());
+        kernels.add("ReduceSum", (node, in, c, math) -> ElementwiseKernels.reduceSum());
+        kernels.add("ArgMax", (node, in, c, math) -> ElementwiseKernels.argMax());
+        kernels.add("LogSumExp", (node, in, c, math) -> LogSumExpKernel.logSumExp());
+        kernels.add("LogSoftmax", (node, in, c, math) -> LogSumExpKernel.logSoftmax());
+        kernels.add("CategoryTableSum", (node, in, c, math) -> new CategoryTableSumKernel(node, c));
+        kernels.add("Interpolate", (node, in, c, math) -> new InterpolateKernel(node, c.get(1), c.get(2)));
+    }
+}
