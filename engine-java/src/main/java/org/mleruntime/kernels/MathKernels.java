@@ -12,6 +12,11 @@ import org.mleruntime.ir.DType;
 public interface MathKernels {
     String name();
 
+    /** The float32 matrix products of deep-learning graphs, of the same kind (plain Java or Vector API). */
+    default FloatGemm floatGemm() {
+        return PlainFloatGemm.INSTANCE;
+    }
+
     /** C[n×m] = A[n×k] · B[m×k]ᵀ (+ bias[m] or a scalar bias when {@code biasLength} is 1; no bias when it is 0). */
     void gemmTransB(DType dtype, MemorySegment a, MemorySegment b, MemorySegment bias, long biasLength,
                     MemorySegment c, int n, int k, int m);

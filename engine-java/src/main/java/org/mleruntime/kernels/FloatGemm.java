@@ -1,0 +1,17 @@
+package org.mleruntime.kernels;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * float32 matrix products for deep-learning graphs, in BLAS's sgemm terms without alpha and beta:
+ * C[m×n] = op(A)[m×k] · op(B)[k×n], added to C's values when {@code accumulate}. op(A) is A, or Aᵀ
+ * when {@code transA} (A then stored [k×m]); likewise B. Offsets and leading dimensions count float
+ * elements, so one call can address one image, one head or one time step inside a larger tensor.
+ * Sums are in float32 as the frameworks compute them; implementations may order them differently.
+ */
+public interface FloatGemm {
+    void sgemm(boolean transA, boolean transB, int m, int n, int k,
+               MemorySegment a, long aOffset, int lda,
+               MemorySegment b, long bOffset, int ldb,
+               boolean accumulate, MemorySegment c, long cOffset, int ldc);
+}
