@@ -2,6 +2,7 @@ package org.mleruntime.operators.math;
 
 import java.lang.invoke.MethodHandles;
 import java.util.List;
+import java.util.function.DoubleUnaryOperator;
 import org.mleruntime.ir.Node;
 import org.mleruntime.ir.Tensor;
 import org.mleruntime.kernels.BinaryOp;
@@ -51,7 +52,17 @@ public final class ElementwiseKernels {
         return (Kernel) KernelSpecializer.instantiate(MethodHandles.lookup(), UnaryKernel.class, node.opType(), node, List.of(), 0, false, null);
     }
 
-    static java.util.function.DoubleUnaryOperator unaryFunction(Node node) {
+    /** The function of a one-argument operator, with its attributes' ONNX defaults; float32 values are rounded after it. */
+    static DoubleUnaryOperator unaryFunction(Node node) {
+        double alpha = node.floatAttr("alpha", switch (node.opType()) {
+            case "LeakyRelu" -> 0.01;
+            case "HardSigmoid" -> 0.2;
+            case "Selu" -> 1.67326319217681884765625;
+            default -> 1.0;
+        });
+        double beta = node.floatAttr("beta", 0.5);
+        double gamma = node.floatAttr("gamma", 1.05070102214813232421875);
+        boolean tanhGelu = node.stringAttr("approximate", "none").equals("tanh");
         return switch (node.opType()) {
             case "Sigmoid" -> x -> 1.0 / (1.0 + Math.exp(-x));
             case "Tanh" -> Math::tanh;
@@ -62,6 +73,20 @@ public final class ElementwiseKernels {
             case "Abs" -> Math::abs;
             case "Cos" -> Math::cos;
             case "Sin" -> Math::sin;
+            case "Erf" -> Erf::erf;
+            case "Reciprocal" -> x -> 1.0 / x;
+            case "Floor" -> Math::floor;
+            case "Ceil" -> Math::ceil;
+            case "LeakyRelu" -> x -> x < 0 ? alpha * x : x;
+            case "Elu" -> x -> x < 0 ? alpha * Math.expm1(x) : x;
+            case "Selu" -> x -> gamma * (x <= 0 ? alpha * Math.expm1(x) : x);
+            case "Softplus" -> x -> x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
+            case "Softsign" -> x -> x / (1 + Math.abs(x));
+            case "HardSigmoid" -> x -> Math.max(0, Math.min(1, alpha * x + beta));
+            case "HardSwish" -> x -> x * Math.max(0, Math.min(1, x / 6 + 0.5));
+            case "Gelu" -> tanhGelu
+                    ? x -> 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)))
+                    : x -> 0.5 * x * (1 + Erf.erf(x / Math.sqrt(2)));
             default -> throw new IllegalArgumentException("not a unary operator: " + node.opType());
         };
     }

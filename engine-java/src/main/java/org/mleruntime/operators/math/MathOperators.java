@@ -13,7 +13,8 @@ import org.mleruntime.ops.SchemaRegistry;
  */
 public final class MathOperators implements OperatorFamily, CpuKernelProvider {
     /** The functions with a specialised kernel copy each ({@link UnaryKernel}). */
-    private static final List<String> UNARY = List.of("Sigmoid", "Tanh", "Relu", "Exp", "Log", "Neg", "Abs", "Cos", "Sin");
+    private static final List<String> UNARY = List.of("Sigmoid", "Tanh", "Relu", "Exp", "Log", "Neg", "Abs", "Cos", "Sin",
+            "Erf", "Reciprocal", "Floor", "Ceil", "LeakyRelu", "Elu", "Selu", "Softplus", "Softsign", "HardSigmoid", "HardSwish", "Gelu");
     /** The functions computed to numpy's last bit through {@link MathFunctionKernel}. */
     private static final List<String> MATH_FUNCTIONS = List.of("Log1p", "Expm1", "Sqrt");
 

@@ -1,0 +1,98 @@
+package org.mleruntime.operators.nn;
+
+import static org.mleruntime.ir.Tensor.F32;
+
+import java.lang.foreign.MemorySegment;
+import org.mleruntime.ir.Node;
+import org.mleruntime.ir.Shape;
+import org.mleruntime.ir.Tensor;
+import org.mleruntime.kernels.FloatGemm;
+import org.mleruntime.kernels.Kernel;
+
+/**
+ * Conv as matrix products: per image and group, Y[M/g × P] = W[M/g × K] · cols[K × P], where each
+ * column of {@code cols} holds the K = C/g · k1⋯kr input values under one of the P output positions
+ * (im2col). Columns are built a tile of positions at a time, so the scratch stays small whatever
+ * the image size (they are allocated per call: a kernel keeps no memory between runs); a 1×1 convolution without stride or padding multiplies the input in place.
+ */
+final class ConvKernel implements Kernel {
+    /** Floats of one tile of columns: a quarter of a typical L2 cache, so the tile stays in it while multiplied. */
+    private static final int TILE_FLOATS = 64 * 1024;
+
+    private final Node node;
+    private final FloatGemm gemm;
+
+    ConvKernel(Node node, FloatGemm gemm) {
+        this.node = node;
+        this.gemm = gemm;
+    }
+
+    @Override
+    public void compute(Tensor[] in, Tensor[] out) {
+        Tensor x = in[0];
+        Tensor w = in[1];
+        Tensor y = out[0];
+        Shape xs = x.shape();
+        long[] kernel = ConvSchema.spatial(w.shape());
+        WindowGeometry g = WindowGeometry.of(node, ConvSchema.spatial(xs), kernel, false);
+        int groups = Math.toIntExact(node.intAttr("group", 1));
+        int images = Math.toIntExact(xs.dim(0));
+        int channels = Math.toIntExact(xs.dim(1));
+        int maps = Math.toIntExact(w.shape().dim(0));
+        int groupChannels = channels / groups;
+        int groupMaps = maps / groups;
+        int k = Math.toIntExact(groupChannels * g.kernelSize());
+        int positions = Math.toIntExact(g.outputSize());
+        long inSize = g.inputSize();
+        initialise(y, in.length > 2 ? in[2] : null, images, maps, positions);
+        if (isPointwise(g)) {
+            for (int n = 0; n < images; n++) {
+                for (int grp = 0; grp < groups; grp++) {
+                    gemm.sgemm(false, false, groupMaps, positions, k, w.data(), (long) grp * groupMaps * k, k,
+                            x.data(), ((long) n * channels + (long) grp * groupChannels) * inSize, positions,
+                            true, y.data(), ((long) n * maps + (long) grp * groupMaps) * positions, positions);
+                }
+            }
+            return;
+        }
+        Im2col im2col = new Im2col(g);
+        int tile = Math.max(1, Math.min(positions, TILE_FLOATS / Math.max(k, 1)));
+        float[] cols = new float[k * tile];
+        MemorySegment colSegment = MemorySegment.ofArray(cols);
+        for (int n = 0; n < images; n++) {
+            for (int grp = 0; grp < groups; grp++) {
+                long xOffset = ((long) n * channels + (long) grp * groupChannels) * inSize;
+                long yOffset = ((long) n * maps + (long) grp * groupMaps) * positions;
+                for (int p0 = 0; p0 < positions; p0 += tile) {
+                    int width = Math.min(tile, positions - p0);
+                    im2col.fill(x.data(), xOffset, groupChannels, p0, width, cols);
+                    gemm.sgemm(false, false, groupMaps, width, k, w.data(), (long) grp * groupMaps * k, k,
+                            colSegment, 0, width, true, y.data(), yOffset + p0, positions);
+                }
+            }
+        }
+    }
+
+    /** Y starts as the bias of each map (or zero), and the products are added to it. */
+    private static void initialise(Tensor y, Tensor bias, int images, int maps, int positions) {
+        MemorySegment data = y.data();
+        for (int n = 0; n < images; n++) {
+            for (int m = 0; m < maps; m++) {
+                float b = bias == null ? 0f : bias.data().getAtIndex(F32, m);
+                long from = ((long) n * maps + m) * positions;
+                for (long p = from; p < from + positions; p++) {
+                    data.setAtIndex(F32, p, b);
+                }
+            }
+        }
+    }
+
+    private static boolean isPointwise(WindowGeometry g) {
+        for (int i = 0; i < g.rank(); i++) {
+            if (g.kernel()[i] != 1 || g.strides()[i] != 1 || g.padsBegin()[i] != 0 || g.padsEnd()[i] != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

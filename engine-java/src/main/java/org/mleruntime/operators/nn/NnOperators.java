@@ -1,0 +1,31 @@
+package org.mleruntime.operators.nn;
+
+import org.mleruntime.backend.CpuKernelFactory;
+import org.mleruntime.backend.CpuKernelProvider;
+import org.mleruntime.backend.KernelRegistry;
+import org.mleruntime.ops.OperatorFamily;
+import org.mleruntime.ops.SchemaRegistry;
+
+/** Neural-network layers with ONNX's names and meaning: convolution, pooling and normalisation. */
+public final class NnOperators implements OperatorFamily, CpuKernelProvider {
+    @Override
+    public void addSchemas(SchemaRegistry schemas) {
+        schemas.add("Conv", ConvSchema::conv);
+        schemas.add("MaxPool", PoolSchema::pool);
+        schemas.add("AveragePool", PoolSchema::pool);
+        schemas.add("GlobalMaxPool", PoolSchema::global);
+        schemas.add("GlobalAveragePool", PoolSchema::global);
+        schemas.add("BatchNormalization", NormalizationSchema::batchNormalization);
+        schemas.add("LayerNormalization", NormalizationSchema::layerNormalization);
+    }
+
+    @Override
+    public void addCpuKernels(KernelRegistry<CpuKernelFactory> kernels) {
+        kernels.add("Conv", (node, in, c, math) -> new ConvKernel(node, math.floatGemm()));
+        for (String pool : new String[] {"MaxPool", "AveragePool", "GlobalMaxPool", "GlobalAveragePool"}) {
+            kernels.add(pool, (node, in, c, math) -> new PoolKernel(node));
+        }
+        kernels.add("BatchNormalization", (node, in, c, math) -> NormalizationKernels.batchNormalization(node));
+        kernels.add("LayerNormalization", (node, in, c, math) -> NormalizationKernels.layerNormalization(node));
+    }
+}

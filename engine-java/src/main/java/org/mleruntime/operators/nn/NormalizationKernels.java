@@ -1,0 +1,76 @@
+package org.mleruntime.operators.nn;
+
+import java.util.Arrays;
+import org.mleruntime.ir.Node;
+import org.mleruntime.ir.Shape;
+import org.mleruntime.ir.Tensor;
+import org.mleruntime.kernels.Broadcast;
+import org.mleruntime.kernels.Kernel;
+
+/** BatchNormalization and LayerNormalization, computed in float64 and rounded once to the output's dtype. */
+final class NormalizationKernels {
+    private NormalizationKernels() {}
+
+    /** y = (x − mean) / √(var + ε) · scale + B, per channel (axis 1). */
+    static Kernel batchNormalization(Node node) {
+        double epsilon = node.floatAttr("epsilon", 1e-5);
+        return (in, out) -> {
+            Tensor x = in[0];
+            Tensor y = out[0];
+            int channels = Math.toIntExact(x.shape().dim(1));
+            double[] factor = new double[channels];
+            double[] shift = new double[channels];
+            for (int c = 0; c < channels; c++) {
+                factor[c] = in[1].getDouble(c) / Math.sqrt(in[4].getDouble(c) + epsilon);
+                shift[c] = in[2].getDouble(c) - in[3].getDouble(c) * factor[c];
+            }
+            long inner = x.elementCount() / Math.max(1, x.shape().dim(0) * channels);
+            long i = 0;
+            for (long n = 0; n < x.shape().dim(0); n++) {
+                for (int c = 0; c < channels; c++) {
+                    for (long e = 0; e < inner; e++, i++) {
+                        y.setDouble(i, x.getDouble(i) * factor[c] + shift[c]);
+                    }
+                }
+            }
+        };
+    }
+
+    /** Per row of the normalised axes: y = (x − mean) / √(variance + ε) · Scale + B, the variance the population one. */
+    static Kernel layerNormalization(Node node) {
+        double epsilon = node.floatAttr("epsilon", 1e-5);
+        return (in, out) -> {
+            Tensor x = in[0];
+            Tensor y = out[0];
+            int rank = x.shape().rank();
+            long axis = node.intAttr("axis", -1);
+            int from = (int) (axis < 0 ? axis + rank : axis);
+            long size = 1;
+            for (int d = from; d < rank; d++) {
+                size *= x.shape().dim(d);
+            }
+            Shape normalized = new Shape(Arrays.copyOfRange(x.shape().dims(), from, rank));
+            Broadcast scale = new Broadcast(normalized, in[1].shape());
+            Broadcast bias = in.length > 2 ? new Broadcast(normalized, in[2].shape()) : null;
+            long rows = size == 0 ? 0 : x.elementCount() / size;
+            for (long r = 0; r < rows; r++) {
+                long base = r * size;
+                double sum = 0;
+                for (long e = 0; e < size; e++) {
+                    sum += x.getDouble(base + e);
+                }
+                double mean = sum / size;
+                double squares = 0;
+                for (long e = 0; e < size; e++) {
+                    double d = x.getDouble(base + e) - mean;
+                    squares += d * d;
+                }
+                double inverse = 1 / Math.sqrt(squares / size + epsilon);
+                for (long e = 0; e < size; e++) {
+                    double v = (x.getDouble(base + e) - mean) * inverse * in[1].getDouble(scale.map(e));
+                    y.setDouble(base + e, bias == null ? v : v + in[2].getDouble(bias.map(e)));
+                }
+            }
+        };
+    }
+}
