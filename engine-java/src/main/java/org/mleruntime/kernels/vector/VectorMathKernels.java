@@ -16,6 +16,7 @@ import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 import org.mleruntime.ir.DType;
 import org.mleruntime.kernels.BinaryOp;
+import org.mleruntime.kernels.FloatGemm;
 import org.mleruntime.kernels.MathKernels;
 import org.mleruntime.kernels.PairwiseTerm;
 import org.mleruntime.kernels.PlainMathKernels;
@@ -57,6 +58,11 @@ public final class VectorMathKernels implements MathKernels {
     @Override
     public String name() {
         return "vector-api(" + D.vectorBitSize() + "-bit)";
+    }
+
+    @Override
+    public FloatGemm floatGemm() {
+        return VectorFloatGemm.INSTANCE;
     }
 
     /**

@@ -1,0 +1,131 @@
+package org.mleruntime.kernels.vector;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import org.mleruntime.kernels.PackedFloatGemm;
+
+/**
+ * The Vector API {@link org.mleruntime.kernels.FloatGemm}: {@link PackedFloatGemm}'s blocks with a
+ * micro-kernel holding a 6-row × 2-vector tile of C in twelve registers (32 × 6 floats with AVX-512,
+ * 16 × 6 with AVX2). Each step of the depth loads two vectors of packed B and broadcasts six values of
+ * packed A: 8 loads for 12 fused multiply-adds, so the loop is bound by the FMA units, and twelve
+ * independent sums cover their latency. The tile fits AVX2's sixteen registers as well.
+ */
+public final class VectorFloatGemm extends PackedFloatGemm {
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final int LANES = F.length();
+    private static final int ROWS = 6;
+    private static final int COLUMNS = 2 * LANES;
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    private static final ThreadLocal<MemorySegment> SCRATCH =
+            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate((long) ROWS * COLUMNS * Float.BYTES, 64));
+    static final VectorFloatGemm INSTANCE = new VectorFloatGemm();
+
+    private VectorFloatGemm() {
+        super(ROWS, COLUMNS, 120, 1024);
+    }
+
+    /**
+     * Full tiles of native C are summed in place; edges and heap segments go through a native scratch
+     * tile, so that the kernel only ever sees native segments (a heap segment would take the Vector
+     * API's slow path and spoil the JIT's profile of the kernel).
+     */
+    @Override
+    protected void multiply(float[] a, int aAt, float[][] b, int bAt, int depth,
+                            MemorySegment c, long cAt, int ldc, int height, int width, boolean add, float[][] tile) {
+        if (height == ROWS && width == COLUMNS && c.isNative()) {
+            multiply(a, aAt, b, bAt, depth, c, cAt * Float.BYTES, (long) ldc * Float.BYTES, add);
+            return;
+        }
+        MemorySegment scratch = SCRATCH.get();
+        long rowBytes = (long) COLUMNS * Float.BYTES;
+        if (add) {
+            for (int r = 0; r < height; r++) {
+                MemorySegment.copy(c, (cAt + (long) r * ldc) * Float.BYTES, scratch, r * rowBytes, (long) width * Float.BYTES);
+            }
+        }
+        multiply(a, aAt, b, bAt, depth, scratch, 0, rowBytes, add);
+        for (int r = 0; r < height; r++) {
+            MemorySegment.copy(scratch, r * rowBytes, c, (cAt + (long) r * ldc) * Float.BYTES, (long) width * Float.BYTES);
+        }
+    }
+
+    /** The full tile at byte {@code at} of native {@code c}, rows {@code stride} bytes apart. */
+    private static void multiply(float[] a, int aAt, float[][] b, int bAt, int depth, MemorySegment c, long at, long stride, boolean add) {
+        FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
+        long second = (long) LANES * Float.BYTES;
+        if (add) {
+            c00 = FloatVector.fromMemorySegment(F, c, at, LE);
+            c01 = FloatVector.fromMemorySegment(F, c, at + second, LE);
+            c10 = FloatVector.fromMemorySegment(F, c, at + stride, LE);
+            c11 = FloatVector.fromMemorySegment(F, c, at + stride + second, LE);
+            c20 = FloatVector.fromMemorySegment(F, c, at + 2 * stride, LE);
+            c21 = FloatVector.fromMemorySegment(F, c, at + 2 * stride + second, LE);
+            c30 = FloatVector.fromMemorySegment(F, c, at + 3 * stride, LE);
+            c31 = FloatVector.fromMemorySegment(F, c, at + 3 * stride + second, LE);
+            c40 = FloatVector.fromMemorySegment(F, c, at + 4 * stride, LE);
+            c41 = FloatVector.fromMemorySegment(F, c, at + 4 * stride + second, LE);
+            c50 = FloatVector.fromMemorySegment(F, c, at + 5 * stride, LE);
+            c51 = FloatVector.fromMemorySegment(F, c, at + 5 * stride + second, LE);
+        } else {
+            c00 = FloatVector.zero(F);
+            c01 = c00; c10 = c00; c11 = c00; c20 = c00; c21 = c00; c30 = c00; c31 = c00; c40 = c00; c41 = c00; c50 = c00; c51 = c00;
+        }
+        for (int p = 0; p < depth; p++) {
+            float[] row = b[bAt + p];
+            int ai = aAt + p * ROWS;
+            FloatVector b0 = FloatVector.fromArray(F, row, 0);
+            FloatVector b1 = FloatVector.fromArray(F, row, LANES);
+            FloatVector x = FloatVector.broadcast(F, a[ai]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(F, a[ai + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(F, a[ai + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(F, a[ai + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(F, a[ai + 4]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(F, a[ai + 5]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+        }
+        c00.intoMemorySegment(c, at, LE);
+        c01.intoMemorySegment(c, at + second, LE);
+        c10.intoMemorySegment(c, at + stride, LE);
+        c11.intoMemorySegment(c, at + stride + second, LE);
+        c20.intoMemorySegment(c, at + 2 * stride, LE);
+        c21.intoMemorySegment(c, at + 2 * stride + second, LE);
+        c30.intoMemorySegment(c, at + 3 * stride, LE);
+        c31.intoMemorySegment(c, at + 3 * stride + second, LE);
+        c40.intoMemorySegment(c, at + 4 * stride, LE);
+        c41.intoMemorySegment(c, at + 4 * stride + second, LE);
+        c50.intoMemorySegment(c, at + 5 * stride, LE);
+        c51.intoMemorySegment(c, at + 5 * stride + second, LE);
+    }
+
+    /** Fused multiply-adds in two vectors of partial sums, then the lanes and the tail. */
+    @Override
+    protected float dot(float[] x, float[] y, int length) {
+        FloatVector s0 = FloatVector.zero(F), s1 = s0;
+        int p = 0;
+        for (; p + 2 * LANES <= length; p += 2 * LANES) {
+            s0 = FloatVector.fromArray(F, x, p).fma(FloatVector.fromArray(F, y, p), s0);
+            s1 = FloatVector.fromArray(F, x, p + LANES).fma(FloatVector.fromArray(F, y, p + LANES), s1);
+        }
+        float sum = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        for (; p < length; p++) {
+            sum = Math.fma(x[p], y[p], sum);
+        }
+        return sum;
+    }
+}
