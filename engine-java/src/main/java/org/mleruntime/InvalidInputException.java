@@ -5,4 +5,8 @@ public class InvalidInputException extends MleException {
     public InvalidInputException(String message) {
         super(message);
     }
+
+    public InvalidInputException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

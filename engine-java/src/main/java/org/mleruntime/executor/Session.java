@@ -4,6 +4,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,6 +27,7 @@ import org.mleruntime.ir.Shape;
 import org.mleruntime.ir.Tensor;
 import org.mleruntime.ir.Tensors;
 import org.mleruntime.ir.ValueInfo;
+import org.mleruntime.kernels.CopyKernel;
 import org.mleruntime.kernels.Kernel;
 import org.mleruntime.ops.OperatorSet;
 import org.mleruntime.optimizer.ConstantFolding;
@@ -40,6 +42,12 @@ import org.mleruntime.planner.ShapeInference;
  * call gets its own scratch memory (its thread's, see {@link ScratchMemory}), sized by the plan for its
  * number of rows. A large batch of a graph
  * whose operators are all row-independent is split by rows across a shared pool of threads.
+ *
+ * <p>A graph whose only symbolic dimension is the batch, first in every value, has one plan that
+ * scales with the rows. A graph with other symbolic dimensions (a sequence length, say), or whose
+ * sizes depend on more than the rows, is planned per shape of its inputs ({@link ConcretePlan}):
+ * types, folded shape computations, kernels and memory plan are made on the first run with those
+ * shapes and kept for the {@value #SHAPE_PLANS} shapes used last.
  */
 public final class Session {
     private static final ExecutorService POOL = Executors.newFixedThreadPool(
@@ -48,27 +56,37 @@ public final class Session {
                 t.setDaemon(true);
                 return t;
             });
+    /** How many shapes of inputs a graph planned per shape keeps plans for. */
+    static final int SHAPE_PLANS = 8;
+    /** The scratch memory above which a row-independent run is done in parts of fewer rows. */
+    static final long SCRATCH_RUN_BYTES = 64L << 20;
 
     private final Graph graph;
+    private final Backend backend;
     private final Map<String, ValueInfo> types;
-    private final MemoryPlan plan;
     private final SessionOptions options;
     private final String backendName;
     private final boolean splittable;
     private final Map<String, Integer> ids = new HashMap<>();
-    private final Step[] steps;
-    private final int valueCount;
-    private final Tensor[] constantValues;
-    private final int[] constantIds;
+    /** The plan of a graph planned by rows, null for one planned per shape of inputs. */
+    private final Prepared byRows;
+    private final Map<List<Shape>, Prepared> byShape = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<List<Shape>, Prepared> eldest) {
+            return size() > SHAPE_PLANS;
+        }
+    });
     private final Runnable intactCheck;
-    private final Map<Set<String>, Step[]> pruned = new ConcurrentHashMap<>();
-    /** The scratch memory above which a row-independent run is done in parts of fewer rows. */
-    static final long SCRATCH_RUN_BYTES = 64L << 20;
 
     private record Step(Node node, Kernel kernel, int[] inputs, int[] outputs, ValueInfo[] outputTypes) {}
 
+    /** What runs: the steps, their memory plan, the value types, the constants by id, and the steps per set of wanted outputs. */
+    private record Prepared(Step[] steps, MemoryPlan plan, Map<String, ValueInfo> types, int[] constantIds, Tensor[] constantValues,
+                            Map<Set<String>, Step[]> pruned) {}
+
     public Session(Graph model, Backend backend, SessionOptions options, Runnable intactCheck) {
         this.options = options;
+        this.backend = backend;
         this.backendName = backend.name();
         this.intactCheck = intactCheck;
         MemoryBudget budget = new MemoryBudget(options.maxConstantBytes());
@@ -76,47 +94,96 @@ public final class Session {
         ShapeInference.infer(g);
         this.graph = options.optimize() ? Optimizer.standard(backend, budget).optimize(g) : g;
         this.types = ShapeInference.infer(graph);
-        this.plan = MemoryPlanner.plan(graph, types);
         for (ValueInfo v : graph.inputs()) {
             id(v.name());
         }
-        constantIds = new int[graph.constants().size()];
-        constantValues = new Tensor[constantIds.length];
+        boolean rowIndependent = graph.nodes().stream().allMatch(n -> OperatorSet.schema(n).rowIndependent(n,
+                n.inputs().stream().map(name -> name.isEmpty() ? null : types.get(name)).toList()));
+        // One plan scaled by the rows serves every run when the rows are the only symbolic size and no node mixes rows.
+        if (rowIndependent && types.values().stream().allMatch(v -> symbolicOnlyAsRows(v.shape()))) {
+            byRows = prepare(graph.nodes(), types, graph.constants());
+        } else {
+            byRows = null;
+            for (Node n : graph.nodes()) {
+                n.inputs().forEach(this::id);
+                n.outputs().forEach(this::id);
+            }
+            graph.constants().keySet().forEach(this::id);
+        }
+        boolean allBatched = graph.inputs().stream().allMatch(v -> v.shape().isBatched())
+                && graph.outputs().stream().allMatch(v -> types.get(v.name()).shape().isBatched());
+        splittable = byRows != null && rowIndependent && allBatched && !graph.inputs().isEmpty();
+    }
+
+    /** Whether the shape's only symbolic dimension, if any, is the first and named as the inputs' rows. */
+    private boolean symbolicOnlyAsRows(Shape s) {
+        if (s.hasSymbolsBeyondBatch()) {
+            return false;
+        }
+        return !s.isBatched() || graph.inputs().stream().allMatch(in -> in.shape().rank() == 0 || s.symbol(0).equals(in.shape().symbol(0)));
+    }
+
+    private Prepared prepare(List<Node> nodes, Map<String, ValueInfo> valueTypes, Map<String, Tensor> constants) {
+        int[] constantIds = new int[constants.size()];
+        Tensor[] constantValues = new Tensor[constantIds.length];
         int c = 0;
-        for (Map.Entry<String, Tensor> e : graph.constants().entrySet()) {
+        for (Map.Entry<String, Tensor> e : constants.entrySet()) {
             constantIds[c] = id(e.getKey());
             constantValues[c++] = e.getValue();
         }
-        steps = new Step[graph.nodes().size()];
-        boolean rowIndependent = true;
+        Step[] steps = new Step[nodes.size()];
         for (int i = 0; i < steps.length; i++) {
-            Node n = graph.nodes().get(i);
+            Node n = nodes.get(i);
             List<ValueInfo> inTypes = new ArrayList<>();
             List<Tensor> inConstants = new ArrayList<>();
             int[] in = new int[n.inputs().size()];
             for (int j = 0; j < in.length; j++) {
                 in[j] = id(n.inputs().get(j));
-                inTypes.add(types.get(n.inputs().get(j)));
-                inConstants.add(graph.constants().get(n.inputs().get(j)));
+                inTypes.add(valueTypes.get(n.inputs().get(j)));
+                inConstants.add(constants.get(n.inputs().get(j)));
             }
             ValueInfo[] outTypes = new ValueInfo[n.outputs().size()];
             int[] out = new int[outTypes.length];
             for (int j = 0; j < out.length; j++) {
                 out[j] = id(n.outputs().get(j));
-                outTypes[j] = types.get(n.outputs().get(j));
+                outTypes[j] = valueTypes.get(n.outputs().get(j));
             }
             Kernel k = backend.kernel(n, inTypes, List.of(outTypes), inConstants);
             steps[i] = new Step(n, k, in, out, outTypes);
-            rowIndependent &= OperatorSet.schema(n).rowIndependent();
         }
-        valueCount = ids.size();
-        boolean allBatched = graph.inputs().stream().allMatch(v -> v.shape().isBatched())
-                && graph.outputs().stream().allMatch(v -> types.get(v.name()).shape().isBatched());
-        splittable = rowIndependent && allBatched && !graph.inputs().isEmpty();
+        Graph planned = graph.withNodes(nodes, constants);
+        return new Prepared(steps, MemoryPlanner.plan(planned, valueTypes), valueTypes, constantIds, constantValues, new ConcurrentHashMap<>());
+    }
+
+    /** The plan for these concrete input shapes, made on first use. */
+    private Prepared forShapes(Map<String, Tensor> inputs) {
+        List<Shape> key = new ArrayList<>();
+        Map<String, Shape> shapes = new HashMap<>();
+        for (ValueInfo v : graph.inputs()) {
+            Shape s = inputs.get(v.name()).shape();
+            key.add(s);
+            shapes.put(v.name(), s);
+        }
+        Prepared p = byShape.get(key);
+        if (p == null) {
+            ConcretePlan concrete = ConcretePlan.of(graph, shapes, backend);
+            for (ValueInfo declared : graph.outputs()) {
+                ValueInfo computed = concrete.types().get(declared.name());
+                if (!ShapeInference.compatible(declared, computed)) {
+                    throw new InvalidInputException("for inputs of shapes " + key + " the model computes output '" + declared.name()
+                            + "' as " + computed.dtype().label() + computed.shape() + ", not the declared " + declared.dtype().label() + declared.shape());
+                }
+            }
+            p = prepare(concrete.nodes(), concrete.types(), concrete.known());
+            byShape.put(List.copyOf(key), p);
+        }
+        return p;
     }
 
     private int id(String name) {
-        return ids.computeIfAbsent(name, k -> ids.size());
+        synchronized (ids) {
+            return ids.computeIfAbsent(name, k -> ids.size());
+        }
     }
 
     public List<ValueInfo> inputs() {
@@ -134,8 +201,8 @@ public final class Session {
     /** How many nodes of each operator the session runs, after optimisation, in the order they first run. */
     public Map<String, Integer> operatorCounts() {
         Map<String, Integer> counts = new LinkedHashMap<>();
-        for (Step step : steps) {
-            counts.merge(step.node().opType(), 1, Integer::sum);
+        for (Node n : graph.nodes()) {
+            counts.merge(n.opType(), 1, Integer::sum);
         }
         return counts;
     }
@@ -146,8 +213,10 @@ public final class Session {
      * and for servers that want their first request at full speed.
      */
     public void awaitPrepared() {
-        for (Step step : steps) {
-            step.kernel().awaitPrepared();
+        if (byRows != null) {
+            for (Step step : byRows.steps()) {
+                step.kernel().awaitPrepared();
+            }
         }
     }
 
@@ -171,13 +240,14 @@ public final class Session {
     public Map<String, Tensor> run(Map<String, Tensor> inputs, Map<String, Tensor> outputBuffers, Collection<String> wanted) {
         intactCheck.run();
         long rows = checkInputs(inputs);
-        Step[] selected = wanted == null ? steps : stepsFor(wanted);
+        Prepared prepared = byRows != null ? byRows : forShapes(inputs);
+        Step[] selected = wanted == null ? prepared.steps() : stepsFor(prepared, wanted);
         Map<String, Tensor> outputs = new LinkedHashMap<>();
         for (ValueInfo v : graph.outputs()) {
             if (wanted != null && !wanted.contains(v.name())) {
                 continue;
             }
-            Shape shape = types.get(v.name()).shape().withRows(rows);
+            Shape shape = prepared.types().get(v.name()).shape().withRows(rows);
             Tensor given = outputBuffers.get(v.name());
             if (given != null) {
                 if (given.dtype() != v.dtype() || !given.shape().equals(shape)) {
@@ -196,16 +266,16 @@ public final class Session {
         }
         int parts = splittable ? (int) Math.min(options.threads(), rows / options.minRowsPerThread()) : 1;
         if (parts <= 1) {
-            execute(selected, inputs, outputs, rows);
+            execute(prepared, selected, inputs, outputs, rows);
         } else {
-            runSplit(selected, inputs, outputs, rows, parts);
+            runSplit(prepared, selected, inputs, outputs, rows, parts);
         }
         return outputs;
     }
 
     /** The steps the named outputs depend on, in order; computed once per set of names. */
-    private Step[] stepsFor(Collection<String> wanted) {
-        return pruned.computeIfAbsent(Set.copyOf(wanted), names -> {
+    private Step[] stepsFor(Prepared prepared, Collection<String> wanted) {
+        return prepared.pruned().computeIfAbsent(Set.copyOf(wanted), names -> {
             for (String name : names) {
                 if (graph.outputs().stream().noneMatch(v -> v.name().equals(name))) {
                     throw new InvalidInputException("'" + name + "' is not an output of this model; outputs: " + names(graph.outputs()));
@@ -214,6 +284,7 @@ public final class Session {
             Set<Integer> needed = new HashSet<>();
             names.forEach(n -> needed.add(ids.get(n)));
             List<Step> kept = new ArrayList<>();
+            Step[] steps = prepared.steps();
             for (int i = steps.length - 1; i >= 0; i--) {
                 Step step = steps[i];
                 if (Arrays.stream(step.outputs).anyMatch(needed::contains)) {
@@ -225,17 +296,17 @@ public final class Session {
         });
     }
 
-    private void runSplit(Step[] selected, Map<String, Tensor> inputs, Map<String, Tensor> outputs, long rows, int parts) {
+    private void runSplit(Prepared prepared, Step[] selected, Map<String, Tensor> inputs, Map<String, Tensor> outputs, long rows, int parts) {
         List<Future<?>> futures = new ArrayList<>();
         long chunk = (rows + parts - 1) / parts;
         for (int p = 1; p < parts; p++) {
             long from = p * chunk;
             long count = Math.min(chunk, rows - from);
             if (count > 0) {
-                futures.add(POOL.submit(() -> execute(selected, slice(inputs, from, count), slice(outputs, from, count), count)));
+                futures.add(POOL.submit(() -> execute(prepared, selected, slice(inputs, from, count), slice(outputs, from, count), count)));
             }
         }
-        execute(selected, slice(inputs, 0, Math.min(chunk, rows)), slice(outputs, 0, Math.min(chunk, rows)), Math.min(chunk, rows));
+        execute(prepared, selected, slice(inputs, 0, Math.min(chunk, rows)), slice(outputs, 0, Math.min(chunk, rows)), Math.min(chunk, rows));
         for (Future<?> f : futures) {
             try {
                 f.get();
@@ -263,28 +334,30 @@ public final class Session {
      * batch of documents through a dense vectorizer row of a million columns, say, then needs
      * megabytes, not gigabytes.
      */
-    private void execute(Step[] selected, Map<String, Tensor> inputs, Map<String, Tensor> outputs, long rows) {
+    private void execute(Prepared prepared, Step[] selected, Map<String, Tensor> inputs, Map<String, Tensor> outputs, long rows) {
+        MemoryPlan plan = prepared.plan();
         long perRow = plan.bytesPerRow();
         if (!splittable || perRow == 0 || rows <= 1 || plan.arenaBytes(rows) <= SCRATCH_RUN_BYTES) {
-            executeAll(selected, inputs, outputs, rows);
+            executeAll(prepared, selected, inputs, outputs, rows);
             return;
         }
         long chunk = Math.max(1, (SCRATCH_RUN_BYTES - plan.fixedBytes()) / perRow);
         for (long from = 0; from < rows; from += chunk) {
             long count = Math.min(chunk, rows - from);
-            executeAll(selected, slice(inputs, from, count), slice(outputs, from, count), count);
+            executeAll(prepared, selected, slice(inputs, from, count), slice(outputs, from, count), count);
         }
     }
 
-    private void executeAll(Step[] selected, Map<String, Tensor> inputs, Map<String, Tensor> outputs, long rows) {
-        Tensor[] values = new Tensor[valueCount];
+    private void executeAll(Prepared prepared, Step[] selected, Map<String, Tensor> inputs, Map<String, Tensor> outputs, long rows) {
+        Tensor[] values = new Tensor[ids.size()];
         for (ValueInfo v : graph.inputs()) {
             values[ids.get(v.name())] = inputs.get(v.name());
         }
+        int[] constantIds = prepared.constantIds();
         for (int i = 0; i < constantIds.length; i++) {
-            values[constantIds[i]] = constantValues[i];
+            values[constantIds[i]] = prepared.constantValues()[i];
         }
-        ScratchMemory.with(plan.arenaBytes(rows), scratch -> {
+        ScratchMemory.with(prepared.plan().arenaBytes(rows), scratch -> {
             for (Step step : selected) {
                 Tensor[] in = new Tensor[step.inputs.length];
                 for (int j = 0; j < in.length; j++) {
@@ -294,15 +367,22 @@ public final class Session {
                 for (int j = 0; j < out.length; j++) {
                     ValueInfo type = step.outputTypes[j];
                     Tensor bound = outputs.get(type.name());
-                    out[j] = bound != null ? bound : intermediate(type, rows, scratch);
+                    out[j] = bound != null ? bound : intermediate(prepared.plan(), type, rows, scratch);
                     values[step.outputs[j]] = out[j];
                 }
                 step.kernel.compute(in, out);
             }
         });
+        outputs.forEach((name, out) -> {
+            Integer id = ids.get(name);
+            if (id != null && values[id] != null && values[id] != out) {
+                // An output folded into a constant, or one that is also an input: copied, as the caller owns its buffer.
+                CopyKernel.INSTANCE.compute(new Tensor[] {values[id]}, new Tensor[] {out});
+            }
+        });
     }
 
-    private Tensor intermediate(ValueInfo type, long rows, MemorySegment scratch) {
+    private static Tensor intermediate(MemoryPlan plan, ValueInfo type, long rows, MemorySegment scratch) {
         Shape shape = type.shape().withRows(rows);
         if (type.dtype() == DType.STRING) {
             return Tensor.strings(shape, new String[Math.toIntExact(shape.elementCount())], 0);
@@ -312,9 +392,14 @@ public final class Session {
         return Tensor.numeric(type.dtype(), shape, scratch.asSlice(offset, shape.elementCount() * type.dtype().byteSize()));
     }
 
-    /** Checks names, dtypes and shapes of the inputs; returns the number of rows. */
+    /**
+     * Checks names, dtypes and shapes of the inputs, a symbolic dimension taking the same size
+     * wherever its name appears; returns the number of rows.
+     */
     private long checkInputs(Map<String, Tensor> inputs) {
         long rows = -1;
+        Map<String, Long> sizes = new HashMap<>();
+        Map<String, String> seenIn = new HashMap<>();
         for (ValueInfo v : graph.inputs()) {
             Tensor t = inputs.get(v.name());
             if (t == null) {
@@ -328,7 +413,9 @@ public final class Session {
                 throw new InvalidInputException("input '" + v.name() + "' must have shape " + v.shape() + ", got " + s);
             }
             for (int axis = 1; axis < s.rank(); axis++) {
-                if (s.dim(axis) != v.shape().dim(axis)) {
+                if (v.shape().isSymbolic(axis)) {
+                    sameSize(sizes, seenIn, v.shape().symbol(axis), s.dim(axis), v.name());
+                } else if (s.dim(axis) != v.shape().dim(axis)) {
                     throw new InvalidInputException("input '" + v.name() + "' must have shape " + v.shape() + ", got " + s
                             + (axis == 1 && s.rank() == 2 ? " (expected " + v.shape().dim(1) + " features, got " + s.dim(1) + ")" : ""));
                 }
@@ -345,6 +432,18 @@ public final class Session {
             }
         }
         return Math.max(rows, 0);
+    }
+
+    private static void sameSize(Map<String, Long> sizes, Map<String, String> seenIn, String symbol, long size, String input) {
+        if (symbol.equals(Shape.UNKNOWN)) {
+            return;
+        }
+        Long before = sizes.putIfAbsent(symbol, size);
+        seenIn.putIfAbsent(symbol, input);
+        if (before != null && before != size) {
+            throw new InvalidInputException("dimension '" + symbol + "' is " + before + " in input '" + seenIn.get(symbol) + "' but "
+                    + size + " in input '" + input + "'");
+        }
     }
 
     private static String names(List<ValueInfo> values) {

@@ -20,8 +20,20 @@ public interface OpSchema {
      */
     List<ValueInfo> infer(Node node, List<ValueInfo> inputs, List<Tensor> constants);
 
-    /** Whether each output row depends only on the same input row, so a batch may be split by rows. */
-    default boolean rowIndependent() {
+    /**
+     * Whether each output row of this node depends only on the same input row, so a batch may be
+     * split by rows (a reduction is, unless it reduces the first axis).
+     */
+    default boolean rowIndependent(Node node, List<ValueInfo> inputs) {
         return true;
+    }
+
+    /**
+     * The outputs' values where the inputs' types alone decide them (the Shape of a value whose shape
+     * is known), else null; such nodes are folded into constants, so that shape computations need not
+     * run with the model.
+     */
+    default List<Tensor> knownValues(Node node, List<ValueInfo> inputs) {
+        return null;
     }
 }

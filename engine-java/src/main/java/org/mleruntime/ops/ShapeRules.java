@@ -1,5 +1,6 @@
 package org.mleruntime.ops;
 
+import java.util.Arrays;
 import java.util.List;
 import org.mleruntime.InvalidModelException;
 import org.mleruntime.ir.DType;
@@ -53,14 +54,35 @@ public final class ShapeRules {
         }
     }
 
-    /** Numpy broadcasting where the batch dimension broadcasts only against 1 or itself. */
+    /**
+     * Numpy broadcasting. A symbolic dimension broadcasts against 1 or against itself (one name), and
+     * against a fixed size k > 1 it must be k at run time; against a symbolic dimension of another
+     * name the result is a symbolic dimension of unknown relation, checked when sizes are known. The
+     * rows of a tabular graph (the symbolic dimension {@link Shape#ROWS}) are stricter: they
+     * broadcast only against 1 or themselves, and stay on the first axis.
+     */
     public static Shape broadcast(Node node, Shape a, Shape b) {
         int rank = Math.max(a.rank(), b.rank());
         long[] out = new long[rank];
+        String[] names = new String[rank];
         for (int i = 0; i < rank; i++) {
-            long da = i < rank - a.rank() ? 1 : a.dim(i - (rank - a.rank()));
-            long db = i < rank - b.rank() ? 1 : b.dim(i - (rank - b.rank()));
-            if (da == db || db == 1) {
+            int ia = i - (rank - a.rank());
+            int ib = i - (rank - b.rank());
+            long da = ia < 0 ? 1 : a.dim(ia);
+            long db = ib < 0 ? 1 : b.dim(ib);
+            String na = ia < 0 ? null : a.symbol(ia);
+            String nb = ib < 0 ? null : b.symbol(ib);
+            if (da == Shape.BATCH && db == Shape.BATCH) {
+                out[i] = Shape.BATCH;
+                names[i] = na.equals(nb) ? na : Shape.UNKNOWN;
+            } else if (da == Shape.BATCH || db == Shape.BATCH) {
+                long fixed = da == Shape.BATCH ? db : da;
+                if (fixed != 1 && Shape.ROWS.equals(da == Shape.BATCH ? na : nb)) {
+                    throw error(node, "shapes " + a + " and " + b + " do not broadcast");
+                }
+                out[i] = fixed == 1 ? Shape.BATCH : fixed;
+                names[i] = da == Shape.BATCH ? na : nb;
+            } else if (da == db || db == 1) {
                 out[i] = da;
             } else if (da == 1) {
                 out[i] = db;
@@ -68,14 +90,19 @@ public final class ShapeRules {
                 throw error(node, "shapes " + a + " and " + b + " do not broadcast");
             }
         }
-        if (rank > 0) {
-            for (int i = 1; i < rank; i++) {
-                if (out[i] == Shape.BATCH) {
-                    throw error(node, "the batch dimension of " + a + " or " + b + " would land on axis " + i);
-                }
+        for (int i = 1; i < rank; i++) {
+            if (Shape.ROWS.equals(names[i])) {
+                throw error(node, "the batch dimension of " + a + " or " + b + " would land on axis " + i);
             }
         }
-        return new Shape(out);
+        return new Shape(out, names);
+    }
+
+    /** Fails unless sizes {@code a} and {@code b} can be equal: both fixed and different is an error, a symbolic one is checked at run time. */
+    public static void sameSize(Node node, long a, long b, String what) {
+        if (a != Shape.BATCH && b != Shape.BATCH && a != b) {
+            throw error(node, what + ": " + a + " against " + b);
+        }
     }
 
     /** A non-negative axis for {@code axis} (which may count from the end) of a rank-{@code rank} value. */
@@ -110,5 +137,36 @@ public final class ShapeRules {
 
     public static ValueInfo out(Node node, DType dtype, Shape shape) {
         return new ValueInfo(node.outputs().getFirst(), dtype, shape);
+    }
+
+    /**
+     * The integer values of input {@code index} when they are known while planning (a constant, or a
+     * shape computation already folded), else null; an absent optional input gives null too.
+     */
+    public static long[] knownInts(Node node, List<ValueInfo> inputs, List<Tensor> constants, int index) {
+        if (index >= inputs.size() || inputs.get(index) == null || constants.get(index) == null) {
+            return null;
+        }
+        Tensor t = constants.get(index);
+        if (t.dtype() != DType.INT64 && t.dtype() != DType.INT32) {
+            throw error(node, "input " + index + " ('" + inputs.get(index).name() + "') must be int64 or int32, found " + t.dtype().label());
+        }
+        if (t.shape().rank() > 1) {
+            throw error(node, "input " + index + " ('" + inputs.get(index).name() + "') must be a scalar or a vector, found " + t.shape());
+        }
+        long[] values = new long[Math.toIntExact(t.elementCount())];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = t.getLong(i);
+        }
+        return values;
+    }
+
+    /** A shape of {@code rank} dimensions none of whose sizes is known while planning. */
+    public static Shape unknown(int rank) {
+        long[] dims = new long[rank];
+        String[] names = new String[rank];
+        Arrays.fill(dims, Shape.BATCH);
+        Arrays.fill(names, Shape.UNKNOWN);
+        return new Shape(dims, names);
     }
 }

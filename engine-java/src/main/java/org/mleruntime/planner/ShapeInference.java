@@ -61,14 +61,24 @@ public final class ShapeInference {
         return types;
     }
 
-    private static boolean compatible(ValueInfo declared, ValueInfo inferred) {
+    /**
+     * Whether an inferred output type can be the declared one: same dtype and rank, fixed sizes
+     * equal, a symbolic size the same symbol or, where either side is {@link Shape#UNKNOWN} or
+     * fixed against symbolic, left to the check of each run's concrete shapes.
+     */
+    public static boolean compatible(ValueInfo declared, ValueInfo inferred) {
         if (declared.dtype() != inferred.dtype() || declared.shape().rank() != inferred.shape().rank()) {
             return false;
         }
         Shape d = declared.shape();
         Shape i = inferred.shape();
         for (int axis = 0; axis < d.rank(); axis++) {
-            if (d.dim(axis) != i.dim(axis)) {
+            boolean bothFixed = !d.isSymbolic(axis) && !i.isSymbolic(axis);
+            if (bothFixed && d.dim(axis) != i.dim(axis)) {
+                return false;
+            }
+            if (d.isSymbolic(axis) && i.isSymbolic(axis) && !d.symbol(axis).equals(i.symbol(axis))
+                    && !d.symbol(axis).equals(Shape.UNKNOWN) && !i.symbol(axis).equals(Shape.UNKNOWN) && axis > 0) {
                 return false;
             }
         }

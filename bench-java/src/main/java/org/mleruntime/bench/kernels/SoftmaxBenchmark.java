@@ -1,9 +1,12 @@
 package org.mleruntime.bench.kernels;
 
 import java.lang.foreign.Arena;
+import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.mleruntime.ir.DType;
+import org.mleruntime.ir.Node;
 import org.mleruntime.ir.Shape;
 import org.mleruntime.ir.Tensor;
 import org.mleruntime.kernels.Kernel;
@@ -33,7 +36,7 @@ public class SoftmaxBenchmark {
     @Param({"10000"})
     public int rows;
 
-    private final Kernel softmax = ElementwiseKernels.softmax();
+    private final Kernel softmax = ElementwiseKernels.softmax(new Node("softmax", "Softmax", 1, List.of("x"), List.of("y"), Map.of()), false);
     private Tensor[] in;
     private Tensor[] out;
 

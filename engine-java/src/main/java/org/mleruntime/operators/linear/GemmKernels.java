@@ -1,25 +1,50 @@
 package org.mleruntime.operators.linear;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import org.mleruntime.ir.DType;
 import org.mleruntime.ir.Node;
+import org.mleruntime.ir.Shape;
 import org.mleruntime.ir.Tensor;
+import org.mleruntime.kernels.Broadcast;
+import org.mleruntime.kernels.FloatGemm;
 import org.mleruntime.kernels.Kernel;
 import org.mleruntime.kernels.MathKernels;
 
-/** The CPU kernels of Gemm and MatMul, over the hot loops' matrix products. */
+/**
+ * The CPU kernels of Gemm and MatMul. float64 products of a matrix and a constant matrix go through
+ * the hot loops' GEMM, whose summation order scikit-learn parity relies on; float32 products (the
+ * deep-learning dtype) through {@link FloatGemm}, batched over MatMul's leading axes.
+ */
 public final class GemmKernels {
     private GemmKernels() {}
 
     public static Kernel gemm(Node node, MathKernels math) {
+        boolean transA = node.intAttr("transA", 0) != 0;
         boolean transB = node.intAttr("transB", 0) != 0;
+        float alpha = (float) node.floatAttr("alpha", 1);
+        float beta = (float) node.floatAttr("beta", 1);
+        FloatGemm sgemm = math.floatGemm();
         return (in, out) -> {
             Tensor a = in[0];
             Tensor b = in[1];
             Tensor c = in.length > 2 ? in[2] : null;
             Tensor y = out[0];
-            int n = Math.toIntExact(a.shape().dim(0));
-            int k = Math.toIntExact(a.shape().dim(1));
+            int n = Math.toIntExact(y.shape().dim(0));
+            int k = Math.toIntExact(transA ? a.shape().dim(0) : a.shape().dim(1));
             int m = Math.toIntExact(y.shape().dim(1));
+            if (a.dtype() == DType.FLOAT32) {
+                boolean scaled = alpha != 1;
+                if (c != null && !scaled) {
+                    fill(y, c, beta);
+                }
+                sgemm.sgemm(transA, transB, n, m, k, a.data(), 0, a.shape().dim(1) == 0 ? 1 : (int) a.shape().dim(1),
+                        b.data(), 0, (int) b.shape().dim(1), c != null && !scaled, y.data(), 0, m);
+                if (scaled) {
+                    scale(y, alpha, c, beta);
+                }
+                return;
+            }
             MemorySegment bias = c == null ? MemorySegment.NULL : c.data();
             long biasLength = c == null ? 0 : c.elementCount();
             if (transB) {
@@ -30,13 +55,52 @@ public final class GemmKernels {
         };
     }
 
+    /** y = β·C broadcast to y's shape. */
+    private static void fill(Tensor y, Tensor c, float beta) {
+        Broadcast bc = new Broadcast(y.shape(), c.shape());
+        for (long i = 0; i < y.elementCount(); i++) {
+            y.setDouble(i, beta * (float) c.getDouble(bc.map(i)));
+        }
+    }
+
+    /** y = α·y (+ β·C). */
+    private static void scale(Tensor y, float alpha, Tensor c, float beta) {
+        Broadcast bc = c == null ? null : new Broadcast(y.shape(), c.shape());
+        for (long i = 0; i < y.elementCount(); i++) {
+            float v = alpha * (float) y.getDouble(i);
+            y.setDouble(i, c == null ? v : v + beta * (float) c.getDouble(bc.map(i)));
+        }
+    }
+
     public static Kernel matMul(MathKernels math) {
+        FloatGemm sgemm = math.floatGemm();
         return (in, out) -> {
             Tensor a = in[0];
-            int n = Math.toIntExact(a.shape().dim(0));
-            int k = Math.toIntExact(a.shape().dim(1));
-            int m = Math.toIntExact(out[0].shape().dim(1));
-            math.gemm(a.dtype(), a.data(), in[1].data(), MemorySegment.NULL, 0, out[0].data(), n, k, m);
+            Tensor b = in[1];
+            Tensor y = out[0];
+            if (a.dtype() != DType.FLOAT32) {
+                int n = Math.toIntExact(a.shape().dim(0));
+                int k = Math.toIntExact(a.shape().dim(1));
+                int m = Math.toIntExact(y.shape().dim(1));
+                math.gemm(a.dtype(), a.data(), b.data(), MemorySegment.NULL, 0, y.data(), n, k, m);
+                return;
+            }
+            Shape sa = a.shape();
+            Shape sb = b.shape();
+            int n = sa.rank() == 1 ? 1 : Math.toIntExact(sa.dim(sa.rank() - 2));
+            int k = Math.toIntExact(sa.dim(sa.rank() - 1));
+            int m = sb.rank() == 1 ? 1 : Math.toIntExact(sb.dim(sb.rank() - 1));
+            Shape batchA = sa.rank() <= 2 ? Shape.of() : GemmSchema.leading(sa);
+            Shape batchB = sb.rank() <= 2 ? Shape.of() : GemmSchema.leading(sb);
+            int outerRank = y.shape().rank() - (sa.rank() > 1 ? 1 : 0) - (sb.rank() > 1 ? 1 : 0);
+            Shape batch = new Shape(Arrays.copyOf(y.shape().dims(), outerRank));
+            Broadcast ia = new Broadcast(batch, batchA);
+            Broadcast ib = new Broadcast(batch, batchB);
+            long products = batch.elementCount();
+            for (long p = 0; p < products; p++) {
+                sgemm.sgemm(false, false, n, m, k, a.data(), ia.map(p) * n * k, k, b.data(), ib.map(p) * k * m, m,
+                        false, y.data(), p * n * m, m);
+            }
         };
     }
 }

@@ -2,10 +2,10 @@ package org.mleruntime.operators.math;
 
 import java.lang.invoke.MethodHandles;
 import java.util.List;
+import java.util.function.DoubleBinaryOperator;
 import java.util.function.DoubleUnaryOperator;
 import org.mleruntime.ir.Node;
 import org.mleruntime.ir.Tensor;
-import org.mleruntime.kernels.BinaryOp;
 import org.mleruntime.kernels.Broadcast;
 import org.mleruntime.kernels.Kernel;
 import org.mleruntime.kernels.KernelSpecializer;
@@ -19,30 +19,48 @@ public final class ElementwiseKernels {
     private ElementwiseKernels() {}
 
     public static Kernel binary(Node node, MathKernels math) {
-        BinaryOp op = BinaryOp.of(node.opType());
+        BinaryFunction f = BinaryFunction.of(node.opType(), node.intAttr("fmod", 0) != 0);
         return (in, out) -> {
             Tensor a = in[0];
             Tensor b = in[1];
             Tensor y = out[0];
             long count = y.elementCount();
+            if (!a.dtype().isFloating()) {
+                Broadcast ia = new Broadcast(y.shape(), a.shape());
+                Broadcast ib = new Broadcast(y.shape(), b.shape());
+                for (long i = 0; i < count; i++) {
+                    y.setLong(i, f.integers().applyAsLong(a.getLong(ia.map(i)), b.getLong(ib.map(i))));
+                }
+                return;
+            }
+            DoubleBinaryOperator op = f.floats();
             boolean aFull = a.shape().equals(y.shape());
             if (aFull && b.shape().equals(y.shape())) {
                 for (long i = 0; i < count; i++) {
-                    y.setDouble(i, op.apply(a.getDouble(i), b.getDouble(i)));
+                    y.setDouble(i, op.applyAsDouble(a.getDouble(i), b.getDouble(i)));
                 }
             } else if (aFull && b.elementCount() == 1) {
                 double s = b.getDouble(0);
                 for (long i = 0; i < count; i++) {
-                    y.setDouble(i, op.apply(a.getDouble(i), s));
+                    y.setDouble(i, op.applyAsDouble(a.getDouble(i), s));
                 }
-            } else if (aFull && !op.comparison() && op != BinaryOp.POW && y.shape().rank() == 2 && Broadcast.isRow(b.shape(), y.shape().dim(1))) {
-                math.rowBroadcast(op, a.dtype(), a.data(), b.data(), y.data(), y.shape().dim(0), Math.toIntExact(y.shape().dim(1)));
+            } else if (aFull && f.rowLoop() != null && y.shape().rank() == 2 && Broadcast.isRow(b.shape(), y.shape().dim(1))) {
+                math.rowBroadcast(f.rowLoop(), a.dtype(), a.data(), b.data(), y.data(), y.shape().dim(0), Math.toIntExact(y.shape().dim(1)));
             } else {
                 Broadcast ia = new Broadcast(y.shape(), a.shape());
                 Broadcast ib = new Broadcast(y.shape(), b.shape());
                 for (long i = 0; i < count; i++) {
-                    y.setDouble(i, op.apply(a.getDouble(ia.map(i)), b.getDouble(ib.map(i))));
+                    y.setDouble(i, op.applyAsDouble(a.getDouble(ia.map(i)), b.getDouble(ib.map(i))));
                 }
+            }
+        };
+    }
+
+    /** Not: the negation of a bool tensor. */
+    public static Kernel not() {
+        return (in, out) -> {
+            for (long i = 0; i < out[0].elementCount(); i++) {
+                out[0].setLong(i, in[0].getLong(i) == 0 ? 1 : 0);
             }
         };
     }
@@ -91,26 +109,39 @@ public final class ElementwiseKernels {
         };
     }
 
-    public static Kernel softmax() {
+    /** Softmax, or with {@code log} log-softmax, along the node's axis: e^(x − max) / Σ e^(x − max), in double. */
+    public static Kernel softmax(Node node, boolean log) {
         return (in, out) -> {
             Tensor x = in[0];
             Tensor y = out[0];
-            long cols = x.shape().dim(x.shape().rank() - 1);
-            long rows = cols == 0 ? 0 : x.elementCount() / cols;
-            for (long r = 0; r < rows; r++) {
-                long base = r * cols;
-                double max = Double.NEGATIVE_INFINITY;
-                for (long j = 0; j < cols; j++) {
-                    max = Math.max(max, x.getDouble(base + j));
-                }
-                double sum = 0;
-                for (long j = 0; j < cols; j++) {
-                    double e = Math.exp(x.getDouble(base + j) - max);
-                    y.setDouble(base + j, e);
-                    sum += y.getDouble(base + j);
-                }
-                for (long j = 0; j < cols; j++) {
-                    y.setDouble(base + j, y.getDouble(base + j) / sum);
+            int rank = x.shape().rank();
+            int axis = (int) (node.intAttr("axis", -1) < 0 ? node.intAttr("axis", -1) + rank : node.intAttr("axis", -1));
+            long size = x.shape().dim(axis);
+            long inner = 1;
+            for (int i = axis + 1; i < rank; i++) {
+                inner *= x.shape().dim(i);
+            }
+            long outer = size * inner == 0 ? 0 : x.elementCount() / (size * inner);
+            for (long o = 0; o < outer; o++) {
+                for (long k = 0; k < inner; k++) {
+                    long base = o * size * inner + k;
+                    double max = Double.NEGATIVE_INFINITY;
+                    for (long j = 0; j < size; j++) {
+                        max = Math.max(max, x.getDouble(base + j * inner));
+                    }
+                    double sum = 0;
+                    for (long j = 0; j < size; j++) {
+                        double e = Math.exp(x.getDouble(base + j * inner) - max);
+                        if (!log) {
+                            y.setDouble(base + j * inner, e);
+                        }
+                        sum += log ? e : y.getDouble(base + j * inner);
+                    }
+                    double logSum = Math.log(sum);
+                    for (long j = 0; j < size; j++) {
+                        long at = base + j * inner;
+                        y.setDouble(at, log ? x.getDouble(at) - max - logSum : y.getDouble(at) / sum);
+                    }
                 }
             }
         };

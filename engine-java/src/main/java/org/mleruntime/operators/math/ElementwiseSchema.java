@@ -25,7 +25,7 @@ final class ElementwiseSchema {
 
     static List<ValueInfo> arithmetic(Node n, List<ValueInfo> in, List<Tensor> c) {
         arity(n, in, 2, 2);
-        floating(n, in.get(0));
+        numeric(n, in.get(0));
         sameDtype(n, in.get(0), in.get(1));
         return List.of(out(n, in.get(0).dtype(), broadcast(n, in.get(0).shape(), in.get(1).shape())));
     }
@@ -49,19 +49,18 @@ final class ElementwiseSchema {
         return List.of(out(n, x.dtype(), x.shape()));
     }
 
+    /** Softmax and (ONNX's) LogSoftmax along attribute {@code axis} (default the last; opset 13's meaning), never across the rows. */
     static List<ValueInfo> softmax(Node n, List<ValueInfo> in, List<Tensor> c) {
         List<ValueInfo> out = floatUnary(n, in, c);
-        int rank = in.getFirst().shape().rank();
-        if (axis(n, n.intAttr("axis", -1), rank) != rank - 1) {
-            throw error(n, "only the last axis is supported");
+        Shape s = in.getFirst().shape();
+        if (s.rank() == 0) {
+            throw error(n, "needs at least one axis");
+        }
+        int axis = axis(n, n.intAttr("axis", -1), s.rank());
+        if (axis == 0 && Shape.ROWS.equals(s.symbol(0))) {
+            throw error(n, "cannot normalise across the rows of a batch");
         }
         return out;
-    }
-
-    static List<ValueInfo> reduceSum(Node n, List<ValueInfo> in, List<Tensor> c) {
-        arity(n, in, 1, 1);
-        floating(n, in.getFirst());
-        return List.of(out(n, in.getFirst().dtype(), reducedShape(n, in.getFirst().shape())));
     }
 
     static List<ValueInfo> argMax(Node n, List<ValueInfo> in, List<Tensor> c) {
@@ -72,12 +71,12 @@ final class ElementwiseSchema {
         return List.of(out(n, DType.INT64, reducedShape(n, in.getFirst().shape())));
     }
 
-    /** The shape after reducing the last axis (the only one these operators reduce). */
+    /** The shape after ArgMax's reduction of the last axis (the only one it reduces). */
     private static Shape reducedShape(Node n, Shape s) {
         if (s.rank() < 2 || axis(n, n.intAttr("axis", -1), s.rank()) != s.rank() - 1) {
             throw error(n, "reduces only the last axis of a value of rank 2 or more, got " + s + " and axis " + n.intAttr("axis", -1));
         }
-        boolean keep = n.intAttr("keepdims", n.opType().equals("ArgMax") ? 0 : 1) != 0;
+        boolean keep = n.intAttr("keepdims", 0) != 0;
         long[] d = s.dims();
         if (keep) {
             d[d.length - 1] = 1;
@@ -86,10 +85,43 @@ final class ElementwiseSchema {
         return new Shape(Arrays.copyOf(d, d.length - 1));
     }
 
-    static List<ValueInfo> greater(Node n, List<ValueInfo> in, List<Tensor> c) {
+    /** Comparisons of numbers (Equal also of bools), yielding bools. */
+    static List<ValueInfo> comparison(Node n, List<ValueInfo> in, List<Tensor> c) {
         arity(n, in, 2, 2);
-        floating(n, in.get(0));
+        if (!(n.opType().equals("Equal") && in.get(0).dtype() == DType.BOOL)) {
+            numeric(n, in.get(0));
+        }
         sameDtype(n, in.get(0), in.get(1));
         return List.of(out(n, DType.BOOL, broadcast(n, in.get(0).shape(), in.get(1).shape())));
+    }
+
+    /** And, Or, Xor of two bool tensors and Not of one. */
+    static List<ValueInfo> logic(Node n, List<ValueInfo> in, List<Tensor> c) {
+        arity(n, in, n.opType().equals("Not") ? 1 : 2, n.opType().equals("Not") ? 1 : 2);
+        for (ValueInfo v : in) {
+            if (v.dtype() != DType.BOOL) {
+                throw error(n, "input '" + v.name() + "' must be bool, found " + v.dtype().label());
+            }
+        }
+        Shape s = in.size() == 1 ? in.getFirst().shape() : broadcast(n, in.get(0).shape(), in.get(1).shape());
+        return List.of(out(n, DType.BOOL, s));
+    }
+
+    private static void numeric(Node n, ValueInfo v) {
+        DType t = v.dtype();
+        if (t != DType.FLOAT32 && t != DType.FLOAT64 && t != DType.INT64 && t != DType.INT32) {
+            throw error(n, "input '" + v.name() + "' must be float32, float64, int64 or int32, found " + t.label());
+        }
+    }
+
+    /** LogSoftmax: the engine's float64 matrix form (scikit-learn's arithmetic) or ONNX's on any axis. */
+    static List<ValueInfo> logSoftmax(Node n, List<ValueInfo> in, List<Tensor> c) {
+        return scikitLearnLogSoftmax(n, in) ? LogSumExpSchema.logSoftmax(n, in, c) : softmax(n, in, c);
+    }
+
+    /** Whether a LogSoftmax is the float64 last-axis one of a matrix, computed as scikit-learn does. */
+    static boolean scikitLearnLogSoftmax(Node n, List<ValueInfo> in) {
+        ValueInfo x = in.getFirst();
+        return x != null && x.dtype() == DType.FLOAT64 && x.shape().rank() == 2 && (n.intAttr("axis", -1) == -1 || n.intAttr("axis", -1) == 1);
     }
 }

@@ -20,32 +20,43 @@ public final class MathOperators implements OperatorFamily, CpuKernelProvider {
 
     @Override
     public void addSchemas(SchemaRegistry schemas) {
-        for (String op : List.of("Add", "Sub", "Mul", "Div", "Pow")) {
+        for (String op : BinaryFunction.ARITHMETIC) {
             schemas.add(op, ElementwiseSchema::arithmetic);
         }
+        for (String op : BinaryFunction.COMPARISONS) {
+            schemas.add(op, ElementwiseSchema::comparison);
+        }
+        for (String op : BinaryFunction.LOGIC) {
+            schemas.add(op, ElementwiseSchema::logic);
+        }
+        schemas.add("Not", ElementwiseSchema::logic);
         for (String op : UNARY) {
             schemas.add(op, ElementwiseSchema::floatUnary);
         }
         for (String op : MATH_FUNCTIONS) {
             schemas.add(op, ElementwiseSchema::floatUnary);
         }
-        schemas.add("Greater", ElementwiseSchema::greater);
-        schemas.add("GreaterOrEqual", ElementwiseSchema::greater);
         schemas.add("Clip", ElementwiseSchema::clip);
         schemas.add("Softmax", ElementwiseSchema::softmax);
-        schemas.add("ReduceSum", ElementwiseSchema::reduceSum);
+        schemas.add("ReduceSum", ReduceSchema::reduce, ReduceSchema::rowIndependent);
+        for (String op : ReduceSchema.OPERATORS) {
+            schemas.add(op, ReduceSchema::reduce, ReduceSchema::rowIndependent);
+        }
         schemas.add("ArgMax", ElementwiseSchema::argMax);
         schemas.add("LogSumExp", LogSumExpSchema::logSumExp);
-        schemas.add("LogSoftmax", LogSumExpSchema::logSoftmax);
+        schemas.add("LogSoftmax", ElementwiseSchema::logSoftmax);
         schemas.add("CategoryTableSum", CategoryTableSumSchema::infer);
         schemas.add("Interpolate", InterpolateSchema::infer);
     }
 
     @Override
     public void addCpuKernels(KernelRegistry<CpuKernelFactory> kernels) {
-        for (String op : List.of("Add", "Sub", "Mul", "Div", "Pow", "Greater", "GreaterOrEqual")) {
-            kernels.add(op, (node, in, c, math) -> ElementwiseKernels.binary(node, math));
+        for (String[] ops : List.of(BinaryFunction.ARITHMETIC, BinaryFunction.COMPARISONS, BinaryFunction.LOGIC)) {
+            for (String op : ops) {
+                kernels.add(op, (node, in, c, math) -> ElementwiseKernels.binary(node, math));
+            }
         }
+        kernels.add("Not", (node, in, c, math) -> ElementwiseKernels.not());
         for (String op : UNARY) {
             kernels.add(op, (node, in, c, math) -> ElementwiseKernels.unary(node));
         }
@@ -53,11 +64,15 @@ public final class MathOperators implements OperatorFamily, CpuKernelProvider {
             kernels.add(op, (node, in, c, math) -> new MathFunctionKernel(node));
         }
         kernels.add("Clip", (node, in, c, math) -> new ClipKernel(math));
-        kernels.add("Softmax", (node, in, c, math) -> ElementwiseKernels.softmax());
-        kernels.add("ReduceSum", (node, in, c, math) -> ElementwiseKernels.reduceSum());
+        kernels.add("Softmax", (node, in, c, math) -> ElementwiseKernels.softmax(node, false));
+        kernels.add("ReduceSum", (node, in, c, math) -> ReduceSchema.lastAxisSum(node) ? ElementwiseKernels.reduceSum() : new ReduceKernel(node));
+        for (String op : ReduceSchema.OPERATORS) {
+            kernels.add(op, (node, in, c, math) -> new ReduceKernel(node));
+        }
         kernels.add("ArgMax", (node, in, c, math) -> ElementwiseKernels.argMax());
         kernels.add("LogSumExp", (node, in, c, math) -> LogSumExpKernel.logSumExp());
-        kernels.add("LogSoftmax", (node, in, c, math) -> LogSumExpKernel.logSoftmax());
+        kernels.add("LogSoftmax", (node, in, c, math) -> ElementwiseSchema.scikitLearnLogSoftmax(node, in)
+                ? LogSumExpKernel.logSoftmax() : ElementwiseKernels.softmax(node, true));
         kernels.add("CategoryTableSum", (node, in, c, math) -> new CategoryTableSumKernel(node, c));
         kernels.add("Interpolate", (node, in, c, math) -> new InterpolateKernel(node, c.get(1), c.get(2)));
     }

@@ -1,5 +1,6 @@
 package org.mleruntime.operators.tensor;
 
+import java.util.List;
 import org.mleruntime.backend.CpuKernelFactory;
 import org.mleruntime.backend.CpuKernelProvider;
 import org.mleruntime.backend.KernelRegistry;
@@ -20,6 +21,18 @@ public final class TensorOperators implements OperatorFamily, CpuKernelProvider 
         schemas.add("Identity", TensorSchema::identity);
         schemas.add("Reshape", TensorSchema::reshape);
         schemas.add("GatherColumns", ColumnSchema::gatherColumns);
+        schemas.add("Shape", LayoutSchema::shape, (node, inputs) -> false, LayoutSchema::shapeValue);
+        schemas.add("Flatten", LayoutSchema::flatten);
+        schemas.add("Where", LayoutSchema::where);
+        schemas.addAcrossRows("Transpose", LayoutSchema::transpose);
+        schemas.addAcrossRows("Squeeze", LayoutSchema::squeeze);
+        schemas.addAcrossRows("Unsqueeze", LayoutSchema::unsqueeze);
+        schemas.addAcrossRows("Gather", LayoutSchema::gather);
+        schemas.addAcrossRows("Slice", LayoutSchema::slice);
+        schemas.addAcrossRows("Split", LayoutSchema::split);
+        schemas.addAcrossRows("Expand", LayoutSchema::expand);
+        schemas.addAcrossRows("ConstantOfShape", LayoutSchema::constantOfShape);
+        schemas.addAcrossRows("Range", LayoutSchema::range);
     }
 
     @Override
@@ -30,5 +43,17 @@ public final class TensorOperators implements OperatorFamily, CpuKernelProvider 
         kernels.add("Identity", (node, in, c, math) -> CopyKernel.INSTANCE);
         kernels.add("Reshape", (node, in, c, math) -> CopyKernel.INSTANCE);
         kernels.add("GatherColumns", (node, in, c, math) -> new GatherColumnsKernel(node));
+        kernels.add("Shape", (node, in, c, math) -> LayoutKernels.shape(node));
+        for (String view : List.of("Flatten", "Squeeze", "Unsqueeze")) {
+            kernels.add(view, (node, in, c, math) -> CopyKernel.INSTANCE);
+        }
+        kernels.add("Where", (node, in, c, math) -> LayoutKernels.where());
+        kernels.add("Transpose", (node, in, c, math) -> LayoutKernels.transpose(node));
+        kernels.add("Gather", (node, in, c, math) -> LayoutKernels.gather(node));
+        kernels.add("Slice", (node, in, c, math) -> LayoutKernels.slice(node));
+        kernels.add("Split", (node, in, c, math) -> LayoutKernels.split(node));
+        kernels.add("Expand", (node, in, c, math) -> LayoutKernels.expand());
+        kernels.add("ConstantOfShape", (node, in, c, math) -> LayoutKernels.constantOfShape(node));
+        kernels.add("Range", (node, in, c, math) -> LayoutKernels.range());
     }
 }

@@ -1,0 +1,221 @@
+package org.mleruntime.operators.tensor;
+
+import java.util.Arrays;
+import java.util.List;
+import org.mleruntime.InvalidInputException;
+import org.mleruntime.ir.Node;
+import org.mleruntime.ir.Shape;
+import org.mleruntime.ir.Tensor;
+import org.mleruntime.ir.ValueInfo;
+import org.mleruntime.kernels.Broadcast;
+import org.mleruntime.kernels.CopyKernel;
+import org.mleruntime.kernels.Kernel;
+
+/**
+ * CPU kernels of the data-movement operators of {@link LayoutSchema}. They move elements of any
+ * dtype (strings included) in runs as long as the layouts allow: the innermost axis when it stays
+ * innermost, whole blocks for Gather, Split and Slice's untouched inner axes.
+ */
+final class LayoutKernels {
+    private LayoutKernels() {}
+
+    static Kernel shape(Node node) {
+        return (in, out) -> {
+            Shape s = in[0].shape();
+            int[] range = LayoutSchema.shapeRange(node, s.rank());
+            for (int i = range[0]; i < range[1]; i++) {
+                out[0].setLong(i - range[0], s.dim(i));
+            }
+        };
+    }
+
+    static Kernel transpose(Node node) {
+        return (in, out) -> {
+            Tensor x = in[0];
+            int rank = x.shape().rank();
+            int[] perm = LayoutSchema.permutation(node, rank);
+            long[] strides = strides(x.shape());
+            long[] outDims = out[0].shape().dims();
+            long[] step = new long[rank];
+            for (int i = 0; i < rank; i++) {
+                step[i] = strides[perm[i]];
+            }
+            walk(x, out[0], outDims, step, 0, rank > 0 && perm[rank - 1] == rank - 1);
+        };
+    }
+
+    /**
+     * Copies into {@code y} (contiguous, dims {@code outDims}) from {@code x} at {@code base} +
+     * Σ index·step, by runs of the last axis when {@code innerContiguous}.
+     */
+    private static void walk(Tensor x, Tensor y, long[] outDims, long[] step, long base, boolean innerContiguous) {
+        int rank = outDims.length;
+        if (y.elementCount() == 0) {
+            return;
+        }
+        if (rank == 0) {
+            CopyKernel.copy(x, base, y, 0, 1);
+            return;
+        }
+        long inner = outDims[rank - 1];
+        long[] index = new long[rank];
+        long offset = base;
+        for (long o = 0; o < y.elementCount(); o += innerContiguous ? inner : 1) {
+            if (innerContiguous) {
+                CopyKernel.copy(x, offset, y, o, inner);
+                index[rank - 1] = inner - 1;
+                offset += (inner - 1) * step[rank - 1];
+            } else {
+                CopyKernel.copy(x, offset, y, o, 1);
+            }
+            for (int a = rank - 1; a >= 0; a--) {
+                if (++index[a] < outDims[a]) {
+                    offset += step[a];
+                    break;
+                }
+                offset -= (outDims[a] - 1) * step[a];
+                index[a] = 0;
+            }
+        }
+    }
+
+    static long[] strides(Shape s) {
+        long[] strides = new long[s.rank()];
+        long stride = 1;
+        for (int i = s.rank() - 1; i >= 0; i--) {
+            strides[i] = stride;
+            stride *= s.dim(i);
+        }
+        return strides;
+    }
+
+    static Kernel gather(Node node) {
+        return (in, out) -> {
+            Tensor data = in[0];
+            Tensor indices = in[1];
+            Shape s = data.shape();
+            int axis = (int) (node.intAttr("axis", 0) < 0 ? node.intAttr("axis", 0) + s.rank() : node.intAttr("axis", 0));
+            long outer = 1;
+            for (int i = 0; i < axis; i++) {
+                outer *= s.dim(i);
+            }
+            long size = s.dim(axis);
+            long inner = 1;
+            for (int i = axis + 1; i < s.rank(); i++) {
+                inner *= s.dim(i);
+            }
+            long picks = indices.elementCount();
+            for (long p = 0; p < picks; p++) {
+                long k = indices.getLong(p);
+                if (k < -size || k >= size) {
+                    throw new InvalidInputException("index " + k + " at position " + p + " of node '" + node.name()
+                            + "' is outside an axis of size " + size);
+                }
+                long from = k < 0 ? k + size : k;
+                for (long o = 0; o < outer; o++) {
+                    CopyKernel.copy(data, (o * size + from) * inner, out[0], (o * picks + p) * inner, inner);
+                }
+            }
+        };
+    }
+
+    static Kernel slice(Node node) {
+        return (in, out) -> {
+            List<Tensor> known = Arrays.asList(in);
+            SliceRanges r = SliceRanges.of(node, types(in), known, in[0].shape());
+            long[] strides = strides(in[0].shape());
+            long base = 0;
+            long[] step = new long[strides.length];
+            for (int a = 0; a < strides.length; a++) {
+                base += r.first()[a] * strides[a];
+                step[a] = r.step()[a] * strides[a];
+            }
+            int last = strides.length - 1;
+            walk(in[0], out[0], out[0].shape().dims(), step, base, last >= 0 && r.step()[last] == 1);
+        };
+    }
+
+    /** The inputs' types, as the schema's range rule reads them. */
+    private static List<ValueInfo> types(Tensor[] in) {
+        ValueInfo[] types = new ValueInfo[in.length];
+        for (int i = 0; i < in.length; i++) {
+            types[i] = in[i] == null ? null : new ValueInfo("input " + i, in[i].dtype(), in[i].shape());
+        }
+        return Arrays.asList(types);
+    }
+
+    static Kernel split(Node node) {
+        return (in, out) -> {
+            Tensor x = in[0];
+            Shape s = x.shape();
+            int axis = (int) (node.intAttr("axis", 0) < 0 ? node.intAttr("axis", 0) + s.rank() : node.intAttr("axis", 0));
+            long outer = 1;
+            for (int i = 0; i < axis; i++) {
+                outer *= s.dim(i);
+            }
+            long inner = 1;
+            for (int i = axis + 1; i < s.rank(); i++) {
+                inner *= s.dim(i);
+            }
+            long position = 0;
+            for (Tensor y : out) {
+                long size = y.shape().dim(axis);
+                for (long o = 0; o < outer; o++) {
+                    CopyKernel.copy(x, (o * s.dim(axis) + position) * inner, y, o * size * inner, size * inner);
+                }
+                position += size;
+            }
+        };
+    }
+
+    static Kernel expand() {
+        return (in, out) -> {
+            Broadcast b = new Broadcast(out[0].shape(), in[0].shape());
+            for (long i = 0; i < out[0].elementCount(); i++) {
+                CopyKernel.copy(in[0], b.map(i), out[0], i, 1);
+            }
+        };
+    }
+
+    static Kernel constantOfShape(Node node) {
+        double value = node.floatAttr("value", 0);
+        return (in, out) -> {
+            Tensor y = out[0];
+            boolean integral = !y.dtype().isFloating();
+            for (long i = 0; i < y.elementCount(); i++) {
+                if (integral) {
+                    y.setLong(i, (long) value);
+                } else {
+                    y.setDouble(i, value);
+                }
+            }
+        };
+    }
+
+    static Kernel range() {
+        return (in, out) -> {
+            Tensor y = out[0];
+            boolean integral = !y.dtype().isFloating();
+            for (long i = 0; i < y.elementCount(); i++) {
+                if (integral) {
+                    y.setLong(i, in[0].getLong(0) + i * in[2].getLong(0));
+                } else {
+                    y.setDouble(i, in[0].getDouble(0) + i * in[2].getDouble(0));
+                }
+            }
+        };
+    }
+
+    static Kernel where() {
+        return (in, out) -> {
+            Tensor y = out[0];
+            Broadcast c = new Broadcast(y.shape(), in[0].shape());
+            Broadcast a = new Broadcast(y.shape(), in[1].shape());
+            Broadcast b = new Broadcast(y.shape(), in[2].shape());
+            for (long i = 0; i < y.elementCount(); i++) {
+                boolean pick = in[0].getLong(c.map(i)) != 0;
+                CopyKernel.copy(pick ? in[1] : in[2], pick ? a.map(i) : b.map(i), y, i, 1);
+            }
+        };
+    }
+}
