@@ -18,8 +18,8 @@ import java.util.Arrays;
  * that two float arrays overlap), and rows of their own let a loop read B's row p and the tile's row r
  * both at index j.
  *
- * <p>Fewer rows of A than a tile holds (a batch of one through a dense layer) are not worth packing
- * B for: such rows are built by streaming B once instead, along its rows (B as stored) or as dot
+ * <p>A few rows of A (a small batch through a dense layer) are not worth packing B for: fewer than
+ * {@code fewRows} are built by streaming B once instead, along its rows (B as stored) or as dot
  * products with its rows (B transposed, a linear layer's weights).
  *
  * <p>The packed blocks are kept per thread and reused, about a megabyte each. One call runs on one
@@ -34,6 +34,7 @@ public abstract class PackedFloatGemm implements FloatGemm {
     private final int columns;
     private final int rowBlock;
     private final int columnBlock;
+    private final int fewRows;
     private final ThreadLocal<Workspace> workspaces = ThreadLocal.withInitial(Workspace::new);
 
     /** The packed blocks, the line buffer that rows of a segment are copied through, and the tile. */
@@ -49,9 +50,11 @@ public abstract class PackedFloatGemm implements FloatGemm {
      * @param columns     its tile width (NR)
      * @param rowBlock    rows of A packed at a time: {@code rowBlock × DEPTH} floats meant for L2
      * @param columnBlock columns of B packed at a time: {@code DEPTH × columnBlock} floats meant for L2
+     * @param fewRows     the number of rows of A from which packing B pays, at least {@code rows}
      */
-    protected PackedFloatGemm(int rows, int columns, int rowBlock, int columnBlock) {
+    protected PackedFloatGemm(int rows, int columns, int rowBlock, int columnBlock, int fewRows) {
         this.rows = rows;
+        this.fewRows = Math.max(rows, fewRows);
         this.columns = columns;
         this.rowBlock = rowBlock / rows * rows;
         this.columnBlock = columnBlock / columns * columns;
@@ -121,7 +124,7 @@ public abstract class PackedFloatGemm implements FloatGemm {
             }
             return;
         }
-        if (m < rows) {
+        if (m < fewRows) {
             if (transB) {
                 dotRows(transA, m, k, a, aOffset, lda, b, bOffset, ldb, accumulate, c, cOffset, ldc, from, to);
             } else {

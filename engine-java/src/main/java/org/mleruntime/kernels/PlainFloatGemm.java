@@ -8,7 +8,8 @@ import java.util.Arrays;
  * C2's auto-vectoriser. Plain Java cannot pin vectors in registers, so the 4 × 256 tile lives in four
  * row arrays (4 KiB, in L1) and the inner loop runs along them, which C2 turns into vector fused
  * multiply-adds. Four steps of the depth are taken at once, so that each load and store of the tile
- * serves four multiply-adds and each load of B four rows.
+ * serves four multiply-adds and each load of B four rows. The loop stops at C's last column, so that a
+ * narrow C (a deep convolution's 7 × 7 pixels) does not pay for the whole width.
  */
 public final class PlainFloatGemm extends PackedFloatGemm {
     private static final int ROWS = 4;
@@ -16,7 +17,7 @@ public final class PlainFloatGemm extends PackedFloatGemm {
     public static final PlainFloatGemm INSTANCE = new PlainFloatGemm();
 
     private PlainFloatGemm() {
-        super(ROWS, COLUMNS, 128, 1024);
+        super(ROWS, COLUMNS, 128, 1024, ROWS);
     }
 
     @Override
@@ -39,7 +40,7 @@ public final class PlainFloatGemm extends PackedFloatGemm {
             float a20 = a[ai + 8], a21 = a[ai + 9], a22 = a[ai + 10], a23 = a[ai + 11];
             float a30 = a[ai + 12], a31 = a[ai + 13], a32 = a[ai + 14], a33 = a[ai + 15];
             float[] b0 = b[bAt + p], b1 = b[bAt + p + 1], b2 = b[bAt + p + 2], b3 = b[bAt + p + 3];
-            for (int j = 0; j < COLUMNS; j++) {
+            for (int j = 0; j < width; j++) {
                 float x0 = b0[j], x1 = b1[j], x2 = b2[j], x3 = b3[j];
                 t0[j] = Math.fma(a30, x3, Math.fma(a20, x2, Math.fma(a10, x1, Math.fma(a00, x0, t0[j]))));
                 t1[j] = Math.fma(a31, x3, Math.fma(a21, x2, Math.fma(a11, x1, Math.fma(a01, x0, t1[j]))));
@@ -51,7 +52,7 @@ public final class PlainFloatGemm extends PackedFloatGemm {
             int ai = aAt + p * ROWS;
             float a0 = a[ai], a1 = a[ai + 1], a2 = a[ai + 2], a3 = a[ai + 3];
             float[] b0 = b[bAt + p];
-            for (int j = 0; j < COLUMNS; j++) {
+            for (int j = 0; j < width; j++) {
                 float x = b0[j];
                 t0[j] = Math.fma(a0, x, t0[j]);
                 t1[j] = Math.fma(a1, x, t1[j]);

@@ -25,8 +25,9 @@ public final class VectorFloatGemm extends PackedFloatGemm {
             ThreadLocal.withInitial(() -> Arena.ofAuto().allocate((long) ROWS * COLUMNS * Float.BYTES, 64));
     static final VectorFloatGemm INSTANCE = new VectorFloatGemm();
 
+    /** Measured on a 2-core AVX-512 machine, a 784 → 512 layer: streaming B wins below 12 rows, packing it from 16. */
     private VectorFloatGemm() {
-        super(ROWS, COLUMNS, 120, 1024);
+        super(ROWS, COLUMNS, 120, 1024, 12);
     }
 
     /**
