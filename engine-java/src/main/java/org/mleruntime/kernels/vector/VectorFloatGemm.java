@@ -114,16 +114,21 @@ public final class VectorFloatGemm extends PackedFloatGemm {
         c51.intoMemorySegment(c, at + 5 * stride + second, LE);
     }
 
-    /** Fused multiply-adds in two vectors of partial sums, then the lanes and the tail. */
+    /** Fused multiply-adds into four vectors of partial sums, enough to hide the FMA latency, then the lanes and the tail. */
     @Override
     protected float dot(float[] x, float[] y, int length) {
-        FloatVector s0 = FloatVector.zero(F), s1 = s0;
+        FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
         int p = 0;
-        for (; p + 2 * LANES <= length; p += 2 * LANES) {
+        for (; p + 4 * LANES <= length; p += 4 * LANES) {
             s0 = FloatVector.fromArray(F, x, p).fma(FloatVector.fromArray(F, y, p), s0);
             s1 = FloatVector.fromArray(F, x, p + LANES).fma(FloatVector.fromArray(F, y, p + LANES), s1);
+            s2 = FloatVector.fromArray(F, x, p + 2 * LANES).fma(FloatVector.fromArray(F, y, p + 2 * LANES), s2);
+            s3 = FloatVector.fromArray(F, x, p + 3 * LANES).fma(FloatVector.fromArray(F, y, p + 3 * LANES), s3);
         }
-        float sum = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        for (; p + LANES <= length; p += LANES) {
+            s0 = FloatVector.fromArray(F, x, p).fma(FloatVector.fromArray(F, y, p), s0);
+        }
+        float sum = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
         for (; p < length; p++) {
             sum = Math.fma(x[p], y[p], sum);
         }
