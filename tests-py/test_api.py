@@ -209,7 +209,7 @@ def test_run_returns_every_output_by_name(iris_file, iris_pipeline, datasets):
 
 def test_inspect_returns_the_file_description(iris_file):
     info = mle_runtime.inspect(iris_file)
-    assert info["format_version"] == info["reader_version"] == "1.1"
+    assert info["format_version"] == info["reader_version"] == "1.2"
     assert info["file_size"] == os.path.getsize(iris_file)
     kinds = [s["kind"] for s in info["sections"]]
     assert "GRAPH" in kinds and "METADATA" in kinds

@@ -75,9 +75,11 @@ class _JavaTypes:
     """The JPype types a Model needs, looked up once per process: a lookup costs more than a prediction."""
 
     def __init__(self) -> None:
-        from jpype import JArray, JClass, JString
+        from jpype import JArray, JClass, JLong, JString
 
         self.string_array = JArray(JString)
+        self.long_array = JArray(JLong)
+        self.long_matrix = JArray(JLong, 2)
         self.join_strings = JClass("org.mleruntime.bridge.LoadedModel").joinStrings
 
 
@@ -213,7 +215,10 @@ class Model:
             }
         self._batched_input = next((i for i, s in enumerate(self._input_specs) if s.shape and s.shape[0] == -1), None)
         self._run_frame = self._java.runFrame
-        self._direct_calls = {} if self._columns is not None else {
+        # A model whose sizes vary beyond the rows (a sequence length) is run with each input's whole
+        # shape, its outputs' shapes asked for first.
+        self._by_shape = not description.get("planned_by_rows", True)
+        self._direct_calls = {} if self._columns is not None or self._by_shape else {
             m: direct for m in self._methods if (direct := _DirectCall.of(self._input_specs, *self._bound_outputs[m][1:])) is not None
         }
         # The file's methods are functions of a class made for them, bound on each lookup like
@@ -426,6 +431,8 @@ class Model:
         return results[0] if direct.single else tuple(results)
 
     def _execute(self, prepared: dict[str, Any], method: str | None) -> dict[str, np.ndarray]:
+        if self._by_shape:
+            return self._execute_by_shape(prepared, method)
         self._check_usable()
         ordered = [prepared[s.name] for s in self._input_specs]
         first = ordered[self._batched_input] if self._batched_input is not None else None
@@ -447,6 +454,26 @@ class Model:
             for i, (name, dtype, _) in enumerate(outputs):
                 if dtype is None:
                     results[name] = self._string_array(strings[i]).reshape(self._output_specs[name].shape_for(rows))
+        return results if len(results) == 1 else {name: results[name] for name in names}
+
+    def _execute_by_shape(self, prepared: dict[str, Any], method: str | None) -> dict[str, np.ndarray]:
+        self._check_usable()
+        java = _java_types()
+        ordered = [prepared[s.name] for s in self._input_specs]
+        if any(isinstance(a, _Text) for a in ordered):
+            raise InputError("string inputs are passed by rows; this model's sizes vary beyond the rows")
+        input_names = java.string_array([s.name for s in self._input_specs])
+        shapes = java.long_matrix([java.long_array(list(a.shape)) for a in ordered])
+        buffers = java.long_array([v for a in ordered for v in (_address(a), a.nbytes)])
+        names = self._bound_outputs[method][0]
+        output_names = java.string_array(names)
+        with _naming_rows(ordered), java_errors():
+            output_shapes = self._java.outputShapes(input_names, shapes, buffers, output_names)
+        results = {name: np.empty(tuple(int(d) for d in output_shapes[i]), dtype=self._output_specs[name].dtype)
+                   for i, name in enumerate(names)}
+        out_buffers = java.long_array([v for name in names for v in (_address(results[name]), results[name].nbytes)])
+        with _naming_rows(ordered), java_errors():
+            self._java.runShaped(input_names, shapes, buffers, output_names, output_shapes, out_buffers)
         return results if len(results) == 1 else {name: results[name] for name in names}
 
 

@@ -99,9 +99,13 @@ public final class MleModel implements AutoCloseable {
      * prediction takes ten times its steady time for the first hundreds of calls. It stops sooner
      * once runs no longer get faster ({@link WarmUp.Progress}), so it spends what compiling takes. A run the model
      * refuses (zeros outside its categories, say) ends the warm-up early; it is never reported.
-     * {@link #close} stops it. At most one warm-up per model; they run one at a time.
+     * {@link #close} stops it. At most one warm-up per model; they run one at a time. A model planned
+     * per shape of inputs is not warmed up: no synthetic shape stands for the ones it will be given.
      */
     public void warmUpInBackground(long maxNanos, int maxRuns) {
+        if (!session.plannedByRows()) {
+            return;
+        }
         long batchRows = WarmUp.batchRows(session.inputs(), session.outputs());
         Map<String, Tensor> one = WarmUp.syntheticInputs(session, 1);
         Map<String, Tensor> batch = WarmUp.syntheticInputs(session, batchRows);

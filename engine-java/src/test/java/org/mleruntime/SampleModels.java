@@ -108,6 +108,25 @@ public final class SampleModels {
         return model(features, c, nodes, "MLPClassifier");
     }
 
+    /**
+     * Each row's spread over a sequence of any length: x [batch, seq] → Σ (x − mean)² over seq, as
+     * [batch, 1]; the sequence length is a named symbolic dimension (format 1.2).
+     */
+    public static Model sequenceSpread() {
+        Shape rows = new Shape(new long[] {Shape.BATCH, Shape.BATCH}, new String[] {"batch", "seq"});
+        Map<String, Attribute> overSeq = Map.of("axes", new Attribute.Ints(new long[] {1}));
+        Graph g = new Graph(List.of(new ValueInfo("input", DType.FLOAT64, rows)),
+                List.of(new ValueInfo("spread", DType.FLOAT64, new Shape(new long[] {Shape.BATCH, 1}, new String[] {"batch", null}))),
+                Map.of(),
+                List.of(TestModels.node("mean", "ReduceMean", List.of("input"), List.of("mean"), overSeq),
+                        TestModels.node("centre", "Sub", List.of("input", "mean"), List.of("centred"), Map.of()),
+                        TestModels.node("square", "Mul", List.of("centred", "centred"), List.of("squares"), Map.of()),
+                        TestModels.node("sum", "ReduceSum", List.of("squares"), List.of("spread"), overSeq)));
+        ModelMetadata m = new ModelMetadata("mle-runtime-tests", "0.1.0", "handmade", "1", "SequenceSpread", "sample model",
+                "2026-01-01T00:00:00Z", List.of(), List.of(), null, Map.of("predict", List.of("spread")), Map.of());
+        return new Model(g, m);
+    }
+
     private static double[] gaussian(Random r, int n, double scale) {
         double[] v = new double[n];
         for (int i = 0; i < n; i++) {

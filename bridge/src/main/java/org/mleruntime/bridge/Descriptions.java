@@ -2,6 +2,7 @@ package org.mleruntime.bridge;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -164,6 +165,9 @@ public final class Descriptions {
             m.put("name", v.name());
             m.put("dtype", v.dtype().label());
             m.put("shape", v.shape().dims());
+            if (v.shape().hasNamedSymbols()) {
+                m.put("dim_names", Arrays.asList(v.shape().symbols()));
+            }
             out.add(m);
         }
         return out;

@@ -37,6 +37,7 @@ public final class LoadedModel implements AutoCloseable {
         d.put("metadata", Descriptions.metadata(model.metadata(), model.graph()));
         d.put("methods", model.metadata().methods());
         d.put("backend", model.session().backendName());
+        d.put("planned_by_rows", model.session().plannedByRows());
         d.put("operators", model.session().operatorCounts());
         d.put("file", Descriptions.container(model.file()));
         return Json.write(d);
@@ -107,11 +108,97 @@ public final class LoadedModel implements AutoCloseable {
     }
 
     /**
+     * For a model planned per shape of inputs: the shape of each output in {@code outputNames}, given
+     * the numeric inputs with their full shapes ({@code inputShapes[i]}) and buffers (address and
+     * length pairs, as in {@link #run(String[], long[], long, String[], long[])}).
+     */
+    public long[][] outputShapes(String[] inputNames, long[][] inputShapes, long[] inputBuffers, String[] outputNames) {
+        Map<String, Shape> shapes = model.session().outputShapes(shapedInputs(inputNames, inputShapes, inputBuffers));
+        long[][] out = new long[outputNames.length][];
+        for (int i = 0; i < outputNames.length; i++) {
+            Shape s = shapes.get(outputNames[i]);
+            if (s == null) {
+                throw new InvalidInputException("'" + outputNames[i] + "' is not an output of this model; outputs: " + outputs.keySet());
+            }
+            out[i] = s.dims();
+        }
+        return out;
+    }
+
+    /**
+     * Runs a model planned per shape of inputs: numeric inputs and outputs with their full shapes and
+     * buffers, outputs shaped as {@link #outputShapes} said.
+     */
+    public void runShaped(String[] inputNames, long[][] inputShapes, long[] inputBuffers, String[] outputNames, long[][] outputShapes,
+                          long[] outputBuffers) {
+        Map<String, Tensor> in = shapedInputs(inputNames, inputShapes, inputBuffers);
+        if (outputShapes.length != outputNames.length || outputBuffers.length != 2L * outputNames.length) {
+            throw new InvalidInputException("output names, shapes and buffers (an address and a length each) differ in number");
+        }
+        Map<String, Tensor> bound = new HashMap<>();
+        for (int i = 0; i < outputNames.length; i++) {
+            ValueInfo v = outputs.get(outputNames[i]);
+            if (v == null) {
+                throw new InvalidInputException("'" + outputNames[i] + "' is not an output of this model; outputs: " + outputs.keySet());
+            }
+            bound.put(v.name(), wrapShaped("output", v, outputShapes[i], outputBuffers[2 * i], outputBuffers[2 * i + 1]));
+        }
+        model.session().run(in, bound, java.util.Arrays.asList(outputNames));
+    }
+
+    private Map<String, Tensor> shapedInputs(String[] names, long[][] shapes, long[] buffers) {
+        if (shapes.length != names.length || buffers.length != 2L * names.length) {
+            throw new InvalidInputException("input names, shapes and buffers (an address and a length each) differ in number");
+        }
+        Map<String, Tensor> in = new HashMap<>();
+        for (int i = 0; i < names.length; i++) {
+            ValueInfo v = inputs.get(names[i]);
+            if (v == null) {
+                throw new InvalidInputException("'" + names[i] + "' is not an input of this model; inputs: " + inputs.keySet());
+            }
+            if (v.dtype() == DType.STRING) {
+                throw new InvalidInputException("string input '" + v.name() + "' cannot be passed with a shape; this model takes strings by rows");
+            }
+            in.put(v.name(), wrapShaped("input", v, shapes[i], buffers[2 * i], buffers[2 * i + 1]));
+        }
+        return in;
+    }
+
+    private static Tensor wrapShaped(String role, ValueInfo v, long[] dims, long address, long length) {
+        Shape shape;
+        try {
+            shape = new Shape(dims);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(role + " '" + v.name() + "': " + e.getMessage());
+        }
+        if (shape.rank() != v.shape().rank() || !shape.isStatic()) {
+            throw new InvalidInputException(role + " '" + v.name() + "' must have shape " + v.shape() + ", got " + shape);
+        }
+        long bytes;
+        try {
+            bytes = Math.multiplyExact(shape.elementCount(), (long) v.dtype().byteSize());
+        } catch (ArithmeticException e) {
+            throw tooLarge(role, v, shape);
+        }
+        if (address == 0 && bytes > 0) {
+            throw new InvalidInputException(role + " '" + v.name() + "' was given a null buffer");
+        }
+        if (length != bytes) {
+            throw new InvalidInputException(role + " '" + v.name() + "' of " + v.dtype().label() + " " + shape + " needs " + bytes
+                    + " bytes; its buffer holds " + length);
+        }
+        return Tensor.numeric(v.dtype(), shape, MemorySegment.ofAddress(address).reinterpret(bytes));
+    }
+
+    /**
      * Warms the model up in the background ({@link MleModel#warmUpInBackground(long, int, long, java.util.function.LongConsumer, Runnable)}),
      * each run through {@link #run(String[], long[], long[], long, String[], long[])} on zeroed
      * native buffers (empty strings for string inputs), so that this class's path is compiled too.
      */
     public void warmUpInBackground(long maxNanos, int maxRuns) {
+        if (!model.session().plannedByRows()) {
+            return;
+        }
         String[] outputNames = outputs.keySet().toArray(String[]::new);
         long batchRows = org.mleruntime.WarmUp.batchRows(model.session().inputs(), model.session().outputs());
         Arena arena = Arena.ofShared();

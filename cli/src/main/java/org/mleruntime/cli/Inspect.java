@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.mleruntime.bridge.Descriptions;
 import org.mleruntime.bridge.Json;
+import org.mleruntime.ir.Shape;
 
 /** {@code mle inspect}: the header, sections, key ids, metadata and a summary of the graph. */
 final class Inspect extends Command {
@@ -110,7 +111,10 @@ final class Inspect extends Command {
         List<String> out = new ArrayList<>();
         for (Object v : values) {
             Map<?, ?> m = (Map<?, ?>) v;
-            out.add(m.get("name") + " " + m.get("dtype") + java.util.Arrays.toString((long[]) m.get("shape")));
+            long[] dims = (long[]) m.get("shape");
+            List<?> names = (List<?>) m.get("dim_names");
+            String[] symbols = names == null ? null : names.stream().map(n -> n == null ? null : n.toString()).toArray(String[]::new);
+            out.add(m.get("name") + " " + m.get("dtype") + new Shape(dims, symbols));
         }
         return String.join(", ", out);
     }

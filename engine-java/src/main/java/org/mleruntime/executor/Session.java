@@ -198,6 +198,25 @@ public final class Session {
         return backendName;
     }
 
+    /** Whether one plan scaled by the rows serves every run (else the session plans per shape of inputs). */
+    public boolean plannedByRows() {
+        return byRows != null;
+    }
+
+    /**
+     * The concrete shape of each graph output for these inputs (checked as {@link #run} checks them),
+     * so that a caller can allocate the outputs of a model planned per shape of inputs before the run.
+     */
+    public Map<String, Shape> outputShapes(Map<String, Tensor> inputs) {
+        long rows = checkInputs(inputs);
+        Prepared prepared = byRows != null ? byRows : forShapes(inputs);
+        Map<String, Shape> shapes = new LinkedHashMap<>();
+        for (ValueInfo v : graph.outputs()) {
+            shapes.put(v.name(), prepared.types().get(v.name()).shape().withRows(rows));
+        }
+        return shapes;
+    }
+
     /** How many nodes of each operator the session runs, after optimisation, in the order they first run. */
     public Map<String, Integer> operatorCounts() {
         Map<String, Integer> counts = new LinkedHashMap<>();
@@ -420,18 +439,25 @@ public final class Session {
                             + (axis == 1 && s.rank() == 2 ? " (expected " + v.shape().dim(1) + " features, got " + s.dim(1) + ")" : ""));
                 }
             }
-            long r = s.rank() == 0 ? 1 : s.dim(0);
-            if (rows >= 0 && r != rows) {
+            if (v.shape().rank() > 0 && !v.shape().isSymbolic(0) && s.dim(0) != v.shape().dim(0)) {
+                throw new InvalidInputException("input '" + v.name() + "' must have shape " + v.shape() + ", got " + s);
+            }
+            if (!v.shape().isBatched()) {
+                continue;
+            }
+            long r = s.dim(0);
+            if (byRows != null && rows >= 0 && r != rows) {
                 throw new InvalidInputException("inputs disagree on the number of rows: " + rows + " and " + r + " ('" + v.name() + "')");
             }
-            rows = r;
+            sameSize(sizes, seenIn, v.shape().symbol(0), r, v.name());
+            rows = rows < 0 ? r : rows;
         }
         for (String name : inputs.keySet()) {
             if (graph.input(name) == null) {
                 throw new InvalidInputException("'" + name + "' is not an input of this model; inputs: " + names(graph.inputs()));
             }
         }
-        return Math.max(rows, 0);
+        return rows >= 0 ? rows : graph.inputs().isEmpty() ? 0 : 1;
     }
 
     private static void sameSize(Map<String, Long> sizes, Map<String, String> seenIn, String symbol, long size, String input) {

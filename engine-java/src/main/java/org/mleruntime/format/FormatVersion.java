@@ -7,7 +7,7 @@ package org.mleruntime.format;
  */
 public final class FormatVersion {
     public static final int MAJOR = 1;
-    public static final int MINOR = 1;
+    public static final int MINOR = 2;
 
     private FormatVersion() {}
 

@@ -24,6 +24,9 @@ import org.mleruntime.format.fb.AttributeType;
  * TENSOR_DATA section, so no weight is copied.
  */
 final class GraphCodec {
+    /** The longest name of a symbolic dimension a file may give. */
+    static final int MAX_DIMENSION_NAME = 64;
+
     private GraphCodec() {}
 
     /** Where each numeric constant's bytes go inside the TENSOR_DATA section. */
@@ -230,9 +233,9 @@ final class GraphCodec {
         for (int i = 0; i < dims.length; i++) {
             dims[i] = c.shape(i);
         }
-        Shape shape = shape(dims, "constant '" + c.name() + "'");
-        if (shape.isBatched()) {
-            throw new CorruptFileException("constant '" + c.name() + "' has a batch dimension");
+        Shape shape = shape(dims, null, "constant '" + c.name() + "'");
+        if (!shape.isStatic()) {
+            throw new CorruptFileException("constant '" + c.name() + "' has a symbolic dimension");
         }
         if (dtype == DType.STRING) {
             if (c.stringsLength() != shape.elementCount()) {
@@ -309,7 +312,34 @@ final class GraphCodec {
         for (int i = 0; i < dims.length; i++) {
             dims[i] = v.shape(i);
         }
-        return new ValueInfo(v.name(), dtype(v.dtype(), what), shape(dims, what));
+        String[] names = null;
+        if (v.dimNamesLength() > 0) {
+            if (v.dimNamesLength() != dims.length) {
+                throw new CorruptFileException(what + " names " + v.dimNamesLength() + " dimensions of its " + dims.length);
+            }
+            names = new String[dims.length];
+            for (int i = 0; i < dims.length; i++) {
+                names[i] = dimensionName(v.dimNames(i), dims[i], i, what);
+            }
+        }
+        return new ValueInfo(v.name(), dtype(v.dtype(), what), shape(dims, names, what));
+    }
+
+    /** The name of dimension {@code axis}: empty for a fixed one, a short printable symbol for a symbolic one. */
+    private static String dimensionName(String name, long dim, int axis, String what) {
+        if (name == null) {
+            throw new CorruptFileException(what + " has no name for dimension " + axis);
+        }
+        if (dim != Shape.BATCH) {
+            if (!name.isEmpty()) {
+                throw new CorruptFileException(what + " names its fixed dimension " + axis + " '" + name + "'");
+            }
+            return null;
+        }
+        if (name.isEmpty() || name.length() > MAX_DIMENSION_NAME || !name.chars().allMatch(ch -> ch > ' ' && ch < 0x7F)) {
+            throw new CorruptFileException(what + " gives symbolic dimension " + axis + " an empty, long or unprintable name");
+        }
+        return name;
     }
 
     /**
@@ -333,13 +363,20 @@ final class GraphCodec {
         }
     }
 
-    private static Shape shape(long[] dims, String what) {
+    /** A shape read from the file; without names (files before 1.2), only the first dimension may be symbolic. */
+    private static Shape shape(long[] dims, String[] names, String what) {
+        for (int i = 1; names == null && i < dims.length; i++) {
+            if (dims[i] == Shape.BATCH) {
+                throw new CorruptFileException(what + ": symbolic dimension " + i + " has no name (dimension names are format 1.2)");
+            }
+        }
         try {
-            return new Shape(dims);
+            return new Shape(dims, names);
         } catch (IllegalArgumentException e) {
             throw new CorruptFileException(what + ": " + e.getMessage());
         }
     }
+
 
     private static int[] valueInfos(FlatBufferBuilder b, List<ValueInfo> values) {
         int[] out = new int[values.size()];
@@ -347,7 +384,16 @@ final class GraphCodec {
             ValueInfo v = values.get(i);
             int name = b.createString(v.name());
             int shape = org.mleruntime.format.fb.ValueInfo.createShapeVector(b, v.shape().dims());
-            out[i] = org.mleruntime.format.fb.ValueInfo.createValueInfo(b, name, (byte) v.dtype().code(), shape);
+            int names = 0;
+            if (v.shape().hasNamedSymbols()) {
+                String[] symbols = v.shape().symbols();
+                int[] offsets = new int[symbols.length];
+                for (int d = 0; d < symbols.length; d++) {
+                    offsets[d] = b.createString(symbols[d] == null ? "" : symbols[d]);
+                }
+                names = org.mleruntime.format.fb.ValueInfo.createDimNamesVector(b, offsets);
+            }
+            out[i] = org.mleruntime.format.fb.ValueInfo.createValueInfo(b, name, (byte) v.dtype().code(), shape, names);
         }
         return out;
     }

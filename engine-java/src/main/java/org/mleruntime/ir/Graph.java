@@ -33,16 +33,14 @@ public record Graph(List<ValueInfo> inputs, List<ValueInfo> outputs, Map<String,
 
     /**
      * Checks that names are unique, every value is defined before it is used, and inputs and outputs
-     * have interface dtypes; throws otherwise.
+     * have interface dtypes; throws otherwise. An input's first dimension need not be the batch: a
+     * graph of fixed shapes, or of symbolic ones anywhere, is planned per shape of its inputs.
      */
     public Graph validated() {
         Set<String> defined = new HashSet<>();
         for (ValueInfo in : inputs) {
             define(defined, in.name(), "graph input");
             requireInterfaceDtype(in, "graph input");
-            if (!in.shape().isBatched() && in.shape().rank() > 0) {
-                throw new InvalidModelException("graph input '" + in.name() + "' must have the batch dimension first, found " + in.shape());
-            }
         }
         for (String c : constants.keySet()) {
             define(defined, c, "constant");

@@ -74,6 +74,19 @@ public record Shape(long[] dims, String[] symbols) {
         return false;
     }
 
+    /**
+     * Whether the dimensions' names say more than the default: a symbolic dimension after the first,
+     * or a first one named other than {@link #ROWS} (files write the names then, format 1.2).
+     */
+    public boolean hasNamedSymbols() {
+        for (int i = 0; i < dims.length; i++) {
+            if (dims[i] == BATCH && (i > 0 || !symbols[i].equals(ROWS))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Whether every dimension is fixed. */
     public boolean isStatic() {
         return !isBatched() && !hasSymbolsBeyondBatch();

@@ -111,6 +111,22 @@ class HostileFileTest {
     }
 
     @Test
+    void symbolicDimensionNamesSurviveTheFileAndBadOnesAreRefused() {
+        Graph graph = SampleModels.sequenceSpread().graph();
+        byte[] encoded = GraphCodec.encodeGraph(graph, GraphCodec.TensorLayout.of(graph));
+        java.lang.foreign.MemorySegment none = java.lang.foreign.MemorySegment.NULL.reinterpret(1 << 20);
+        Graph decoded = GraphCodec.decodeGraph(ByteBuffer.wrap(encoded), none);
+        assertEquals("[batch, seq]", decoded.inputs().getFirst().shape().toString());
+        String text = new String(encoded, java.nio.charset.StandardCharsets.ISO_8859_1);
+        int at = text.indexOf("seq");
+        assertTrue(at > 0, "the name is in the encoded graph");
+        byte[] spaced = encoded.clone();
+        spaced[at + 1] = ' ';
+        CorruptFileException e = assertThrows(CorruptFileException.class, () -> GraphCodec.decodeGraph(ByteBuffer.wrap(spaced), none));
+        assertTrue(e.getMessage().contains("symbolic dimension 1") && e.getMessage().contains("unprintable"), e.getMessage());
+    }
+
+    @Test
     void inputsAndOutputsOnlyHaveDtypesACallerCanPass() {
         Graph graph = TestModels.classifier().graph();
         ValueInfo input = graph.inputs().get(0);

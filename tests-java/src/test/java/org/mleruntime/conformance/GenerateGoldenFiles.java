@@ -18,6 +18,7 @@ import org.mleruntime.format.SigningKey;
 import org.mleruntime.format.WriteOptions;
 import org.mleruntime.ir.DType;
 import org.mleruntime.ir.Model;
+import org.mleruntime.ir.Shape;
 import org.mleruntime.ir.Tensor;
 import org.mleruntime.ir.Tensors;
 import org.mleruntime.quantize.QuantizationMode;
@@ -55,6 +56,8 @@ public final class GenerateGoldenFiles {
                 List.of("decryption-key keys/aes.key"));
         write(dir, "forest_everything", "random forest, int8 leaves, Zstandard, encrypted and signed", quantized(forest, QuantizationMode.INT8),
                 plain.compressed(Compression.ZSTD).encrypted(key).signed(signer), List.of("verify-key keys/pub.pem", "decryption-key keys/aes.key"));
+        write(dir, "sequence_spread", "a sequence length as a named symbolic dimension, planned per shape of inputs",
+                SampleModels.sequenceSpread(), plain, List.of());
     }
 
     private static Model quantized(Model model, QuantizationMode mode) {
@@ -65,7 +68,8 @@ public final class GenerateGoldenFiles {
             throws IOException {
         Path file = dir.resolve(name + ".mle");
         ModelFileWriter.write(model, file, options);
-        int features = Math.toIntExact(model.graph().inputs().getFirst().shape().dim(1));
+        Shape input = model.graph().inputs().getFirst().shape();
+        int features = input.isSymbolic(1) ? 5 : Math.toIntExact(input.dim(1));
         double[][] rows = TestModels.randomRows(6, features, 11);
         List<String> lines = new ArrayList<>();
         lines.add("# " + FormatVersion.current() + " golden file: " + description);

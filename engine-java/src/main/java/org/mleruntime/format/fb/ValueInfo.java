@@ -25,24 +25,33 @@ public final class ValueInfo extends Table {
   public LongVector shapeVector(LongVector obj) { int o = __offset(8); return o != 0 ? obj.__assign(__vector(o), bb) : null; }
   public ByteBuffer shapeAsByteBuffer() { return __vector_as_bytebuffer(8, 8); }
   public ByteBuffer shapeInByteBuffer(ByteBuffer _bb) { return __vector_in_bytebuffer(_bb, 8, 8); }
+  public String dimNames(int j) { int o = __offset(10); return o != 0 ? __string(__vector(o) + j * 4) : null; }
+  public int dimNamesLength() { int o = __offset(10); return o != 0 ? __vector_len(o) : 0; }
+  public StringVector dimNamesVector() { return dimNamesVector(new StringVector()); }
+  public StringVector dimNamesVector(StringVector obj) { int o = __offset(10); return o != 0 ? obj.__assign(__vector(o), 4, bb) : null; }
 
   public static int createValueInfo(FlatBufferBuilder builder,
       int nameOffset,
       byte dtype,
-      int shapeOffset) {
-    builder.startTable(3);
+      int shapeOffset,
+      int dimNamesOffset) {
+    builder.startTable(4);
+    ValueInfo.addDimNames(builder, dimNamesOffset);
     ValueInfo.addShape(builder, shapeOffset);
     ValueInfo.addName(builder, nameOffset);
     ValueInfo.addDtype(builder, dtype);
     return ValueInfo.endValueInfo(builder);
   }
 
-  public static void startValueInfo(FlatBufferBuilder builder) { builder.startTable(3); }
+  public static void startValueInfo(FlatBufferBuilder builder) { builder.startTable(4); }
   public static void addName(FlatBufferBuilder builder, int nameOffset) { builder.addOffset(0, nameOffset, 0); }
   public static void addDtype(FlatBufferBuilder builder, byte dtype) { builder.addByte(1, dtype, 0); }
   public static void addShape(FlatBufferBuilder builder, int shapeOffset) { builder.addOffset(2, shapeOffset, 0); }
   public static int createShapeVector(FlatBufferBuilder builder, long[] data) { builder.startVector(8, data.length, 8); for (int i = data.length - 1; i >= 0; i--) builder.addLong(data[i]); return builder.endVector(); }
   public static void startShapeVector(FlatBufferBuilder builder, int numElems) { builder.startVector(8, numElems, 8); }
+  public static void addDimNames(FlatBufferBuilder builder, int dimNamesOffset) { builder.addOffset(3, dimNamesOffset, 0); }
+  public static int createDimNamesVector(FlatBufferBuilder builder, int[] data) { builder.startVector(4, data.length, 4); for (int i = data.length - 1; i >= 0; i--) builder.addOffset(data[i]); return builder.endVector(); }
+  public static void startDimNamesVector(FlatBufferBuilder builder, int numElems) { builder.startVector(4, numElems, 4); }
   public static int endValueInfo(FlatBufferBuilder builder) {
     int o = builder.endTable();
     builder.required(o, 4);  // name
