@@ -17,13 +17,21 @@ public final class ShapeRules {
         return new InvalidModelException("node '" + node.name() + "' (" + node.opType() + "): " + problem);
     }
 
+    /** Fails unless the node has between {@code min} and {@code max} inputs and one output. */
     public static void arity(Node node, List<ValueInfo> inputs, int min, int max) {
+        arity(node, inputs, min, max, 1, 1);
+    }
+
+    /** Fails unless the node has between {@code min} and {@code max} inputs and {@code minOut} to {@code maxOut} outputs. */
+    public static void arity(Node node, List<ValueInfo> inputs, int min, int max, int minOut, int maxOut) {
         if (inputs.size() < min || inputs.size() > max) {
             String expected = min == max ? Integer.toString(min) : min + " to " + (max == Integer.MAX_VALUE ? "any number of" : max);
             throw error(node, "takes " + expected + " inputs, got " + inputs.size());
         }
-        if (node.outputs().size() != 1) {
-            throw error(node, "has one output, got " + node.outputs().size());
+        if (node.outputs().size() < minOut || node.outputs().size() > maxOut) {
+            String expected = minOut == maxOut ? (minOut == 1 ? "one output" : minOut + " outputs")
+                    : minOut + " to " + (maxOut == Integer.MAX_VALUE ? "any number of" : maxOut) + " outputs";
+            throw error(node, "has " + expected + ", got " + node.outputs().size());
         }
     }
 

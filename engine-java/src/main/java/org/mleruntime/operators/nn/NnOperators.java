@@ -6,8 +6,10 @@ import org.mleruntime.backend.KernelRegistry;
 import org.mleruntime.ops.OperatorFamily;
 import org.mleruntime.ops.SchemaRegistry;
 
-/** Neural-network layers with ONNX's names and meaning: convolution, pooling and normalisation. */
+/** Neural-network layers with ONNX's names and meaning: convolution, pooling, normalisation and recurrent cells. */
 public final class NnOperators implements OperatorFamily, CpuKernelProvider {
+    private static final String[] RECURRENT = {"LSTM", "GRU", "RNN"};
+
     @Override
     public void addSchemas(SchemaRegistry schemas) {
         schemas.add("Conv", ConvSchema::conv);
@@ -17,6 +19,9 @@ public final class NnOperators implements OperatorFamily, CpuKernelProvider {
         schemas.add("GlobalAveragePool", PoolSchema::global);
         schemas.add("BatchNormalization", NormalizationSchema::batchNormalization);
         schemas.add("LayerNormalization", NormalizationSchema::layerNormalization);
+        for (String rnn : RECURRENT) {
+            schemas.addAcrossRows(rnn, RecurrentSchema::recurrent);
+        }
     }
 
     @Override
@@ -27,5 +32,8 @@ public final class NnOperators implements OperatorFamily, CpuKernelProvider {
         }
         kernels.add("BatchNormalization", (node, in, c, math) -> NormalizationKernels.batchNormalization(node));
         kernels.add("LayerNormalization", (node, in, c, math) -> NormalizationKernels.layerNormalization(node));
+        for (String rnn : RECURRENT) {
+            kernels.add(rnn, (node, in, c, math) -> new RecurrentKernel(node, math.floatGemm()));
+        }
     }
 }

@@ -23,7 +23,7 @@ final class NormalizationSchema {
     private NormalizationSchema() {}
 
     static List<ValueInfo> batchNormalization(Node n, List<ValueInfo> in, List<Tensor> c) {
-        arity(n, in, 5, 5);
+        arity(n, in, 5, 5, 1, 3);
         ValueInfo x = in.getFirst();
         floating(n, x);
         if (x.shape().rank() < 2) {
@@ -42,7 +42,7 @@ final class NormalizationSchema {
     }
 
     static List<ValueInfo> layerNormalization(Node n, List<ValueInfo> in, List<Tensor> c) {
-        arity(n, in, 2, 3);
+        arity(n, in, 2, 3, 1, 3);
         ValueInfo x = in.getFirst();
         floating(n, x);
         int rank = x.shape().rank();

@@ -37,6 +37,7 @@ final class PoolSchema {
 
     static List<ValueInfo> global(Node n, List<ValueInfo> in, List<Tensor> c) {
         Shape xs = input(n, in);
+        arity(n, in, 1, 1);
         long[] ones = new long[xs.rank() - 2];
         Arrays.fill(ones, 1);
         return List.of(out(n, in.getFirst().dtype(), ConvSchema.withSpatial(xs, xs.dim(1), ones)));
@@ -47,7 +48,7 @@ final class PoolSchema {
     }
 
     private static Shape input(Node n, List<ValueInfo> in) {
-        arity(n, in, 1, 1);
+        arity(n, in, 1, 1, 1, 2);
         floating(n, in.getFirst());
         Shape xs = in.getFirst().shape();
         if (xs.rank() < 3 || xs.rank() > 5) {

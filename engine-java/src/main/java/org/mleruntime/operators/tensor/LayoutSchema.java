@@ -223,7 +223,7 @@ final class LayoutSchema {
     }
 
     static List<ValueInfo> split(Node n, List<ValueInfo> in, List<Tensor> c) {
-        arity(n, in, 1, 2);
+        arity(n, in, 1, 2, 1, Integer.MAX_VALUE);
         Shape s = in.getFirst().shape();
         int axis = axis(n, n.intAttr("axis", 0), s.rank());
         long[] sizes = splitSizes(n, in, c, s, axis);

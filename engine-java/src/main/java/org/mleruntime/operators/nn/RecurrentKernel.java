@@ -1,0 +1,282 @@
+package org.mleruntime.operators.nn;
+
+import static org.mleruntime.ir.Tensor.F32;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.DoubleUnaryOperator;
+import java.util.stream.Stream;
+import org.mleruntime.InvalidInputException;
+import org.mleruntime.InvalidModelException;
+import org.mleruntime.ir.Node;
+import org.mleruntime.ir.Tensor;
+import org.mleruntime.kernels.FloatGemm;
+import org.mleruntime.kernels.Kernel;
+
+/**
+ * LSTM, GRU and RNN cells over a sequence, one direction after the other. The input projection of
+ * every step (X·Wᵀ plus both biases) is one matrix product for the whole sequence; each step then
+ * adds H·Rᵀ, a product of the batch's states, and applies the gates. A batch entry whose
+ * sequence_lens ends early keeps its last state and gets zeros in Y after it, as ONNX says.
+ */
+final class RecurrentKernel implements Kernel {
+    private final Node node;
+    private final FloatGemm gemm;
+    private final int gates;
+    private final int hidden;
+    private final boolean batchFirst;
+    private final boolean linearBeforeReset;
+    private final float clip;
+    private final DoubleUnaryOperator[] activations;
+
+    RecurrentKernel(Node node, FloatGemm gemm) {
+        this.node = node;
+        this.gemm = gemm;
+        this.gates = RecurrentSchema.gates(node.opType());
+        this.hidden = Math.toIntExact(node.intAttr("hidden_size", 0));
+        this.batchFirst = node.intAttr("layout", 0) != 0;
+        this.linearBeforeReset = node.intAttr("linear_before_reset", 0) != 0;
+        this.clip = (float) node.floatAttr("clip", Double.POSITIVE_INFINITY);
+        this.activations = activations(node);
+    }
+
+    /** The cell's activation functions per direction (f, g, h for LSTM; f, g for GRU; f for RNN), ONNX's defaults when not given. */
+    private static DoubleUnaryOperator[] activations(Node node) {
+        List<String> defaults = switch (node.opType()) {
+            case "LSTM" -> List.of("Sigmoid", "Tanh", "Tanh");
+            case "GRU" -> List.of("Sigmoid", "Tanh");
+            default -> List.of("Tanh");
+        };
+        int dirs = RecurrentSchema.directions(node);
+        List<String> names = node.stringsAttr("activations", defaults);
+        if (names.size() == defaults.size() && dirs == 2) {
+            names = Stream.concat(names.stream(), names.stream()).toList();
+        }
+        if (names.size() != defaults.size() * dirs) {
+            throw new InvalidModelException("node '" + node.name() + "' (" + node.opType() + ") needs " + defaults.size() * dirs
+                    + " activations, found " + names);
+        }
+        double[] alphas = node.floatsAttr("activation_alpha", new double[0]);
+        double[] betas = node.floatsAttr("activation_beta", new double[0]);
+        DoubleUnaryOperator[] out = new DoubleUnaryOperator[names.size()];
+        for (int i = 0; i < out.length; i++) {
+            double alpha = i < alphas.length ? alphas[i] : Double.NaN;
+            double beta = i < betas.length ? betas[i] : Double.NaN;
+            out[i] = activation(node, names.get(i), alpha, beta);
+        }
+        return out;
+    }
+
+    private static DoubleUnaryOperator activation(Node node, String name, double alpha, double beta) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "sigmoid" -> x -> 1 / (1 + Math.exp(-x));
+            case "tanh" -> Math::tanh;
+            case "relu" -> x -> Math.max(x, 0);
+            case "leakyrelu" -> x -> x < 0 ? (Double.isNaN(alpha) ? 0.01 : alpha) * x : x;
+            case "thresholdedrelu" -> x -> x > (Double.isNaN(alpha) ? 1 : alpha) ? x : 0;
+            case "hardsigmoid" -> x -> Math.max(0, Math.min(1, (Double.isNaN(alpha) ? 0.2 : alpha) * x + (Double.isNaN(beta) ? 0.5 : beta)));
+            case "elu" -> x -> x < 0 ? (Double.isNaN(alpha) ? 1 : alpha) * Math.expm1(x) : x;
+            case "softsign" -> x -> x / (1 + Math.abs(x));
+            case "softplus" -> x -> Math.log1p(Math.exp(x));
+            case "affine" -> x -> (Double.isNaN(alpha) ? 1 : alpha) * x + (Double.isNaN(beta) ? 0 : beta);
+            case "scaledtanh" -> x -> (Double.isNaN(alpha) ? 1 : alpha) * Math.tanh((Double.isNaN(beta) ? 1 : beta) * x);
+            default -> throw new InvalidModelException("node '" + node.name() + "' (" + node.opType() + ") uses activation '" + name
+                    + "', which is not supported");
+        };
+    }
+
+    @Override
+    public void compute(Tensor[] in, Tensor[] out) {
+        Tensor x = in[0];
+        int seq = Math.toIntExact(x.shape().dim(batchFirst ? 1 : 0));
+        int batch = Math.toIntExact(x.shape().dim(batchFirst ? 0 : 1));
+        int inputs = Math.toIntExact(x.shape().dim(2));
+        int dirs = RecurrentSchema.directions(node);
+        boolean reverseOnly = node.stringAttr("direction", "forward").equals("reverse");
+        int gh = gates * hidden;
+        float[] steps = timeMajor(x, seq, batch, inputs);
+        int[] lengths = lengths(in.length > 4 ? in[4] : null, batch, seq);
+        float[] projected = new float[seq * batch * gh];
+        float[] recurrent = new float[batch * gh];
+        float[] h = new float[batch * hidden];
+        float[] c = new float[batch * hidden];
+        float[] y = new float[seq * dirs * batch * hidden];
+        float[] lastH = new float[dirs * batch * hidden];
+        float[] lastC = new float[dirs * batch * hidden];
+        MemorySegment stepsSegment = MemorySegment.ofArray(steps);
+        MemorySegment projectedSegment = MemorySegment.ofArray(projected);
+        for (int d = 0; d < dirs; d++) {
+            boolean reverse = reverseOnly || d == 1;
+            gemm.sgemm(false, true, seq * batch, gh, inputs, stepsSegment, 0, inputs, in[1].data(), (long) d * gh * inputs, inputs,
+                    false, projectedSegment, 0, gh);
+            addBiases(projected, in.length > 3 ? in[3] : null, d, seq * batch, gh);
+            initial(in.length > 5 ? in[5] : null, d, batch, h);
+            initial(gates == 4 && in.length > 6 ? in[6] : null, d, batch, c);
+            float[] peepholes = gates == 4 && in.length > 7 && in[7] != null ? slice(in[7], (long) d * 3 * hidden, 3 * hidden) : null;
+            float[] recurrentBias = in.length > 3 && in[3] != null ? slice(in[3], (long) d * 2 * gh + gh, gh) : new float[gh];
+            DoubleUnaryOperator[] fs = Arrays.copyOfRange(activations, d * activations.length / dirs, (d + 1) * activations.length / dirs);
+            for (int step = 0; step < seq; step++) {
+                gemm.sgemm(false, true, batch, gh, hidden, MemorySegment.ofArray(h), 0, hidden, in[2].data(), (long) d * gh * hidden, hidden,
+                        false, MemorySegment.ofArray(recurrent), 0, gh);
+                if (gates == 3 && !linearBeforeReset) {
+                    resetProducts(projected, recurrent, h, lengths, reverse, step, batch, in[2], d, fs[0]);
+                }
+                for (int b = 0; b < batch; b++) {
+                    if (step >= lengths[b]) {
+                        continue;
+                    }
+                    int t = reverse ? lengths[b] - 1 - step : step;
+                    cell(projected, (t * batch + b) * gh, recurrent, b * gh, recurrentBias, h, c, b * hidden, peepholes, fs);
+                    System.arraycopy(h, b * hidden, y, ((t * dirs + d) * batch + b) * hidden, hidden);
+                }
+            }
+            System.arraycopy(h, 0, lastH, d * batch * hidden, batch * hidden);
+            System.arraycopy(c, 0, lastC, d * batch * hidden, batch * hidden);
+        }
+        write(out, 0, y, seq, dirs, batch, true);
+        write(out, 1, lastH, 1, dirs, batch, false);
+        write(out, 2, lastC, 1, dirs, batch, false);
+    }
+
+    /** One cell step for batch entry at {@code state}: the gates from the projection and H·Rᵀ, then the new H (and C). */
+    private void cell(float[] projected, int p, float[] recurrent, int r, float[] recurrentBias, float[] h, float[] c, int state,
+                      float[] peepholes, DoubleUnaryOperator[] fs) {
+        int n = hidden;
+        for (int j = 0; j < n; j++) {
+            switch (gates) {
+                case 4 -> {
+                    float cPrev = c[state + j];
+                    float i = clip(projected[p + j] + recurrent[r + j] + (peepholes == null ? 0 : peepholes[j] * cPrev));
+                    float f = clip(projected[p + 2 * n + j] + recurrent[r + 2 * n + j] + (peepholes == null ? 0 : peepholes[2 * n + j] * cPrev));
+                    float g = clip(projected[p + 3 * n + j] + recurrent[r + 3 * n + j]);
+                    float it = (float) fs[0].applyAsDouble(i);
+                    float ft = (float) fs[0].applyAsDouble(f);
+                    float ct = (float) fs[1].applyAsDouble(g);
+                    float cNew = ft * cPrev + it * ct;
+                    float o = clip(projected[p + n + j] + recurrent[r + n + j] + (peepholes == null ? 0 : peepholes[n + j] * cNew));
+                    float ot = (float) fs[0].applyAsDouble(o);
+                    c[state + j] = cNew;
+                    h[state + j] = ot * (float) fs[2].applyAsDouble(cNew);
+                }
+                case 3 -> {
+                    float z = (float) fs[0].applyAsDouble(clip(projected[p + j] + recurrent[r + j]));
+                    float reset = (float) fs[0].applyAsDouble(clip(projected[p + n + j] + recurrent[r + n + j]));
+                    // GRU's candidate: the reset gate times H·Rₕᵀ + Rbₕ, or (r ⊙ H)·Rₕᵀ + Rbₕ, which resetProducts left in H·Rₕᵀ's place.
+                    float candidate = linearBeforeReset
+                            ? projected[p + 2 * n + j] + reset * (recurrent[r + 2 * n + j] + recurrentBias[2 * n + j])
+                            : projected[p + 2 * n + j] + recurrent[r + 2 * n + j] + recurrentBias[2 * n + j];
+                    float ht = (float) fs[1].applyAsDouble(clip(candidate));
+                    c[state + j] = (1 - z) * ht + z * h[state + j];
+                }
+                default -> c[state + j] = (float) fs[0].applyAsDouble(clip(projected[p + j] + recurrent[r + j]));
+            }
+        }
+        if (gates != 4) {
+            System.arraycopy(c, state, h, state, n);
+        }
+    }
+
+    /**
+     * GRU without linear_before_reset: replaces the Rₕ part of {@code recurrent} by (r ⊙ H)·Rₕᵀ, the
+     * reset gate r of each active batch entry computed from its projection and H·Rᵣᵀ first.
+     */
+    private void resetProducts(float[] projected, float[] recurrent, float[] h, int[] lengths, boolean reverse, int step, int batch,
+                               Tensor weights, int d, DoubleUnaryOperator f) {
+        int n = hidden;
+        int gh = gates * n;
+        float[] resetHidden = new float[batch * n];
+        for (int b = 0; b < batch; b++) {
+            if (step >= lengths[b]) {
+                continue;
+            }
+            int t = reverse ? lengths[b] - 1 - step : step;
+            int p = (t * batch + b) * gh;
+            for (int j = 0; j < n; j++) {
+                float reset = (float) f.applyAsDouble(clip(projected[p + n + j] + recurrent[b * gh + n + j]));
+                resetHidden[b * n + j] = reset * h[b * n + j];
+            }
+        }
+        gemm.sgemm(false, true, batch, n, n, MemorySegment.ofArray(resetHidden), 0, n, weights.data(), (long) d * gh * n + 2L * n * n, n,
+                false, MemorySegment.ofArray(recurrent), 2L * n, gh);
+    }
+
+    private float clip(float v) {
+        return Math.max(-clip, Math.min(clip, v));
+    }
+
+    /** X as [seq, batch, input], copied out of the tensor (and out of batch-first order). */
+    private float[] timeMajor(Tensor x, int seq, int batch, int inputs) {
+        float[] steps = new float[seq * batch * inputs];
+        for (int t = 0; t < seq; t++) {
+            for (int b = 0; b < batch; b++) {
+                long from = batchFirst ? ((long) b * seq + t) * inputs : ((long) t * batch + b) * inputs;
+                MemorySegment.copy(x.data(), F32, from * Float.BYTES, steps, (t * batch + b) * inputs, inputs);
+            }
+        }
+        return steps;
+    }
+
+    private static int[] lengths(Tensor lens, int batch, int seq) {
+        int[] lengths = new int[batch];
+        for (int b = 0; b < batch; b++) {
+            long len = lens == null ? seq : lens.getLong(b);
+            if (len < 0 || len > seq) {
+                throw new InvalidInputException("sequence_lens[" + b + "] is " + len + ", outside 0.." + seq);
+            }
+            lengths[b] = (int) len;
+        }
+        return lengths;
+    }
+
+    /** Adds Wb + Rb of direction d to every projected step. */
+    private void addBiases(float[] projected, Tensor bias, int d, int rows, int gh) {
+        if (bias == null) {
+            return;
+        }
+        float[] wb = slice(bias, (long) d * 2 * gh, gh);
+        float[] rb = slice(bias, (long) d * 2 * gh + gh, gh);
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < gh; j++) {
+                // GRU keeps Rbₕ apart: the cell adds it to the recurrent product, inside the reset gate or beside it.
+                boolean apart = gates == 3 && j >= 2 * hidden;
+                projected[r * gh + j] += wb[j] + (apart ? 0 : rb[j]);
+            }
+        }
+    }
+
+    private static float[] slice(Tensor t, long from, int count) {
+        float[] v = new float[count];
+        MemorySegment.copy(t.data(), F32, from * Float.BYTES, v, 0, count);
+        return v;
+    }
+
+    private void initial(Tensor state, int d, int batch, float[] into) {
+        if (state == null) {
+            Arrays.fill(into, 0f);
+            return;
+        }
+        for (int b = 0; b < batch; b++) {
+            long from = batchFirst ? ((long) b * RecurrentSchema.directions(node) + d) * hidden : ((long) d * batch + b) * hidden;
+            MemorySegment.copy(state.data(), F32, from * Float.BYTES, into, b * hidden, hidden);
+        }
+    }
+
+    /** Output {@code index} from [steps, dirs, batch, hidden] values, reordered batch-first for layout 1. */
+    private void write(Tensor[] out, int index, float[] values, int steps, int dirs, int batch, boolean sequence) {
+        if (out.length <= index || out[index] == null) {
+            return;
+        }
+        MemorySegment to = out[index].data();
+        for (int t = 0; t < steps; t++) {
+            for (int d = 0; d < dirs; d++) {
+                for (int b = 0; b < batch; b++) {
+                    int from = ((t * dirs + d) * batch + b) * hidden;
+                    long at = !batchFirst ? from : sequence ? (((long) b * steps + t) * dirs + d) * hidden : ((long) b * dirs + d) * hidden;
+                    MemorySegment.copy(values, from, to, F32, at * Float.BYTES, hidden);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,109 @@
+"""The engine's neural-network operators against ONNX Runtime: one ONNX node built with onnx.helper
+and the same node in an engine graph, run on the same random float32 inputs; outputs must agree
+to float32 rounding (1e-5 relative to the output's magnitude)."""
+
+import numpy as np
+import onnx
+import onnxruntime as ort
+import pytest
+from onnx import TensorProto, helper
+
+import mle_runtime
+from mle_runtime.ir import GraphBuilder
+
+
+def _run_both(tmp_path, op, x, constants, attrs, outputs, opset=17):
+    """Runs node `op` over input x and the named constants (in order; None for an input left out)."""
+    names = [k if v is not None else "" for k, v in constants.items()]
+    while names and names[-1] == "":
+        names.pop()
+    node = helper.make_node(op, ["x", *names], outputs, **attrs)
+    inits = [helper.make_tensor(k, TensorProto.INT32 if v.dtype == np.int32 else TensorProto.FLOAT, v.shape, v.flatten())
+             for k, v in constants.items() if v is not None]
+    graph = helper.make_graph([node], "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, x.shape)],
+                              [helper.make_tensor_value_info(o, TensorProto.FLOAT, None) for o in outputs], inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
+    expected = ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"]).run(None, {"x": x})
+    b = GraphBuilder()
+    b.add_input("x", "float32", list(x.shape))
+    mapped = {k: b.add_constant(k, v) for k, v in constants.items() if v is not None}
+    b.add_node(op, ["x", *[mapped.get(n, "") for n in names]], outputs, **attrs)
+    for name, value in zip(outputs, expected, strict=True):
+        b.add_output(name, "float32", list(value.shape))
+    b.bind("predict", outputs)
+    path = tmp_path / "node.mle"
+    b.write(path)
+    with mle_runtime.load_model(path) as m:
+        got = m.run({"x": x})
+    for name, value in zip(outputs, expected, strict=True):
+        scale = max(1.0, float(np.abs(value).max()))
+        assert got[name].shape == value.shape, name
+        assert np.abs(got[name] - value).max() / scale < 1e-5, name
+
+
+RNG = np.random.default_rng(15)
+
+
+def _normal(*shape, scale=1.0):
+    return (RNG.normal(size=shape) * scale).astype(np.float32)
+
+
+@pytest.mark.parametrize("op, extras", [(op, extras) for op in ["LSTM", "GRU", "RNN"] for extras in ["plain", "lengths_and_initial_state"]]
+                         + [("GRU", "linear_before_reset")])
+@pytest.mark.parametrize("direction", ["forward", "reverse", "bidirectional"])
+def test_recurrent_layers(tmp_path, op, direction, extras):
+    seq, batch, inputs, hidden = 6, 3, 4, 5
+    gates = {"LSTM": 4, "GRU": 3, "RNN": 1}[op]
+    dirs = 2 if direction == "bidirectional" else 1
+    constants = {"W": _normal(dirs, gates * hidden, inputs), "R": _normal(dirs, gates * hidden, hidden, scale=0.5),
+                 "B": _normal(dirs, 2 * gates * hidden)}
+    attrs = {"hidden_size": hidden, "direction": direction}
+    if extras == "lengths_and_initial_state":
+        constants["sequence_lens"] = np.array([6, 2, 4], dtype=np.int32)
+        constants["initial_h"] = _normal(dirs, batch, hidden)
+        if op == "LSTM":
+            constants["initial_c"] = _normal(dirs, batch, hidden)
+    if extras == "linear_before_reset":
+        attrs["linear_before_reset"] = 1
+    outputs = ["Y", "Y_h"] + (["Y_c"] if op == "LSTM" else [])
+    _run_both(tmp_path, op, _normal(seq, batch, inputs), constants, attrs, outputs, opset=14)
+
+
+@pytest.mark.parametrize("case", [
+    dict(x=(2, 3, 11, 9), w=(4, 3, 3, 3), attrs=dict(pads=[1, 1, 1, 1])),
+    dict(x=(1, 6, 10, 10), w=(6, 1, 3, 3), attrs=dict(group=6, strides=[2, 2], pads=[1, 0, 1, 0])),
+    dict(x=(2, 4, 7, 8), w=(6, 2, 2, 3), attrs=dict(group=2, dilations=[2, 1], pads=[1, 1, 0, 1])),
+    dict(x=(2, 4, 7, 8), w=(6, 4, 2, 3), attrs=dict(strides=[2, 3], auto_pad="SAME_UPPER")),
+    dict(x=(2, 5, 7, 7), w=(8, 5, 1, 1), attrs={}),
+    dict(x=(3, 2, 17), w=(4, 2, 5), attrs=dict(strides=[2], auto_pad="SAME_LOWER")),
+    dict(x=(1, 2, 4, 5, 6), w=(3, 2, 2, 3, 2), attrs=dict(pads=[1, 0, 1, 0, 1, 1])),
+])
+def test_convolutions(tmp_path, case):
+    constants = {"W": _normal(*case["w"]), "B": _normal(case["w"][0])}
+    _run_both(tmp_path, "Conv", _normal(*case["x"]), constants, case["attrs"], ["y"])
+
+
+@pytest.mark.parametrize("op, attrs", [
+    ("MaxPool", dict(kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1])),
+    ("MaxPool", dict(kernel_shape=[2, 3], strides=[2, 2], ceil_mode=1)),
+    ("AveragePool", dict(kernel_shape=[3, 3], pads=[1, 1, 1, 1], count_include_pad=1)),
+    ("AveragePool", dict(kernel_shape=[3, 2], strides=[2, 1], pads=[1, 0, 1, 1])),
+    ("GlobalAveragePool", {}),
+    ("GlobalMaxPool", {}),
+])
+def test_pooling(tmp_path, op, attrs):
+    _run_both(tmp_path, op, _normal(2, 3, 9, 8), {}, attrs, ["y"])
+
+
+def test_normalisations(tmp_path):
+    _run_both(tmp_path, "BatchNormalization", _normal(2, 4, 3, 3),
+              {"scale": _normal(4), "B": _normal(4), "mean": _normal(4), "var": np.abs(_normal(4)) + 0.1}, dict(epsilon=1e-3), ["y"])
+    _run_both(tmp_path, "LayerNormalization", _normal(2, 5, 8), {"scale": _normal(8), "B": _normal(8)}, dict(axis=-1), ["y"])
+    _run_both(tmp_path, "LayerNormalization", _normal(2, 5, 8), {"scale": _normal(5, 8)}, dict(axis=1), ["y"])
+
+
+@pytest.mark.parametrize("op, attrs", [("Gelu", {}), ("Gelu", dict(approximate="tanh")), ("Erf", {}), ("HardSwish", {}),
+                                       ("Softplus", {}), ("Elu", dict(alpha=0.7)), ("Selu", {}), ("LeakyRelu", dict(alpha=0.2)),
+                                       ("HardSigmoid", {}), ("Softmax", dict(axis=1)), ("LogSoftmax", dict(axis=2))])
+def test_activations(tmp_path, op, attrs):
+    _run_both(tmp_path, op, _normal(2, 3, 4, scale=3), {}, attrs, ["y"], opset=20)
