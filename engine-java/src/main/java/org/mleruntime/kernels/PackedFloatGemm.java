@@ -105,11 +105,11 @@ public abstract class PackedFloatGemm implements FloatGemm {
                             MemorySegment a, long aOffset, int lda,
                             MemorySegment b, long bOffset, int ldb,
                             boolean accumulate, MemorySegment c, long cOffset, int ldc) {
-        sgemmColumns(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, accumulate, c, cOffset, ldc, 0, n);
+        sgemmColumns(transA, transB, m, k, a, aOffset, lda, b, bOffset, ldb, accumulate, c, cOffset, ldc, 0, n);
     }
 
-    /** {@link #sgemm} restricted to C's columns [{@code from}, {@code to}). */
-    public final void sgemmColumns(boolean transA, boolean transB, int m, int n, int k,
+    /** {@link #sgemm} restricted to C's columns [{@code from}, {@code to}), whatever C's width. */
+    public final void sgemmColumns(boolean transA, boolean transB, int m, int k,
                                    MemorySegment a, long aOffset, int lda,
                                    MemorySegment b, long bOffset, int ldb,
                                    boolean accumulate, MemorySegment c, long cOffset, int ldc, int from, int to) {

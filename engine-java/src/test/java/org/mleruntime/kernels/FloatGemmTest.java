@@ -228,7 +228,7 @@ class FloatGemmTest {
                             float[] whole = c.c.all();
                             MemorySegment.copy(before, 0, c.c.segment, Tensor.F32, 0, before.length);
                             for (int[] range : new int[][] {{0, 100}, {100, 101}, {101, 301}}) {
-                                gemm.sgemmColumns(false, transB, c.m, c.n, c.k, c.a.segment, c.a.offset, c.a.ld,
+                                gemm.sgemmColumns(false, transB, c.m, c.k, c.a.segment, c.a.offset, c.a.ld,
                                         c.b.segment, c.b.offset, c.b.ld, true, c.c.segment, c.c.offset, c.c.ld, range[0], range[1]);
                             }
                             assertArrayEquals(whole, c.c.all(), gemm.getClass().getSimpleName() + " " + c);
