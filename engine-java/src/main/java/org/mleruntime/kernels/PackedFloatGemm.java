@@ -37,9 +37,10 @@ public abstract class PackedFloatGemm implements FloatGemm {
     private final int fewRows;
     private final ThreadLocal<Workspace> workspaces = ThreadLocal.withInitial(Workspace::new);
 
-    /** The packed blocks, the line buffer that rows of a segment are copied through, and the tile. */
+    /** The packed blocks, the buffers that rows of a segment are copied through, and the tile. */
     private final class Workspace {
         final float[][] packedB = new float[columnBlock / columns * DEPTH][columns];
+        final float[] storedRows = new float[columns * DEPTH];
         final float[] packedA = new float[rowBlock * DEPTH];
         final float[] line = new float[Math.max(DEPTH, Math.max(columnBlock, rowBlock))];
         final float[][] tile = new float[rows][columns];
@@ -81,6 +82,19 @@ public abstract class PackedFloatGemm implements FloatGemm {
     protected static void storeTile(float[][] tile, MemorySegment c, long cAt, int ldc, int height, int width) {
         for (int r = 0; r < height; r++) {
             MemorySegment.copy(tile[r], 0, c, F32, (cAt + (long) r * ldc) * Float.BYTES, width);
+        }
+    }
+
+    /**
+     * packed[at + p][j] = stored[j · depth + p] for p &lt; depth, j &lt; width: a sliver of packed B from
+     * B's stored rows, when B is transposed.
+     */
+    protected void transpose(float[] stored, int depth, int width, float[][] packed, int at) {
+        for (int p = 0; p < depth; p++) {
+            float[] row = packed[at + p];
+            for (int j = 0; j < width; j++) {
+                row[j] = stored[j * depth + p];
+            }
         }
     }
 
@@ -141,7 +155,7 @@ public abstract class PackedFloatGemm implements FloatGemm {
             int nc = Math.min(columnBlock, to - jc);
             for (int pc = 0; pc < k; pc += DEPTH) {
                 int kc = Math.min(DEPTH, k - pc);
-                packB(transB, b, bOffset, ldb, pc, kc, jc, nc, packedB, line);
+                packB(transB, b, bOffset, ldb, pc, kc, jc, nc, packedB, transB ? w.storedRows : line);
                 boolean add = accumulate || pc > 0;
                 for (int ic = 0; ic < m; ic += rowBlock) {
                     int mc = Math.min(rowBlock, m - ic);
@@ -214,7 +228,10 @@ public abstract class PackedFloatGemm implements FloatGemm {
         return (value + multiple - 1) / multiple * multiple;
     }
 
-    /** B[pc..pc+kc) × [jc..jc+nc) as slivers of {@code columns}: (p, j) at packed[j / columns · kc + p][j % columns]. */
+    /**
+     * B[pc..pc+kc) × [jc..jc+nc) as slivers of {@code columns}: (p, j) at packed[j / columns · kc + p][j % columns].
+     * {@code line} takes a row of B as stored, or a sliver's worth of rows when B is transposed.
+     */
     private void packB(boolean transB, MemorySegment b, long bOffset, int ldb, int pc, int kc, int jc, int nc,
                        float[][] packed, float[] line) {
         if (nc % columns != 0) {
@@ -223,13 +240,12 @@ public abstract class PackedFloatGemm implements FloatGemm {
             }
         }
         if (transB) {
-            for (int j = 0; j < nc; j++) {
-                MemorySegment.copy(b, F32, (bOffset + (long) (jc + j) * ldb + pc) * Float.BYTES, line, 0, kc);
-                int sliver = j / columns * kc;
-                int column = j % columns;
-                for (int p = 0; p < kc; p++) {
-                    packed[sliver + p][column] = line[p];
+            for (int j = 0; j < nc; j += columns) {
+                int width = Math.min(columns, nc - j);
+                for (int column = 0; column < width; column++) {
+                    MemorySegment.copy(b, F32, (bOffset + (long) (jc + j + column) * ldb + pc) * Float.BYTES, line, column * kc, kc);
                 }
+                transpose(line, kc, width, packed, j / columns * kc);
             }
         } else {
             for (int p = 0; p < kc; p++) {

@@ -114,6 +114,24 @@ public final class VectorFloatGemm extends PackedFloatGemm {
         c51.intoMemorySegment(c, at + 5 * stride + second, LE);
     }
 
+    /** A full sliver in two gathers per step of the depth, one for each vector of the packed row. */
+    @Override
+    protected void transpose(float[] stored, int depth, int width, float[][] packed, int at) {
+        if (width < COLUMNS) {
+            super.transpose(stored, depth, width, packed, at);
+            return;
+        }
+        int[] rowStarts = new int[COLUMNS];
+        for (int j = 0; j < COLUMNS; j++) {
+            rowStarts[j] = j * depth;
+        }
+        for (int p = 0; p < depth; p++) {
+            float[] row = packed[at + p];
+            FloatVector.fromArray(F, stored, p, rowStarts, 0).intoArray(row, 0);
+            FloatVector.fromArray(F, stored, p, rowStarts, LANES).intoArray(row, LANES);
+        }
+    }
+
     /** Fused multiply-adds into four vectors of partial sums, enough to hide the FMA latency, then the lanes and the tail. */
     @Override
     protected float dot(float[] x, float[] y, int length) {
