@@ -18,8 +18,8 @@ def _run_both(tmp_path, op, x, constants, attrs, outputs, opset=17):
     while names and names[-1] == "":
         names.pop()
     node = helper.make_node(op, ["x", *names], outputs, **attrs)
-    inits = [helper.make_tensor(k, TensorProto.INT32 if v.dtype == np.int32 else TensorProto.FLOAT, v.shape, v.flatten())
-             for k, v in constants.items() if v is not None]
+    types = {np.dtype(np.int32): TensorProto.INT32, np.dtype(np.int64): TensorProto.INT64, np.dtype(np.float32): TensorProto.FLOAT}
+    inits = [helper.make_tensor(k, types[v.dtype], v.shape, v.flatten()) for k, v in constants.items() if v is not None]
     graph = helper.make_graph([node], "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, x.shape)],
                               [helper.make_tensor_value_info(o, TensorProto.FLOAT, None) for o in outputs], inits)
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
@@ -107,3 +107,44 @@ def test_normalisations(tmp_path):
                                        ("HardSigmoid", {}), ("Softmax", dict(axis=1)), ("LogSoftmax", dict(axis=2))])
 def test_activations(tmp_path, op, attrs):
     _run_both(tmp_path, op, _normal(2, 3, 4, scale=3), {}, attrs, ["y"], opset=20)
+
+
+@pytest.mark.parametrize("case", [
+    dict(x=(1, 3, 4, 5), w=(3, 2, 3, 3), attrs=dict(strides=[2, 2])),
+    dict(x=(2, 4, 3, 3), w=(4, 1, 2, 2), attrs=dict(group=2, strides=[2, 1], pads=[0, 1, 1, 0], output_padding=[1, 0])),
+    dict(x=(1, 2, 5), w=(2, 3, 4), attrs=dict(dilations=[2], strides=[3])),
+    dict(x=(1, 2, 3, 3), w=(2, 2, 3, 3), attrs=dict(strides=[2, 2], output_shape=[6, 6])),
+])
+def test_transposed_convolutions(tmp_path, case):
+    groups = case["attrs"].get("group", 1)
+    constants = {"W": _normal(*case["w"]), "B": _normal(case["w"][1] * groups)}
+    _run_both(tmp_path, "ConvTranspose", _normal(*case["x"]), constants, case["attrs"], ["y"])
+
+
+@pytest.mark.parametrize("mode", ["constant", "reflect", "edge", "wrap"])
+def test_padding(tmp_path, mode):
+    pads = np.array([0, 1, 2, 0, 2, 1], dtype=np.int64)
+    _run_both(tmp_path, "Pad", _normal(2, 4, 5), {"pads": pads, "value": np.array(1.5, dtype=np.float32)}, dict(mode=mode), ["y"], opset=19)
+
+
+def test_triangles(tmp_path):
+    for upper, k in [(1, 0), (0, 1), (1, -2)]:
+        _run_both(tmp_path, "Trilu", _normal(2, 4, 5), {"k": np.array(k, dtype=np.int64)}, dict(upper=upper), ["y"], opset=14)
+
+
+@pytest.mark.parametrize("attrs, scales", [
+    (dict(mode="nearest"), [1, 1, 2, 3]),
+    (dict(mode="nearest", coordinate_transformation_mode="asymmetric", nearest_mode="floor"), [1, 1, 0.5, 2.5]),
+    (dict(mode="linear"), [1, 1, 2, 1.5]),
+    (dict(mode="linear", coordinate_transformation_mode="align_corners"), [1, 1, 1.7, 2]),
+    (dict(mode="linear", coordinate_transformation_mode="pytorch_half_pixel"), [1, 1, 0.6, 2]),
+])
+def test_resizing(tmp_path, attrs, scales):
+    constants = {"roi": None, "scales": np.array(scales, dtype=np.float32)}
+    _run_both(tmp_path, "Resize", _normal(1, 2, 5, 4), constants, attrs, ["y"], opset=13)
+
+
+@pytest.mark.parametrize("equation, second", [("bqhd,bkhd->bhqk", (2, 6, 3, 4)), ("ij,jk", (5, 6)), ("bij,bjk->bik", (2, 5, 3))])
+def test_einsum(tmp_path, equation, second):
+    first = {"bqhd,bkhd->bhqk": (2, 5, 3, 4), "ij,jk": (3, 5), "bij,bjk->bik": (2, 4, 5)}[equation]
+    _run_both(tmp_path, "Einsum", _normal(*first), {"b": _normal(*second)}, dict(equation=equation), ["y"], opset=12)

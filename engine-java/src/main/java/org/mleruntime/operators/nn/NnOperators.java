@@ -13,6 +13,7 @@ public final class NnOperators implements OperatorFamily, CpuKernelProvider {
     @Override
     public void addSchemas(SchemaRegistry schemas) {
         schemas.add("Conv", ConvSchema::conv);
+        schemas.add("ConvTranspose", ConvTransposeSchema::convTranspose);
         schemas.add("MaxPool", PoolSchema::pool);
         schemas.add("AveragePool", PoolSchema::pool);
         schemas.add("GlobalMaxPool", PoolSchema::global);
@@ -27,6 +28,7 @@ public final class NnOperators implements OperatorFamily, CpuKernelProvider {
     @Override
     public void addCpuKernels(KernelRegistry<CpuKernelFactory> kernels) {
         kernels.add("Conv", (node, in, c, math) -> new ConvKernel(node, math.floatGemm()));
+        kernels.add("ConvTranspose", (node, in, c, math) -> new ConvTransposeKernel(node, math.floatGemm()));
         for (String pool : new String[] {"MaxPool", "AveragePool", "GlobalMaxPool", "GlobalAveragePool"}) {
             kernels.add(pool, (node, in, c, math) -> new PoolKernel(node));
         }

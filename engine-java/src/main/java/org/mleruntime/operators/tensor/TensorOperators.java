@@ -33,6 +33,9 @@ public final class TensorOperators implements OperatorFamily, CpuKernelProvider 
         schemas.addAcrossRows("Expand", LayoutSchema::expand);
         schemas.addAcrossRows("ConstantOfShape", LayoutSchema::constantOfShape);
         schemas.addAcrossRows("Range", LayoutSchema::range);
+        schemas.addAcrossRows("Pad", PaddingSchema::pad);
+        schemas.addAcrossRows("Resize", ResizeSchema::resize);
+        schemas.add("Trilu", PaddingSchema::trilu, (node, inputs) -> inputs.getFirst().shape().rank() > 2);
     }
 
     @Override
@@ -55,5 +58,8 @@ public final class TensorOperators implements OperatorFamily, CpuKernelProvider 
         kernels.add("Expand", (node, in, c, math) -> LayoutKernels.expand());
         kernels.add("ConstantOfShape", (node, in, c, math) -> LayoutKernels.constantOfShape(node));
         kernels.add("Range", (node, in, c, math) -> LayoutKernels.range());
+        kernels.add("Pad", (node, in, c, math) -> PaddingKernels.pad(node));
+        kernels.add("Resize", (node, in, c, math) -> new ResizeKernel(node));
+        kernels.add("Trilu", (node, in, c, math) -> PaddingKernels.trilu(node));
     }
 }
