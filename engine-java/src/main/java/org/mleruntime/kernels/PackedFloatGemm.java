@@ -98,6 +98,19 @@ public abstract class PackedFloatGemm implements FloatGemm {
         }
     }
 
+    /**
+     * packed[at + p · rows + r] = stored[r · depth + p] for p &lt; depth, r &lt; height: a sliver of packed
+     * A from A's stored rows.
+     */
+    protected void interleave(float[] stored, int depth, int height, float[] packed, int at) {
+        for (int r = 0; r < height; r++) {
+            int from = r * depth;
+            for (int p = 0; p < depth; p++) {
+                packed[at + p * rows + r] = stored[from + p];
+            }
+        }
+    }
+
     /** Σ_p x[p] · y[p] for p &lt; length, in any order. */
     protected float dot(float[] x, float[] y, int length) {
         float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
@@ -159,7 +172,7 @@ public abstract class PackedFloatGemm implements FloatGemm {
                 boolean add = accumulate || pc > 0;
                 for (int ic = 0; ic < m; ic += rowBlock) {
                     int mc = Math.min(rowBlock, m - ic);
-                    packA(transA, a, aOffset, lda, ic, mc, pc, kc, packedA, line);
+                    packA(transA, a, aOffset, lda, ic, mc, pc, kc, packedA, transA ? line : w.storedRows);
                     for (int jr = 0; jr < nc; jr += columns) {
                         int tileWidth = Math.min(columns, nc - jr);
                         for (int ir = 0; ir < mc; ir += rows) {
@@ -257,7 +270,10 @@ public abstract class PackedFloatGemm implements FloatGemm {
         }
     }
 
-    /** A[ic..ic+mc) × [pc..pc+kc) as slivers of {@code rows}: sliver s holds (i, p) at s·rows·kc + p·rows + i. */
+    /**
+     * A[ic..ic+mc) × [pc..pc+kc) as slivers of {@code rows}: sliver s holds (i, p) at s·rows·kc + p·rows + i.
+     * {@code line} takes a row of A as stored when A is transposed, else a sliver's worth of rows.
+     */
     private void packA(boolean transA, MemorySegment a, long aOffset, int lda, int ic, int mc, int pc, int kc,
                        float[] packed, float[] line) {
         int padded = roundUp(mc, rows);
@@ -272,12 +288,12 @@ public abstract class PackedFloatGemm implements FloatGemm {
                 }
             }
         } else {
-            for (int i = 0; i < mc; i++) {
-                MemorySegment.copy(a, F32, (aOffset + (long) (ic + i) * lda + pc) * Float.BYTES, line, 0, kc);
-                int at = i / rows * rows * kc + i % rows;
-                for (int p = 0; p < kc; p++) {
-                    packed[at + p * rows] = line[p];
+            for (int i = 0; i < mc; i += rows) {
+                int height = Math.min(rows, mc - i);
+                for (int r = 0; r < height; r++) {
+                    MemorySegment.copy(a, F32, (aOffset + (long) (ic + i + r) * lda + pc) * Float.BYTES, line, r * kc, kc);
                 }
+                interleave(line, kc, height, packed, i * kc);
             }
         }
     }

@@ -20,6 +20,8 @@ public final class VectorFloatGemm extends PackedFloatGemm {
     private static final int LANES = F.length();
     private static final int ROWS = 6;
     private static final int COLUMNS = 2 * LANES;
+    /** The least common multiple of {@link #ROWS} and {@link #LANES}: a run of packed A that both divide. */
+    private static final int GROUP = ROWS * LANES / gcd(ROWS, LANES);
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final ThreadLocal<MemorySegment> SCRATCH =
             ThreadLocal.withInitial(() -> Arena.ofAuto().allocate((long) ROWS * COLUMNS * Float.BYTES, 64));
@@ -132,6 +134,35 @@ public final class VectorFloatGemm extends PackedFloatGemm {
         }
     }
 
+    /**
+     * A full sliver by gathers: {@code GROUP} floats of packed A (a whole number of vectors and of
+     * depth steps, 48 with AVX-512) at a time, each lane's source in {@code sources}.
+     */
+    @Override
+    protected void interleave(float[] stored, int depth, int height, float[] packed, int at) {
+        int steps = GROUP / ROWS;
+        if (height < ROWS || depth < steps) {
+            super.interleave(stored, depth, height, packed, at);
+            return;
+        }
+        int[] sources = new int[GROUP];
+        for (int q = 0; q < GROUP; q++) {
+            sources[q] = q % ROWS * depth + q / ROWS;
+        }
+        int p = 0;
+        for (; p + steps <= depth; p += steps) {
+            int to = at + p * ROWS;
+            for (int v = 0; v < GROUP; v += LANES) {
+                FloatVector.fromArray(F, stored, p, sources, v).intoArray(packed, to + v);
+            }
+        }
+        for (; p < depth; p++) {
+            for (int r = 0; r < ROWS; r++) {
+                packed[at + p * ROWS + r] = stored[r * depth + p];
+            }
+        }
+    }
+
     /** Fused multiply-adds into four vectors of partial sums, enough to hide the FMA latency, then the lanes and the tail. */
     @Override
     protected float dot(float[] x, float[] y, int length) {
@@ -151,5 +182,9 @@ public final class VectorFloatGemm extends PackedFloatGemm {
             sum = Math.fma(x[p], y[p], sum);
         }
         return sum;
+    }
+
+    private static int gcd(int x, int y) {
+        return y == 0 ? x : gcd(y, x % y);
     }
 }
