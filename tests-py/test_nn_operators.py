@@ -148,3 +148,38 @@ def test_resizing(tmp_path, attrs, scales):
 def test_einsum(tmp_path, equation, second):
     first = {"bqhd,bkhd->bhqk": (2, 5, 3, 4), "ij,jk": (3, 5), "bij,bjk->bik": (2, 4, 5)}[equation]
     _run_both(tmp_path, "Einsum", _normal(*first), {"b": _normal(*second)}, dict(equation=equation), ["y"], opset=12)
+
+
+def test_batch_norm_and_activation_fold_into_the_convolution(tmp_path):
+    x = _normal(2, 3, 8, 8)
+    w, b = _normal(4, 3, 3, 3), _normal(4)
+    scale, shift, mean, var = _normal(4), _normal(4), _normal(4), np.abs(_normal(4)) + 0.5
+    low, high = np.array(0, np.float32), np.array(6, np.float32)
+    nodes = [helper.make_node("Conv", ["x", "w", "b"], ["c"], pads=[1, 1, 1, 1]),
+             helper.make_node("BatchNormalization", ["c", "scale", "shift", "mean", "var"], ["n"], epsilon=1e-3),
+             helper.make_node("Relu", ["n"], ["r"]),
+             helper.make_node("Conv", ["r", "w2"], ["c2"]),
+             helper.make_node("Clip", ["c2", "low", "high"], ["y"])]
+    w2 = _normal(2, 4, 1, 1)
+    tensors = {"w": w, "b": b, "scale": scale, "shift": shift, "mean": mean, "var": var, "w2": w2, "low": low, "high": high}
+    inits = [helper.make_tensor(k, TensorProto.FLOAT, v.shape, v.flatten()) for k, v in tensors.items()]
+    graph = helper.make_graph(nodes, "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, x.shape)],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)], inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    expected = ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"]).run(None, {"x": x})[0]
+    builder = GraphBuilder()
+    builder.add_input("x", "float32", list(x.shape))
+    names = {k: builder.add_constant(k, v) for k, v in tensors.items()}
+    builder.add_node("Conv", ["x", names["w"], names["b"]], "c", pads=[1, 1, 1, 1])
+    builder.add_node("BatchNormalization", ["c", *(names[k] for k in ["scale", "shift", "mean", "var"])], "n", epsilon=1e-3)
+    builder.add_node("Relu", ["n"], "r")
+    builder.add_node("Conv", ["r", names["w2"]], "c2")
+    builder.add_node("Clip", ["c2", names["low"], names["high"]], "y")
+    builder.add_output("y", "float32", list(expected.shape))
+    builder.bind("predict", ["y"])
+    builder.write(tmp_path / "cnn.mle")
+    with mle_runtime.load_model(tmp_path / "cnn.mle") as m:
+        runs = [line for line in m.summary().splitlines() if line.startswith("runs")]
+        assert runs and runs[0].split()[1:] == ["Conv", "×2"], "BatchNormalization, Relu and Clip fold into the convolutions"
+        got = m.predict(x)
+    assert np.abs(got - expected).max() / max(1.0, float(np.abs(expected).max())) < 1e-5

@@ -10,13 +10,16 @@ import org.mleruntime.ir.Graph;
 import org.mleruntime.ir.Node;
 import org.mleruntime.ir.Shape;
 import org.mleruntime.ir.Tensor;
+import org.mleruntime.ir.ValueInfo;
+import org.mleruntime.planner.ShapeInference;
 
 /**
  * Fuses two-node chains into one operator whose kernel performs the very same arithmetic in the same
  * order, so results do not change by a bit: {@code Sub(x, c1) → Div(·, c2)} into
  * {@code Scaler(sub_div)}, {@code Mul(x, c1) → Add(·, c2)} into {@code Scaler(mul_add)}, and
  * {@code MatMul(x, W) → Add(·, b)} or a bias-less {@code Gemm} followed by {@code Add(·, b)} into
- * {@code Gemm} with bias. The intermediate value must be read by the second node alone.
+ * {@code Gemm} with bias (matrices only, and a Gemm without transA, alpha or beta). The first
+ * input must be floating-point, and the intermediate value read by the second node alone.
  */
 public final class Fusion implements GraphPass {
     @Override
@@ -26,13 +29,14 @@ public final class Fusion implements GraphPass {
 
     @Override
     public Graph apply(Graph graph) {
+        Map<String, ValueInfo> types = ShapeInference.infer(graph);
         Uses uses = new Uses(graph);
         Map<String, Tensor> constants = graph.constants();
         Set<Node> absorbed = new HashSet<>();
         List<Node> result = new ArrayList<>();
         boolean changed = false;
         for (Node second : graph.nodes()) {
-            Node fused = second.inputs().isEmpty() ? null : fuse(uses.producer(second.inputs().getFirst()), second, uses, constants);
+            Node fused = second.inputs().isEmpty() ? null : fuse(uses.producer(second.inputs().getFirst()), second, uses, constants, types);
             if (fused != null) {
                 absorbed.add(uses.producer(second.inputs().getFirst()));
                 result.add(fused);
@@ -48,8 +52,12 @@ public final class Fusion implements GraphPass {
         return graph.withNodes(result, constants);
     }
 
-    private static Node fuse(Node first, Node second, Uses uses, Map<String, Tensor> constants) {
+    private static Node fuse(Node first, Node second, Uses uses, Map<String, Tensor> constants, Map<String, ValueInfo> types) {
         if (first == null || second.inputs().size() != 2 || !uses.privateTo(first.outputs().getFirst())) {
+            return null;
+        }
+        ValueInfo x = types.get(first.inputs().getFirst());
+        if (x == null || !x.dtype().isFloating()) {
             return null;
         }
         Tensor secondConst = constants.get(second.inputs().get(1));
@@ -70,7 +78,10 @@ public final class Fusion implements GraphPass {
                         second.outputs(), Map.of("mode", new Attribute.Str(subDiv ? "sub_div" : "mul_add")));
             }
             case "MatMul+Add", "Gemm+Add" -> {
-                if (first.inputs().size() != 2 || !isBias(secondConst.shape())) {
+                ValueInfo b = types.get(first.inputs().get(1));
+                boolean plainProduct = first.intAttr("transA", 0) == 0 && first.floatAttr("alpha", 1) == 1 && first.floatAttr("beta", 1) == 1;
+                if (first.inputs().size() != 2 || !isBias(secondConst.shape()) || x.shape().rank() != 2 || b.shape().rank() != 2
+                        || b.shape().isBatched() || !plainProduct) {
                     yield null;
                 }
                 long transB = first.intAttr("transB", 0);

@@ -2,7 +2,10 @@ package org.mleruntime.optimizer;
 
 import org.mleruntime.ir.Graph;
 
-/** One rewrite of a graph that keeps every graph output bit-for-bit the same. */
+/**
+ * One rewrite of a graph that keeps every graph output bit-for-bit the same, but for passes over
+ * float32 deep-learning operators, which keep them within float32 rounding (each says so).
+ */
 public interface GraphPass {
     String name();
 

@@ -21,10 +21,16 @@ final class ConvKernel implements Kernel {
 
     private final Node node;
     private final FloatGemm gemm;
+    private final boolean activated;
+    private final float low;
+    private final float high;
 
     ConvKernel(Node node, FloatGemm gemm) {
         this.node = node;
         this.gemm = gemm;
+        this.activated = node.hasAttr("activation");
+        this.low = (float) node.floatAttr("activation_min", Double.NEGATIVE_INFINITY);
+        this.high = (float) node.floatAttr("activation_max", Double.POSITIVE_INFINITY);
     }
 
     @Override
@@ -53,6 +59,7 @@ final class ConvKernel implements Kernel {
                             true, y.data(), ((long) n * maps + (long) grp * groupMaps) * positions, positions);
                 }
             }
+            activate(y);
             return;
         }
         Im2col im2col = new Im2col(g);
@@ -70,6 +77,19 @@ final class ConvKernel implements Kernel {
                             colSegment, 0, width, true, y.data(), yOffset + p0, positions);
                 }
             }
+        }
+        activate(y);
+    }
+
+    /** The fused activation (Relu, or Clip's bounds) on every output; NaN stays NaN as in the separate operators. */
+    private void activate(Tensor y) {
+        if (!activated) {
+            return;
+        }
+        MemorySegment data = y.data();
+        for (long i = 0; i < y.elementCount(); i++) {
+            float v = data.getAtIndex(F32, i);
+            data.setAtIndex(F32, i, v < low ? low : v > high ? high : v);
         }
     }
 

@@ -46,6 +46,10 @@ final class ConvSchema {
         if (in.size() == 3 && !in.get(2).shape().equals(Shape.of(maps))) {
             throw error(n, "B must be [" + maps + "], found " + in.get(2).shape());
         }
+        String activation = n.stringAttr("activation", "none");
+        if (!activation.equals("none") && !activation.equals("Relu") && !activation.equals("Clip")) {
+            throw error(n, "activation must be Relu or Clip, found '" + activation + "'");
+        }
         WindowGeometry g = WindowGeometry.of(n, spatial(xs), kernel, false);
         return List.of(out(n, DType.FLOAT32, withSpatial(xs, maps, g.output())));
     }
