@@ -1,6 +1,10 @@
 package org.mleruntime.operators.nn;
 
+import static org.mleruntime.ir.Tensor.F32;
+
+import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
+import org.mleruntime.ir.DType;
 import org.mleruntime.ir.Node;
 import org.mleruntime.ir.Shape;
 import org.mleruntime.ir.Tensor;
@@ -53,6 +57,10 @@ final class NormalizationKernels {
             Broadcast scale = new Broadcast(normalized, in[1].shape());
             Broadcast bias = in.length > 2 ? new Broadcast(normalized, in[2].shape()) : null;
             long rows = size == 0 ? 0 : x.elementCount() / size;
+            if (x.dtype() == DType.FLOAT32 && in[1].elementCount() == size && (in.length < 3 || in[2].elementCount() == size)) {
+                layerNormFloat32(x, in[1], in.length > 2 ? in[2] : null, y, rows, Math.toIntExact(size), epsilon);
+                return;
+            }
             for (long r = 0; r < rows; r++) {
                 long base = r * size;
                 double sum = 0;
@@ -72,5 +80,34 @@ final class NormalizationKernels {
                 }
             }
         };
+    }
+
+    /** LayerNormalization of float32 rows with Scale and B of the row's size, a row at a time in arrays, as the general loop computes it. */
+    private static void layerNormFloat32(Tensor x, Tensor scale, Tensor bias, Tensor y, long rows, int size, double epsilon) {
+        float[] gamma = new float[size];
+        float[] beta = new float[size];
+        MemorySegment.copy(scale.data(), F32, 0, gamma, 0, size);
+        if (bias != null) {
+            MemorySegment.copy(bias.data(), F32, 0, beta, 0, size);
+        }
+        float[] row = new float[size];
+        for (long r = 0; r < rows; r++) {
+            MemorySegment.copy(x.data(), F32, r * size * Float.BYTES, row, 0, size);
+            double sum = 0;
+            for (int e = 0; e < size; e++) {
+                sum += row[e];
+            }
+            double mean = sum / size;
+            double squares = 0;
+            for (int e = 0; e < size; e++) {
+                double d = row[e] - mean;
+                squares += d * d;
+            }
+            double inverse = 1 / Math.sqrt(squares / size + epsilon);
+            for (int e = 0; e < size; e++) {
+                row[e] = (float) ((row[e] - mean) * inverse * gamma[e] + beta[e]);
+            }
+            MemorySegment.copy(row, 0, y.data(), F32, r * size * Float.BYTES, size);
+        }
     }
 }
