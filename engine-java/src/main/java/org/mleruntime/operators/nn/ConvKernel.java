@@ -12,8 +12,9 @@ import org.mleruntime.kernels.Kernel;
 /**
  * Conv as matrix products: per image and group, Y[M/g × P] = W[M/g × K] · cols[K × P], where each
  * column of {@code cols} holds the K = C/g · k1⋯kr input values under one of the P output positions
- * (im2col). Columns are built a tile of positions at a time, so the scratch stays small whatever
- * the image size (they are allocated per call: a kernel keeps no memory between runs); a 1×1 convolution without stride or padding multiplies the input in place.
+ * (im2col). Columns are built a tile of whole output rows at a time, so the scratch stays small
+ * whatever the image size (they are allocated per call: a kernel keeps no memory between runs); a
+ * 1×1 convolution without stride or padding multiplies the input in place.
  */
 final class ConvKernel implements Kernel {
     /** Floats of one tile of columns: a quarter of a typical L2 cache, so the tile stays in it while multiplied. */
@@ -63,18 +64,20 @@ final class ConvKernel implements Kernel {
             return;
         }
         Im2col im2col = new Im2col(g);
-        int tile = Math.max(1, Math.min(positions, TILE_FLOATS / Math.max(k, 1)));
-        float[] cols = new float[k * tile];
+        int rowLength = im2col.rowLength();
+        int tileRows = Math.max(1, Math.min(im2col.rows(), TILE_FLOATS / Math.max(k * rowLength, 1)));
+        float[] cols = new float[k * tileRows * rowLength];
         MemorySegment colSegment = MemorySegment.ofArray(cols);
         for (int n = 0; n < images; n++) {
             for (int grp = 0; grp < groups; grp++) {
-                long xOffset = ((long) n * channels + (long) grp * groupChannels) * inSize;
+                float[] channelValues = im2col.channels(x.data(), ((long) n * channels + (long) grp * groupChannels) * inSize, groupChannels);
                 long yOffset = ((long) n * maps + (long) grp * groupMaps) * positions;
-                for (int p0 = 0; p0 < positions; p0 += tile) {
-                    int width = Math.min(tile, positions - p0);
-                    im2col.fill(x.data(), xOffset, groupChannels, p0, width, cols);
+                for (int row = 0; row < im2col.rows(); row += tileRows) {
+                    int count = Math.min(tileRows, im2col.rows() - row);
+                    int width = count * rowLength;
+                    im2col.fill(channelValues, groupChannels, row, count, cols);
                     gemm.sgemm(false, false, groupMaps, width, k, w.data(), (long) grp * groupMaps * k, k,
-                            colSegment, 0, width, true, y.data(), yOffset + p0, positions);
+                            colSegment, 0, width, true, y.data(), yOffset + (long) row * rowLength, positions);
                 }
             }
         }

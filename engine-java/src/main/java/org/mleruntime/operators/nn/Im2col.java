@@ -3,12 +3,14 @@ package org.mleruntime.operators.nn;
 import static org.mleruntime.ir.Tensor.F32;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 
 /**
  * Gathers the input values under each output position of a window into columns: row
- * {@code c·k1⋯kr + κ} of a tile holds, for output positions p0 … p0+width−1, input channel c at
- * kernel offset κ, or 0 where the window lies in the padding. One and two spatial axes are handled
- * as three with leading axes of size 1.
+ * {@code c·k1⋯kr + κ} of a tile holds, for a run of whole output rows, input channel c at kernel
+ * offset κ, or 0 where the window lies in the padding. The group's input channels are copied once
+ * into an array, and each output row is filled by a loop without divisions. One and two spatial
+ * axes are handled as three with leading axes of size 1.
  */
 final class Im2col {
     private final long[] in = new long[3];
@@ -17,7 +19,8 @@ final class Im2col {
     private final long[] dilation = new long[3];
     private final long[] pad = new long[3];
     private final long[] out = new long[3];
-    private final long inSize;
+    private final int inSize;
+    private final int outWidth;
 
     Im2col(WindowGeometry g) {
         int shift = 3 - g.rank();
@@ -30,36 +33,55 @@ final class Im2col {
             pad[i] = real ? g.padsBegin()[i - shift] : 0;
             out[i] = real ? g.output()[i - shift] : 1;
         }
-        inSize = in[0] * in[1] * in[2];
+        inSize = Math.toIntExact(in[0] * in[1] * in[2]);
+        outWidth = Math.toIntExact(out[2]);
     }
 
-    /** Fills {@code cols} [channels·k1⋯kr × width] for positions p0 … p0+width−1 of the channels starting at {@code xOffset}. */
-    void fill(MemorySegment x, long xOffset, int channels, int p0, int width, float[] cols) {
+    /** Output positions per output row: tiles are whole rows. */
+    int rowLength() {
+        return outWidth;
+    }
+
+    /** Output rows in all (depth × height). */
+    int rows() {
+        return Math.toIntExact(out[0] * out[1]);
+    }
+
+    /** The group's input channels, copied out of X once per image and group. */
+    float[] channels(MemorySegment x, long xOffset, int channels) {
+        float[] values = new float[channels * inSize];
+        MemorySegment.copy(x, F32, xOffset * Float.BYTES, values, 0, values.length);
+        return values;
+    }
+
+    /** Fills {@code cols} [channels·k1⋯kr × rowCount·width] for output rows firstRow … firstRow+rowCount−1. */
+    void fill(float[] x, int channels, int firstRow, int rowCount, float[] cols) {
+        int width = rowCount * outWidth;
         int row = 0;
         for (int c = 0; c < channels; c++) {
-            long channelBase = xOffset + c * inSize;
+            int channelBase = c * inSize;
             for (long kd = 0; kd < kernel[0]; kd++) {
                 for (long kh = 0; kh < kernel[1]; kh++) {
                     for (long kw = 0; kw < kernel[2]; kw++, row++) {
-                        fillRow(x, channelBase, kd, kh, kw, p0, width, cols, row * width);
+                        int at = row * width;
+                        for (int r = 0; r < rowCount; r++, at += outWidth) {
+                            long outRow = firstRow + r;
+                            long d = outRow / out[1] * stride[0] - pad[0] + kd * dilation[0];
+                            long h = outRow % out[1] * stride[1] - pad[1] + kh * dilation[1];
+                            if (d < 0 || d >= in[0] || h < 0 || h >= in[1]) {
+                                Arrays.fill(cols, at, at + outWidth, 0f);
+                                continue;
+                            }
+                            int base = (int) (channelBase + (d * in[1] + h) * in[2]);
+                            long w = kw * dilation[2] - pad[2];
+                            long step = stride[2];
+                            for (int ow = 0; ow < outWidth; ow++, w += step) {
+                                cols[at + ow] = w >= 0 && w < in[2] ? x[(int) (base + w)] : 0f;
+                            }
+                        }
                     }
                 }
             }
-        }
-    }
-
-    private void fillRow(MemorySegment x, long channelBase, long kd, long kh, long kw, int p0, int width, float[] cols, int at) {
-        long plane = out[1] * out[2];
-        for (int i = 0; i < width; i++) {
-            long p = p0 + i;
-            long od = p / plane;
-            long oh = p % plane / out[2];
-            long ow = p % out[2];
-            long d = od * stride[0] - pad[0] + kd * dilation[0];
-            long h = oh * stride[1] - pad[1] + kh * dilation[1];
-            long w = ow * stride[2] - pad[2] + kw * dilation[2];
-            boolean inside = d >= 0 && d < in[0] && h >= 0 && h < in[1] && w >= 0 && w < in[2];
-            cols[at + i] = inside ? x.getAtIndex(F32, channelBase + (d * in[1] + h) * in[2] + w) : 0f;
         }
     }
 }
