@@ -1,5 +1,7 @@
 package org.mleruntime.operators.linear;
 
+import static org.mleruntime.ir.Tensor.F32;
+
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import org.mleruntime.ir.DType;
@@ -55,8 +57,20 @@ public final class GemmKernels {
         };
     }
 
-    /** y = β·C broadcast to y's shape. */
+    /** y = β·C broadcast to y's shape: row by row when C is a row (a bias), element by element otherwise. */
     private static void fill(Tensor y, Tensor c, float beta) {
+        int m = Math.toIntExact(y.shape().dim(1));
+        if (c.dtype() == DType.FLOAT32 && Broadcast.isRow(c.shape(), m) || c.elementCount() == 1 && c.dtype() == DType.FLOAT32) {
+            float[] row = new float[m];
+            for (int j = 0; j < m; j++) {
+                row[j] = beta * c.data().getAtIndex(F32, c.elementCount() == 1 ? 0 : j);
+            }
+            long rows = y.shape().dim(0);
+            for (long r = 0; r < rows; r++) {
+                MemorySegment.copy(row, 0, y.data(), F32, r * m * Float.BYTES, m);
+            }
+            return;
+        }
         Broadcast bc = new Broadcast(y.shape(), c.shape());
         for (long i = 0; i < y.elementCount(); i++) {
             y.setDouble(i, beta * (float) c.getDouble(bc.map(i)));
