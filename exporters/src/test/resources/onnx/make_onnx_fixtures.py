@@ -179,8 +179,40 @@ def sklearn_models() -> None:
     _write("skl_logistic_regression", to_onnx(logistic, x[:1].astype(np.float32), options={"zipmap": False}, target_opset=21), None)
 
 
+def activations() -> None:
+    """The operators the importer builds from several engine operators, on values of both signs."""
+    slope = (RNG.random(5) * 0.5).astype(np.float32)
+    nodes = [
+        helper.make_node("LeakyRelu", ["x"], ["leaky"], alpha=0.1),
+        helper.make_node("PRelu", ["x", "slope"], ["prelu"]),
+        helper.make_node("Elu", ["x"], ["elu"], alpha=0.7),
+        helper.make_node("Selu", ["x"], ["selu"]),
+        helper.make_node("Celu", ["x"], ["celu"], alpha=1.5),
+        helper.make_node("HardSigmoid", ["x"], ["hard_sigmoid"], alpha=0.3, beta=0.4),
+        helper.make_node("HardSwish", ["x"], ["hard_swish"]),
+        helper.make_node("Softsign", ["x"], ["softsign"]),
+        helper.make_node("Reciprocal", ["x"], ["reciprocal"]),
+        helper.make_node("Sum", ["leaky", "elu", "selu"], ["sum"]),
+        helper.make_node("Mean", ["celu", "softsign"], ["mean"]),
+        helper.make_node("Less", ["x", "slope"], ["less"]),
+        helper.make_node("LessOrEqual", ["hard_sigmoid", "slope"], ["less_or_equal"]),
+    ]
+    outputs = ["prelu", "hard_swish", "reciprocal", "sum", "mean"]
+    graph = helper.make_graph(
+        nodes, "activations",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", 5])],
+        [helper.make_tensor_value_info(o, TensorProto.FLOAT, ["N", 5]) for o in outputs]
+        + [helper.make_tensor_value_info(o, TensorProto.BOOL, ["N", 5]) for o in ("less", "less_or_equal")],
+        [_init("slope", slope)],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], producer_name="make_onnx_fixtures")
+    x = (RNG.standard_normal((12, 5)) * 3).astype(np.float32)
+    _write("activations", model, {"x": x})
+
+
 if __name__ == "__main__":
     gemm_mlp()
     operator_mix()
     old_opsets()
     sklearn_models()
+    activations()

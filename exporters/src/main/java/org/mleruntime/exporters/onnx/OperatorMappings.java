@@ -36,6 +36,19 @@ public final class OperatorMappings {
         add("Reshape", 7, ShapeMappings::reshape);
         add("Flatten", 7, ShapeMappings::flatten);
         add("Concat", 7, ShapeMappings::concat);
+        add("LeakyRelu", 7, ActivationMappings::leakyRelu);
+        add("PRelu", 7, ActivationMappings::pRelu);
+        add("Elu", 7, ActivationMappings::elu);
+        add("Selu", 7, ActivationMappings::selu);
+        add("Celu", 12, ActivationMappings::celu);
+        add("HardSigmoid", 7, ActivationMappings::hardSigmoid);
+        add("HardSwish", 14, ActivationMappings::hardSwish);
+        add("Softsign", 7, ActivationMappings::softsign);
+        add("Reciprocal", 7, ActivationMappings::reciprocal);
+        add("Less", 7, ActivationMappings::less);
+        add("LessOrEqual", 12, ActivationMappings::less);
+        add("Sum", 8, ActivationMappings::sumOrMean);
+        add("Mean", 8, ActivationMappings::sumOrMean);
     }
 
     private OperatorMappings() {}
