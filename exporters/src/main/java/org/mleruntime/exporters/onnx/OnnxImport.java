@@ -22,6 +22,16 @@ public final class OnnxImport {
     private OnnxImport() {}
 
     public static Model toModel(OnnxModel model) {
+        try {
+            return translate(model);
+        } catch (ArithmeticException e) {
+            // Shape arithmetic, here and in the operator schemas, is multiplyExact throughout: an
+            // overflow means dimensions no tensor could have.
+            throw new InvalidModelException("the ONNX model's dimensions overflow 64-bit arithmetic (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static Model translate(OnnxModel model) {
         OperatorMappings.checkSupported(model);
         OnnxGraph graph = model.graph();
         List<ValueInfo> inputs = new ArrayList<>();
