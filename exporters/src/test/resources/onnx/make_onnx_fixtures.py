@@ -210,9 +210,35 @@ def activations() -> None:
     _write("activations", model, {"x": x})
 
 
+def squeeze_unsqueeze() -> None:
+    """Unsqueeze and Squeeze as reshapes that keep the batch first: axes as constant inputs (operator set 13
+    on) and as attributes (before 13)."""
+    for opset in (17, 11):
+        if opset >= 13:
+            inits = [_init("at_1_3", np.array([1, 3], np.int64)), _init("at_3", np.array([3], np.int64))]
+            nodes = [helper.make_node("Unsqueeze", ["x", "at_1_3"], ["wide"]),
+                     helper.make_node("Squeeze", ["wide", "at_3"], ["narrower"])]
+        else:
+            inits = []
+            nodes = [helper.make_node("Unsqueeze", ["x"], ["wide"], axes=[1, 3]),
+                     helper.make_node("Squeeze", ["wide"], ["narrower"], axes=[3])]
+        nodes += [helper.make_node("Relu", ["narrower"], ["positive"]), helper.make_node("Squeeze", ["positive"], ["y"])]
+        graph = helper.make_graph(
+            nodes, f"squeeze_unsqueeze_{opset}",
+            [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", 3])],
+            [helper.make_tensor_value_info("narrower", TensorProto.FLOAT, ["N", 1, 3]),
+             helper.make_tensor_value_info("y", TensorProto.FLOAT, ["N", 3])],
+            inits,
+        )
+        model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)], producer_name="make_onnx_fixtures")
+        model.ir_version = 8
+        _write(f"squeeze_unsqueeze_{opset}", model, {"x": RNG.standard_normal((5, 3)).astype(np.float32)})
+
+
 if __name__ == "__main__":
     gemm_mlp()
     operator_mix()
     old_opsets()
     sklearn_models()
     activations()
+    squeeze_unsqueeze()

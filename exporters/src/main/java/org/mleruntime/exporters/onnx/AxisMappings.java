@@ -20,7 +20,7 @@ final class AxisMappings {
         ValueInfo x = g.type(n, n.input(0));
         int rank = x.shape().rank();
         boolean coerced = g.opset() < 13;
-        int axis = axis(n, n.intAttr("axis", coerced ? 1 : -1), rank);
+        int axis = n.axis(n.intAttr("axis", coerced ? 1 : -1), rank);
         String out = ElementwiseMappings.output(n);
         if (axis == rank - 1) {
             g.emit(n, "Softmax", List.of(n.input(0)), out);
@@ -80,15 +80,8 @@ final class AxisMappings {
 
     private static void lastOnly(OnnxNode n, long[] axes, Shape shape) {
         int rank = shape.rank();
-        if (axes.length != 1 || axis(n, axes[0], rank) != rank - 1) {
+        if (axes.length != 1 || n.axis(axes[0], rank) != rank - 1) {
             throw n.error("reduces axes " + Arrays.toString(axes) + " of " + shape + "; the engine reduces the last axis only");
         }
-    }
-
-    private static int axis(OnnxNode n, long axis, int rank) {
-        if (axis < -rank || axis >= rank) {
-            throw n.error("axis " + axis + " is out of range for rank " + rank);
-        }
-        return (int) (axis < 0 ? axis + rank : axis);
     }
 }

@@ -60,6 +60,14 @@ public record OnnxNode(String name, String opType, String domain, List<String> i
         };
     }
 
+    /** {@code axis} of a value of rank {@code rank} counted from 0, negative ones from the end; out of range is an error. */
+    public int axis(long axis, int rank) {
+        if (axis < -rank || axis >= rank) {
+            throw error("axis " + axis + " is out of range for rank " + rank);
+        }
+        return (int) (axis < 0 ? axis + rank : axis);
+    }
+
     /** An error about this node, naming it and its operator. */
     public InvalidModelException error(String problem) {
         return new InvalidModelException("ONNX node '" + name + "' (" + opType + "): " + problem);

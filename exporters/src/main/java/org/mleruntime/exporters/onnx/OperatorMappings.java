@@ -36,6 +36,8 @@ public final class OperatorMappings {
         add("Reshape", 7, ShapeMappings::reshape);
         add("Flatten", 7, ShapeMappings::flatten);
         add("Concat", 7, ShapeMappings::concat);
+        add("Squeeze", 7, ShapeMappings::squeeze);
+        add("Unsqueeze", 7, ShapeMappings::unsqueeze);
         add("LeakyRelu", 7, ActivationMappings::leakyRelu);
         add("PRelu", 7, ActivationMappings::pRelu);
         add("Elu", 7, ActivationMappings::elu);

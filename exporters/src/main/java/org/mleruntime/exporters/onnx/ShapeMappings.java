@@ -176,6 +176,72 @@ final class ShapeMappings {
                 + "first, as 0 or -1, with the other dimensions holding the " + from.elementsPerRow() + " values of a row");
     }
 
+    /** Squeeze: drops the listed axes of size 1, or every fixed axis of size 1 when none are listed (the batch stays). */
+    static void squeeze(OnnxNode n, GraphTranslation g) {
+        Shape x = g.type(n, n.input(0)).shape();
+        long[] axes = axes(n, g);
+        boolean[] drop = new boolean[x.rank()];
+        for (int i = 0; i < x.rank(); i++) {
+            drop[i] = axes == null && x.dim(i) == 1;
+        }
+        for (long a : axes == null ? new long[0] : axes) {
+            int i = n.axis(a, x.rank());
+            if (x.dim(i) != 1) {
+                throw n.error("cannot squeeze axis " + a + " of " + x + ", which is not of size 1");
+            }
+            drop[i] = true;
+        }
+        long[] to = new long[x.rank()];
+        int kept = 0;
+        for (int i = 0; i < x.rank(); i++) {
+            if (!drop[i]) {
+                to[kept++] = x.dim(i);
+            }
+        }
+        emitReshape(n, g, n.input(0), Arrays.copyOf(to, kept), ElementwiseMappings.output(n));
+    }
+
+    /** Unsqueeze: inserts axes of size 1 at the listed positions of the output; not before the batch. */
+    static void unsqueeze(OnnxNode n, GraphTranslation g) {
+        Shape x = g.type(n, n.input(0)).shape();
+        long[] axes = axes(n, g);
+        if (axes == null) {
+            throw n.error("needs axes");
+        }
+        int rank = x.rank() + axes.length;
+        boolean[] inserted = new boolean[rank];
+        for (long a : axes) {
+            int i = n.axis(a, rank);
+            if (inserted[i]) {
+                throw n.error("lists axis " + a + " twice");
+            }
+            inserted[i] = true;
+        }
+        if (inserted[0] && x.isBatched()) {
+            throw n.error("an axis inserted at 0 would move the batch dimension of " + x);
+        }
+        long[] to = new long[rank];
+        for (int i = 0, from = 0; i < rank; i++) {
+            to[i] = inserted[i] ? 1 : x.dim(from++);
+        }
+        emitReshape(n, g, n.input(0), to, ElementwiseMappings.output(n));
+    }
+
+    /** Squeeze's and Unsqueeze's axes: an attribute before operator set 13, a constant input from 13; null when absent. */
+    private static long[] axes(OnnxNode n, GraphTranslation g) {
+        if (g.opset() < 13) {
+            return n.intsAttr("axes");
+        }
+        if (n.input(1).isEmpty()) {
+            return null;
+        }
+        Tensor axes = g.constant(n.input(1));
+        if (axes == null) {
+            throw n.error("its axes '" + n.input(1) + "' are computed by the graph; the importer needs constant axes");
+        }
+        return ConstantTensors.longs(axes);
+    }
+
     static void concat(OnnxNode n, GraphTranslation g) {
         if (!n.attributes().containsKey("axis")) {
             throw n.error("needs attribute 'axis'");

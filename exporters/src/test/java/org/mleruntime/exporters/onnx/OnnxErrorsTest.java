@@ -150,6 +150,11 @@ class OnnxErrorsTest {
         TensorProto shape = TensorProto.newBuilder().setName("s").setDataType(TensorProto.DataType.INT64_VALUE).addDims(1).addInt64Data(-1).build();
         contains(refused(OnnxModels.model(List.of(OnnxModels.node("Reshape", List.of("x", "s"), "y")), List.of(shape))),
                 "would move the batch dimension");
+        TensorProto zero = TensorProto.newBuilder().setName("a").setDataType(TensorProto.DataType.INT64_VALUE).addDims(1).addInt64Data(0).build();
+        contains(refused(OnnxModels.model(List.of(OnnxModels.node("Unsqueeze", List.of("x", "a"), "y")), List.of(zero))),
+                "(Unsqueeze): an axis inserted at 0 would move the batch dimension");
+        contains(refused(OnnxModels.model(List.of(OnnxModels.node("Squeeze", List.of("x", "a"), "y")), List.of(zero))),
+                "(Squeeze): cannot squeeze axis 0 of [N, 2]");
         contains(refused(OnnxModels.model(List.of(OnnxModels.node("Relu", List.of("z"), "y")), List.of())),
                 "reads 'z', which no graph input, initializer or earlier node defines");
         contains(refused(OnnxModels.model(List.of(), List.of())), "graph output 'y' is computed by no node");
