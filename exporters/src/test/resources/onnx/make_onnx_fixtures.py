@@ -235,6 +235,27 @@ def squeeze_unsqueeze() -> None:
         _write(f"squeeze_unsqueeze_{opset}", model, {"x": RNG.standard_normal((5, 3)).astype(np.float32)})
 
 
+def normalization() -> None:
+    """LayerNormalization over the last axis, and ReduceMean with its axes as an attribute (operator set 17)
+    and as a constant input (18)."""
+    scale = (RNG.random(6) + 0.5).astype(np.float32)
+    bias = RNG.standard_normal(6).astype(np.float32)
+    for opset in (17, 18):
+        mean = (helper.make_node("ReduceMean", ["x"], ["mean"], axes=[-1], keepdims=0) if opset < 18
+                else helper.make_node("ReduceMean", ["x", "last"], ["mean"], keepdims=0))
+        nodes = [helper.make_node("LayerNormalization", ["x", "scale", "bias"], ["normalized"], epsilon=1e-3), mean]
+        graph = helper.make_graph(
+            nodes, f"normalization_{opset}",
+            [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", 6])],
+            [helper.make_tensor_value_info("normalized", TensorProto.FLOAT, ["N", 6]),
+             helper.make_tensor_value_info("mean", TensorProto.FLOAT, ["N"])],
+            [_init("scale", scale), _init("bias", bias)] + ([_init("last", np.array([-1], np.int64))] if opset >= 18 else []),
+        )
+        model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)], producer_name="make_onnx_fixtures")
+        model.ir_version = 8
+        _write(f"normalization_{opset}", model, {"x": (RNG.standard_normal((7, 6)) * 4 + 1).astype(np.float32)})
+
+
 if __name__ == "__main__":
     gemm_mlp()
     operator_mix()
@@ -242,3 +263,4 @@ if __name__ == "__main__":
     sklearn_models()
     activations()
     squeeze_unsqueeze()
+    normalization()

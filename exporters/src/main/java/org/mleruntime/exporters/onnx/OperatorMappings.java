@@ -29,6 +29,8 @@ public final class OperatorMappings {
         add("MatMul", 7, LinearMappings::matMul);
         add("Softmax", 7, AxisMappings::softmax);
         add("ReduceSum", 7, AxisMappings::reduceSum);
+        add("ReduceMean", 7, AxisMappings::reduceMean);
+        add("LayerNormalization", 17, AxisMappings::layerNormalization);
         add("ArgMax", 7, AxisMappings::argMax);
         add("Constant", 7, ShapeMappings::constant);
         add("Identity", 7, ShapeMappings::identity);

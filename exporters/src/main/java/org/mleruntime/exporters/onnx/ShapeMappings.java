@@ -179,7 +179,7 @@ final class ShapeMappings {
     /** Squeeze: drops the listed axes of size 1, or every fixed axis of size 1 when none are listed (the batch stays). */
     static void squeeze(OnnxNode n, GraphTranslation g) {
         Shape x = g.type(n, n.input(0)).shape();
-        long[] axes = axes(n, g);
+        long[] axes = AxisMappings.axes(n, g, 13);
         boolean[] drop = new boolean[x.rank()];
         for (int i = 0; i < x.rank(); i++) {
             drop[i] = axes == null && x.dim(i) == 1;
@@ -204,7 +204,7 @@ final class ShapeMappings {
     /** Unsqueeze: inserts axes of size 1 at the listed positions of the output; not before the batch. */
     static void unsqueeze(OnnxNode n, GraphTranslation g) {
         Shape x = g.type(n, n.input(0)).shape();
-        long[] axes = axes(n, g);
+        long[] axes = AxisMappings.axes(n, g, 13);
         if (axes == null) {
             throw n.error("needs axes");
         }
@@ -225,21 +225,6 @@ final class ShapeMappings {
             to[i] = inserted[i] ? 1 : x.dim(from++);
         }
         emitReshape(n, g, n.input(0), to, ElementwiseMappings.output(n));
-    }
-
-    /** Squeeze's and Unsqueeze's axes: an attribute before operator set 13, a constant input from 13; null when absent. */
-    private static long[] axes(OnnxNode n, GraphTranslation g) {
-        if (g.opset() < 13) {
-            return n.intsAttr("axes");
-        }
-        if (n.input(1).isEmpty()) {
-            return null;
-        }
-        Tensor axes = g.constant(n.input(1));
-        if (axes == null) {
-            throw n.error("its axes '" + n.input(1) + "' are computed by the graph; the importer needs constant axes");
-        }
-        return ConstantTensors.longs(axes);
     }
 
     static void concat(OnnxNode n, GraphTranslation g) {
