@@ -6,6 +6,8 @@ output's largest magnitude). scikit-learn models are converted by skl2onnx on th
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import warnings
 
 import mle_runtime
@@ -26,6 +28,12 @@ def _onnx(model, X) -> "onnx.ModelProto":
         warnings.simplefilter("ignore")
         return skl2onnx.to_onnx(model, X[:1].astype(np.float32), options={"zipmap": False} if hasattr(model, "classes_") else None,
                                 target_opset=21)
+
+
+def _weights_as_raw_data(proto) -> None:
+    """skl2onnx writes weights in the typed fields; onnx moves only raw_data tensors to external files."""
+    for i, tensor in enumerate(proto.graph.initializer):
+        proto.graph.initializer[i].CopyFrom(numpy_helper.from_array(numpy_helper.to_array(tensor), tensor.name))
 
 
 def _relative_error(model_source, proto, X, tmp_path, name) -> float:
@@ -72,9 +80,7 @@ def test_a_path_reads_external_data_beside_the_model(datasets, tmp_path):
     folder = tmp_path / "model"
     folder.mkdir()
     path = str(folder / "regressor.onnx")
-    # skl2onnx writes weights in the typed fields; onnx moves only raw_data tensors to external files.
-    for i, tensor in enumerate(proto.graph.initializer):
-        proto.graph.initializer[i].CopyFrom(numpy_helper.from_array(numpy_helper.to_array(tensor), tensor.name))
+    _weights_as_raw_data(proto)
     external = onnx.ModelProto()
     external.CopyFrom(proto)  # save_model rewrites the tensors it moves out
     onnx.save_model(external, path, save_as_external_data=True, all_tensors_to_one_file=True, location="weights.bin", size_threshold=0)
@@ -83,6 +89,24 @@ def test_a_path_reads_external_data_beside_the_model(datasets, tmp_path):
     # The same model as bytes has no folder to find weights.bin in.
     with pytest.raises(ModelError, match="convert the model from its file path"):
         mle_runtime.export_model(onnx.load(path, load_external_data=False), str(tmp_path / "bytes.mle"))
+
+
+def test_mle_convert_onnx_reads_external_data(datasets, tmp_path):
+    X, y = datasets["diabetes"]
+    proto = _onnx(MLPRegressor(hidden_layer_sizes=(8,), max_iter=200, random_state=0).fit(X, y), X)
+    _weights_as_raw_data(proto)
+    # ONNX Runtime reads a Reshape's shape only from the model itself, so it runs the model before the weights move out.
+    session = ort.InferenceSession(proto.SerializeToString(), providers=["CPUExecutionProvider"])
+    want = session.run(None, {"X": X[:5].astype(np.float32)})[0]
+    path = str(tmp_path / "regressor.onnx")
+    onnx.save_model(proto, path, save_as_external_data=True, location="regressor.weights", size_threshold=0)
+    assert os.path.getsize(tmp_path / "regressor.weights") > 0
+    done = subprocess.run([sys.executable, "-m", "mle_runtime.cli", "convert", "onnx", path, str(tmp_path / "cli.mle")],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "ONNX graph" in done.stdout and "outputs [variable]" in done.stdout
+    got = mle_runtime.load_model(str(tmp_path / "cli.mle")).run({"X": X[:5].astype(np.float32)})["variable"]
+    assert np.max(np.abs(got - want)) <= 1e-5 * np.max(np.abs(want))
 
 
 def test_a_missing_onnx_file_is_named(tmp_path):
