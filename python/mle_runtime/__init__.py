@@ -45,7 +45,9 @@ _EXPORT_OPTIONS = ("description", "properties", "compression", "compression_leve
 def export_model(model: Any, path: str | os.PathLike, **options: Any) -> dict[str, Any]:
     """Converts a fitted model to a .mle file at `path`, written atomically, and returns a report.
 
-    The framework is detected from the model's class (see `supported_models()`). Options:
+    The framework is detected from the model's class (see `supported_models()`); an `onnx.ModelProto`, or
+    the path of a `.onnx` file (whose external data files lie beside it), goes to the ONNX importer
+    (docs/ONNX.md). Options:
 
     - `description` (str) and `properties` (a mapping of free-form metadata, stored as strings);
     - `compression`: None, "lz4", "zstd" or "brotli", per section, at `compression_level` (lz4 1-12,

@@ -16,7 +16,7 @@ from typing import Any, Mapping
 from .._version import __version__
 from ..errors import UnsupportedModelError
 from ..ir import GraphBuilder
-from . import columns, registry, tables
+from . import columns, onnx_models, registry, tables
 from .columns import INPUT_NAME
 from .registry import register, supported, supported_models
 
@@ -40,6 +40,9 @@ def export(model: Any, path: str | os.PathLike, *, description: str | None = Non
     clashes = sorted(set(properties or ()) & set(_TYPED_METADATA))
     if clashes:
         raise ValueError(f"properties may not set the typed metadata fields {clashes}; use description= for the description")
+    onnx_model = onnx_models.saved_model(model)
+    if onnx_model is not None:
+        return _export_saved(onnx_model, path, description, properties, file_options)
     saver = registry.file_converter_for(model)
     if saver is not None:
         return _export_saved(saver(model), path, description, properties, file_options)
@@ -108,17 +111,20 @@ def _export_saved(saved: registry.SavedModel, path: str | os.PathLike, descripti
 
     options = saved.options or {}
     with java_errors():
-        converted = _jvm.bridge().convert(
-            saved.framework, saved.source, JArray(JByte)(saved.content),
-            JArray(JString)(list(options)), JArray(JString)(list(options.values())),
-        )
+        keys, values = JArray(JString)(list(options)), JArray(JString)(list(options.values()))
+        if saved.file is not None:
+            converted = _jvm.bridge().convertFile(saved.framework, saved.file, keys, values)
+        else:
+            converted = _jvm.bridge().convert(saved.framework, saved.source, JArray(JByte)(saved.content), keys, values)
         if saved.classes is not None:
             dtype, rendered = label_strings(saved.classes)
             converted.relabel(dtype, JArray(JString)(rendered))
         if saved.feature_names:
             converted.featureNames(JArray(JString)(saved.feature_names))
-        converted.metadata("framework_version", saved.framework_version)
-        converted.metadata("model_type", saved.model_type)
+        if saved.framework_version:
+            converted.metadata("framework_version", saved.framework_version)
+        if saved.model_type:
+            converted.metadata("model_type", saved.model_type)
         if description:
             converted.metadata("description", description)
         for key, value in (properties or {}).items():

@@ -82,7 +82,9 @@ class SavedModel:
     """A model in its framework's own file format, for the engine's Java converters (exporters module).
 
     `framework` names the Java converter; `classes` are the wrapper's class labels when they are not
-    simply 0..K-1; `options` go to the converter (e.g. {"iterations": "all"}).
+    simply 0..K-1; `options` go to the converter (e.g. {"iterations": "all"}). `file`, when set, is
+    the model's path, converted where it lies (files beside it are read too) instead of `content`;
+    an empty `framework_version` or `model_type` keeps what the converter recorded.
     """
 
     framework: str
@@ -93,6 +95,7 @@ class SavedModel:
     feature_names: list[str] | None = None
     classes: Any = None
     options: dict[str, str] | None = None
+    file: str | None = None
 
 
 FileConverter = Callable[[Any], SavedModel]

@@ -90,11 +90,23 @@ public final class PythonBridge {
      * model) with the exporters module; options are parallel key/value arrays.
      */
     public static ConvertedModel convert(String framework, String source, byte[] content, String[] optionKeys, String[] optionValues) {
+        return new ConvertedModel(org.mleruntime.exporters.Converters.convert(framework, source, content, options(optionKeys, optionValues)));
+    }
+
+    /**
+     * Converts a framework's model file where it lies, so that files beside it are found (an ONNX
+     * model's external data); options are parallel key/value arrays.
+     */
+    public static ConvertedModel convertFile(String framework, String path, String[] optionKeys, String[] optionValues) {
+        return new ConvertedModel(org.mleruntime.exporters.Converters.convert(framework, Path.of(path), options(optionKeys, optionValues)));
+    }
+
+    private static java.util.Map<String, String> options(String[] keys, String[] values) {
         java.util.Map<String, String> options = new java.util.LinkedHashMap<>();
-        for (int i = 0; i < optionKeys.length; i++) {
-            options.put(optionKeys[i], optionValues[i]);
+        for (int i = 0; i < keys.length; i++) {
+            options.put(keys[i], values[i]);
         }
-        return new ConvertedModel(org.mleruntime.exporters.Converters.convert(framework, source, content, options));
+        return options;
     }
 
     public static String inspect(String path) {

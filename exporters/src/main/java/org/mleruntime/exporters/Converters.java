@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import org.mleruntime.exporters.catboost.CatBoostConverter;
 import org.mleruntime.exporters.lightgbm.LightGbmConverter;
+import org.mleruntime.exporters.onnx.OnnxConverter;
 import org.mleruntime.exporters.xgboost.XGBoostConverter;
 import org.mleruntime.format.ModelFileWriter;
 import org.mleruntime.ir.Model;
@@ -17,7 +18,8 @@ import org.mleruntime.ir.Model;
  * converter is named; everything that reports what is supported reads it.
  */
 public final class Converters {
-    private static final List<ModelConverter> ALL = List.of(new XGBoostConverter(), new LightGbmConverter(), new CatBoostConverter());
+    private static final List<ModelConverter> ALL = List.of(new XGBoostConverter(), new LightGbmConverter(), new CatBoostConverter(),
+            new OnnxConverter());
 
     private Converters() {}
 

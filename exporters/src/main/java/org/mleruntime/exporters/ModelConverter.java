@@ -14,7 +14,7 @@ import org.mleruntime.ir.Model;
  * they cannot reproduce exactly.
  */
 public interface ModelConverter {
-    /** The framework's name as users type it: "xgboost", "lightgbm", "catboost". */
+    /** The framework's name as users type it: "xgboost", "lightgbm", "catboost", "onnx". */
     String framework();
 
     /** One line: which files this converter reads. */

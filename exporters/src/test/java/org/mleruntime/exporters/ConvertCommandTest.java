@@ -46,6 +46,10 @@ class ConvertCommandTest {
         try (MleModel m = MleModel.open(tmp.resolve("b.mle"))) {
             assertEquals(java.util.List.of("probabilities"), m.metadata().methods().get("predict"));
         }
+        Path onnx = Path.of(Fixtures.dir().getParent().toString(), "onnx", "gemm_mlp_external", "model.onnx");
+        r = run("onnx", onnx.toString(), tmp.resolve("o.mle").toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("ONNX graph 'gemm_mlp'") && r.out().contains("[probabilities, logits]"), r.out());
     }
 
     @Test
@@ -56,9 +60,9 @@ class ConvertCommandTest {
         assertTrue(r.err().startsWith("error: ") && r.err().contains("gblinear"), r.err());
         assertTrue(!Files.exists(tmp.resolve("x.mle")));
 
-        r = run("onnx", "m.onnx", "x.mle");
+        r = run("tensorflow", "m.pb", "x.mle");
         assertEquals(2, r.status());
-        assertTrue(r.err().contains("supported frameworks: xgboost, lightgbm, catboost"), r.err());
+        assertTrue(r.err().contains("supported frameworks: xgboost, lightgbm, catboost, onnx"), r.err());
         r = run("xgboost", tmp.resolve("absent.json").toString(), "x.mle");
         assertEquals(2, r.status());
         assertTrue(r.err().contains("is not a readable file"), r.err());

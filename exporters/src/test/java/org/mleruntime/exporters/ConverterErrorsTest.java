@@ -50,8 +50,8 @@ class ConverterErrorsTest {
     @Test
     void unknownFrameworkListsTheSupportedOnes() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Converters.forFramework("sklearn"));
-        contains(e, "sklearn", "xgboost, lightgbm, catboost");
-        assertEquals(java.util.List.of("xgboost", "lightgbm", "catboost"), Converters.frameworks());
+        contains(e, "sklearn", "xgboost, lightgbm, catboost, onnx");
+        assertEquals(java.util.List.of("xgboost", "lightgbm", "catboost", "onnx"), Converters.frameworks());
         assertEquals("lightgbm", Converters.forFramework(" LightGBM ").framework());
     }
 

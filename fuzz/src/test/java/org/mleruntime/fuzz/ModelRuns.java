@@ -62,6 +62,11 @@ final class ModelRuns {
         }
     }
 
+    /** Converts a model file with the converter's default options, and writes, opens and runs the result. */
+    static void convertAndRunWithDefaults(String framework, byte[] content) {
+        convertAndRun(framework, content, Map.of());
+    }
+
     private static void convertAndRun(String framework, byte[] content, Map<String, String> options) {
         Model model;
         try {

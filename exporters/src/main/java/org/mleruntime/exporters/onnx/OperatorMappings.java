@@ -1,0 +1,106 @@
+package org.mleruntime.exporters.onnx;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.mleruntime.exporters.UnsupportedModelException;
+
+/**
+ * The ONNX operators the importer translates, each with the first operator set version it
+ * reads, and the check that a model uses nothing else: every unsupported operator of a model is
+ * named in one error, with its domain, operator set version and number of nodes.
+ */
+public final class OperatorMappings {
+    private static final Map<String, OperatorMapping> MAPPINGS = new TreeMap<>();
+
+    static {
+        for (String op : List.of("Add", "Sub", "Mul", "Div", "Greater", "Sigmoid", "Tanh", "Relu", "Exp", "Log", "Neg", "Abs",
+                "Sqrt", "Cos", "Sin")) {
+            add(op, 7, ElementwiseMappings::sameOperator);
+        }
+        add("GreaterOrEqual", 12, ElementwiseMappings::sameOperator);
+        add("Pow", 7, ElementwiseMappings::pow);
+        add("Clip", 7, ElementwiseMappings::clip);
+        add("Cast", 7, ElementwiseMappings::cast);
+        add("Gemm", 7, LinearMappings::gemm);
+        add("MatMul", 7, LinearMappings::matMul);
+        add("Softmax", 7, AxisMappings::softmax);
+        add("ReduceSum", 7, AxisMappings::reduceSum);
+        add("ReduceMean", 7, AxisMappings::reduceMean);
+        add("LayerNormalization", 17, AxisMappings::layerNormalization);
+        add("ArgMax", 7, AxisMappings::argMax);
+        add("Constant", 7, ShapeMappings::constant);
+        add("Identity", 7, ShapeMappings::identity);
+        add("Dropout", 7, ShapeMappings::identity);
+        add("Reshape", 7, ShapeMappings::reshape);
+        add("Flatten", 7, ShapeMappings::flatten);
+        add("Concat", 7, ShapeMappings::concat);
+        add("Squeeze", 7, ShapeMappings::squeeze);
+        add("Unsqueeze", 7, ShapeMappings::unsqueeze);
+        add("LeakyRelu", 7, ActivationMappings::leakyRelu);
+        add("PRelu", 7, ActivationMappings::pRelu);
+        add("Elu", 7, ActivationMappings::elu);
+        add("Selu", 7, ActivationMappings::selu);
+        add("Celu", 12, ActivationMappings::celu);
+        add("HardSigmoid", 7, ActivationMappings::hardSigmoid);
+        add("HardSwish", 14, ActivationMappings::hardSwish);
+        add("Softsign", 7, ActivationMappings::softsign);
+        add("Reciprocal", 7, ActivationMappings::reciprocal);
+        add("Less", 7, ActivationMappings::less);
+        add("LessOrEqual", 12, ActivationMappings::less);
+        add("Sum", 8, ActivationMappings::sumOrMean);
+        add("Mean", 8, ActivationMappings::sumOrMean);
+    }
+
+    private OperatorMappings() {}
+
+    private static void add(String op, long sinceOpset, OperatorMapping.Translator translator) {
+        MAPPINGS.put(op, new OperatorMapping(op, sinceOpset, translator));
+    }
+
+    /** Every mapping, by operator name. */
+    static Collection<OperatorMapping> all() {
+        return Collections.unmodifiableCollection(MAPPINGS.values());
+    }
+
+    /** The operators translated, by name, each with the first operator set version read ("Gemm (7+)"). */
+    public static List<String> supported() {
+        List<String> out = new ArrayList<>();
+        for (OperatorMapping m : MAPPINGS.values()) {
+            out.add(m.opType() + " (" + m.sinceOpset() + "+)");
+        }
+        return out;
+    }
+
+    /** The mapping of node {@code n} in a model of default operator set {@code opset}, or null. */
+    static OperatorMapping of(OnnxNode n, long opset) {
+        if (!n.domain().isEmpty() && !n.domain().equals("ai.onnx")) {
+            return null;
+        }
+        OperatorMapping m = MAPPINGS.get(n.opType());
+        return m == null || opset < m.sinceOpset() ? null : m;
+    }
+
+    /** Fails, naming every unsupported operator at once, unless each node of {@code model} has a mapping. */
+    static void checkSupported(OnnxModel model) {
+        Map<String, Integer> unsupported = new TreeMap<>();
+        for (OnnxNode n : model.graph().nodes()) {
+            if (of(n, model.opsetVersion()) == null) {
+                String domain = n.domain().isEmpty() ? "ai.onnx" : n.domain();
+                String version = domain.equals("ai.onnx") ? "opset " + model.opsetVersion() : "a domain the importer does not read";
+                unsupported.merge(n.opType() + " (" + domain + ", " + version + ")", 1, Integer::sum);
+            }
+        }
+        if (unsupported.isEmpty()) {
+            return;
+        }
+        List<String> parts = new ArrayList<>();
+        unsupported.forEach((op, count) -> parts.add(op + " × " + count + (count == 1 ? " node" : " nodes")));
+        throw new UnsupportedModelException("the ONNX model uses " + unsupported.size() + " operator"
+                + (unsupported.size() == 1 ? "" : "s") + " the importer does not translate: " + String.join("; ", parts)
+                + ". Supported (default domain, from operator set): " + String.join(", ", supported()));
+    }
+}
