@@ -346,7 +346,8 @@ class Model:
                     raise InputError(f"input {spec.name!r}: expected {want} features, got {got}")
                 raise InputError(f"input {spec.name!r} must have shape {list(spec.shape)} (-1 = any number of rows), got {data.shape}")
         try:
-            return np.ascontiguousarray(data, dtype=spec.dtype)
+            # ascontiguousarray makes a scalar (rank 0) a vector of one; a model's scalar input must stay one.
+            return np.ascontiguousarray(data, dtype=spec.dtype) if data.ndim else np.array(data, dtype=spec.dtype)
         except (TypeError, ValueError) as exc:
             raise InputError(f"input {spec.name!r} must be numeric; cannot convert it to {spec.dtype_name}: {exc}") from None
 

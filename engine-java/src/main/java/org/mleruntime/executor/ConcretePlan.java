@@ -23,8 +23,9 @@ import org.mleruntime.ops.OperatorSet;
  * A graph's types for concrete input shapes: every value's shape inferred with real sizes, and the
  * nodes whose outputs those sizes decide (a Shape, and the small integer arithmetic on it that
  * feeds a Reshape or an Expand) evaluated on the spot and kept as constants. Graphs whose
- * dimensions beyond the batch are symbolic run through one of these per shape of inputs; the
- * remaining nodes, in order, are {@link #nodes()}.
+ * dimensions beyond the batch are symbolic run through one of these per shape of inputs (and per
+ * value of the small integer inputs that decide sizes); the remaining nodes, in order, are
+ * {@link #nodes()}. The values {@link #known()} holds for inputs are not kept in the plan's constants.
  *
  * @param types the concrete type of every value
  * @param known constants, and the values folded here
@@ -34,9 +35,14 @@ record ConcretePlan(Map<String, ValueInfo> types, Map<String, Tensor> known, Lis
     /** The most elements a computed value may have to be folded here: shape arithmetic, not data. */
     static final long FOLD_LIMIT = 1 << 12;
 
-    static ConcretePlan of(Graph graph, Map<String, Shape> inputShapes, Backend backend) {
+    /**
+     * @param inputValues the inputs whose values decide sizes (small integer vectors: axes, a target
+     *     shape), known for this plan
+     */
+    static ConcretePlan of(Graph graph, Map<String, Shape> inputShapes, Map<String, Tensor> inputValues, Backend backend) {
         Map<String, ValueInfo> types = new LinkedHashMap<>();
         Map<String, Tensor> known = new HashMap<>(graph.constants());
+        known.putAll(inputValues);
         for (ValueInfo in : graph.inputs()) {
             types.put(in.name(), new ValueInfo(in.name(), in.dtype(), inputShapes.get(in.name())));
         }

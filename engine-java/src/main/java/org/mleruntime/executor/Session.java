@@ -58,6 +58,8 @@ public final class Session {
             });
     /** How many shapes of inputs a graph planned per shape keeps plans for. */
     static final int SHAPE_PLANS = 8;
+    /** The most values an integer input may have to decide sizes (see {@link #decidesSizes}). */
+    static final int DECIDING_VALUES = 64;
     /** The scratch memory above which a row-independent run is done in parts of fewer rows. */
     static final long SCRATCH_RUN_BYTES = 64L << 20;
 
@@ -70,9 +72,9 @@ public final class Session {
     private final Map<String, Integer> ids = new HashMap<>();
     /** The plan of a graph planned by rows, null for one planned per shape of inputs. */
     private final Prepared byRows;
-    private final Map<List<Shape>, Prepared> byShape = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+    private final Map<List<Object>, Prepared> byShape = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<List<Shape>, Prepared> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<List<Object>, Prepared> eldest) {
             return size() > SHAPE_PLANS;
         }
     });
@@ -155,18 +157,41 @@ public final class Session {
         return new Prepared(steps, MemoryPlanner.plan(planned, valueTypes), valueTypes, constantIds, constantValues, new ConcurrentHashMap<>());
     }
 
-    /** The plan for these concrete input shapes, made on first use. */
+    /**
+     * Whether an input's values may decide sizes, so that plans are made per value too: a numeric
+     * scalar or vector of at most {@value #DECIDING_VALUES} values (axes, a target shape, scales, a
+     * range's bounds), never a batch of data such as token ids.
+     */
+    private static boolean decidesSizes(ValueInfo v) {
+        Shape s = v.shape();
+        boolean numeric = v.dtype() == DType.INT64 || v.dtype() == DType.INT32 || v.dtype() == DType.FLOAT32 || v.dtype() == DType.FLOAT64;
+        return numeric && (s.rank() == 0 || s.rank() == 1 && !s.isSymbolic(0) && s.dim(0) <= DECIDING_VALUES);
+    }
+
+    /** The plan for these concrete input shapes (and values of inputs that decide sizes), made on first use. */
     private Prepared forShapes(Map<String, Tensor> inputs) {
-        List<Shape> key = new ArrayList<>();
+        List<Object> key = new ArrayList<>();
         Map<String, Shape> shapes = new HashMap<>();
+        Map<String, Tensor> values = new HashMap<>();
         for (ValueInfo v : graph.inputs()) {
-            Shape s = inputs.get(v.name()).shape();
-            key.add(s);
-            shapes.put(v.name(), s);
+            Tensor t = inputs.get(v.name());
+            key.add(t.shape());
+            shapes.put(v.name(), t.shape());
+            if (decidesSizes(v)) {
+                double[] copy = Tensors.toDoubles(t);
+                key.add(Arrays.stream(copy).boxed().toList());
+                values.put(v.name(), Tensors.of(v.dtype(), t.shape(), copy));
+            }
         }
         Prepared p = byShape.get(key);
         if (p == null) {
-            ConcretePlan concrete = ConcretePlan.of(graph, shapes, backend);
+            ConcretePlan concrete = ConcretePlan.of(graph, shapes, values, backend);
+            for (ValueInfo v : concrete.types().values()) {
+                if (!v.shape().isStatic()) {
+                    throw new InvalidInputException("the size of '" + v.name() + "' (" + v.shape() + ") depends on values this model "
+                            + "takes as inputs, which must be constants or small vectors of integers or floats known per run");
+                }
+            }
             for (ValueInfo declared : graph.outputs()) {
                 ValueInfo computed = concrete.types().get(declared.name());
                 if (!ShapeInference.compatible(declared, computed)) {
@@ -174,7 +199,9 @@ public final class Session {
                             + "' as " + computed.dtype().label() + computed.shape() + ", not the declared " + declared.dtype().label() + declared.shape());
                 }
             }
-            p = prepare(concrete.nodes(), concrete.types(), concrete.known());
+            Map<String, Tensor> constants = new HashMap<>(concrete.known());
+            values.keySet().forEach(constants::remove);
+            p = prepare(concrete.nodes(), concrete.types(), constants);
             byShape.put(List.copyOf(key), p);
         }
         return p;

@@ -28,7 +28,7 @@ record BinaryFunction(String name, DoubleBinaryOperator floats, LongBinaryOperat
             case "Max" -> new BinaryFunction(opType, Math::max, Math::max, false, null);
             case "Mod" -> fmod
                     ? new BinaryFunction(opType, (a, b) -> a % b, (a, b) -> a % divisor(b), false, null)
-                    : new BinaryFunction(opType, (a, b) -> a - Math.floor(a / b) * b, (a, b) -> Math.floorMod(a, divisor(b)), false, null);
+                    : new BinaryFunction(opType, BinaryFunction::floorModulo, (a, b) -> Math.floorMod(a, divisor(b)), false, null);
             case "Greater" -> comparison(opType, (a, b) -> a > b ? 1 : 0, (a, b) -> a > b ? 1 : 0);
             case "GreaterOrEqual" -> comparison(opType, (a, b) -> a >= b ? 1 : 0, (a, b) -> a >= b ? 1 : 0);
             case "Less" -> comparison(opType, (a, b) -> a < b ? 1 : 0, (a, b) -> a < b ? 1 : 0);
@@ -43,6 +43,12 @@ record BinaryFunction(String name, DoubleBinaryOperator floats, LongBinaryOperat
 
     private static BinaryFunction comparison(String name, DoubleBinaryOperator floats, LongBinaryOperator integers) {
         return new BinaryFunction(name, floats, integers, true, null);
+    }
+
+    /** Python's and numpy's float %: the remainder with the divisor's sign (5 % ∞ is 5, −5 % ∞ is ∞). */
+    private static double floorModulo(double a, double b) {
+        double r = a % b;
+        return r != 0 && (r < 0) != (b < 0) ? r + b : r;
     }
 
     private static long divide(long a, long b) {

@@ -5,6 +5,7 @@ import static org.mleruntime.ops.ShapeRules.axis;
 import static org.mleruntime.ops.ShapeRules.error;
 import static org.mleruntime.ops.ShapeRules.knownInts;
 import static org.mleruntime.ops.ShapeRules.out;
+import static org.mleruntime.ops.ShapeRules.unknown;
 
 import java.util.Arrays;
 import java.util.Collections;
@@ -36,10 +37,15 @@ final class ReduceSchema {
         }
         Shape s = in.getFirst().shape();
         boolean[] reduced = reducedAxes(n, in, c, s.rank());
-        if (reduced == null) {
-            throw error(n, "the axes to reduce must be known when the model is planned");
-        }
         boolean keep = n.intAttr("keepdims", 1) != 0;
+        if (reduced == null) {
+            // Axes from a value known only per run: the rank still follows from how many there are.
+            Shape axes = in.get(1).shape();
+            if (!keep && (axes.rank() != 1 || axes.isSymbolic(0))) {
+                throw error(n, "the axes to reduce must be a vector of known length");
+            }
+            return List.of(out(n, t, unknown(keep ? s.rank() : (int) (s.rank() - axes.dim(0)))));
+        }
         int rank = 0;
         for (boolean r : reduced) {
             rank += r && !keep ? 0 : 1;

@@ -57,7 +57,8 @@ record ConvTransposeSchema(long[] input, long[] kernel, long[] strides, long[] d
                 long[] wanted = n.intsAttr("output_shape");
                 long target = wanted[wanted.length - r + i];
                 long total = full - target;
-                pads[i] = autoPad.equals("SAME_UPPER") ? total / 2 : total - total / 2;
+                // A larger output than the transposed convolution covers gets the extra positions at the end, as zeros and bias.
+                pads[i] = total < 0 ? 0 : autoPad.equals("SAME_UPPER") ? total / 2 : total - total / 2;
                 pads[r + i] = total - pads[i];
             } else if (autoPad.startsWith("SAME")) {
                 long target = input[i] * strides[i];

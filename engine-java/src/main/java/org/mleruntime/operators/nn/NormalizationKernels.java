@@ -57,7 +57,9 @@ final class NormalizationKernels {
             Broadcast scale = new Broadcast(normalized, in[1].shape());
             Broadcast bias = in.length > 2 ? new Broadcast(normalized, in[2].shape()) : null;
             long rows = size == 0 ? 0 : x.elementCount() / size;
-            if (x.dtype() == DType.FLOAT32 && in[1].elementCount() == size && (in.length < 3 || in[2].elementCount() == size)) {
+            Tensor mean = out.length > 1 ? out[1] : null;
+            Tensor inverseStd = out.length > 2 ? out[2] : null;
+            if (mean == null && x.dtype() == DType.FLOAT32 && in[1].elementCount() == size && (in.length < 3 || in[2].elementCount() == size)) {
                 layerNormFloat32(x, in[1], in.length > 2 ? in[2] : null, y, rows, Math.toIntExact(size), epsilon);
                 return;
             }
@@ -67,15 +69,21 @@ final class NormalizationKernels {
                 for (long e = 0; e < size; e++) {
                     sum += x.getDouble(base + e);
                 }
-                double mean = sum / size;
+                double average = sum / size;
                 double squares = 0;
                 for (long e = 0; e < size; e++) {
-                    double d = x.getDouble(base + e) - mean;
+                    double d = x.getDouble(base + e) - average;
                     squares += d * d;
                 }
                 double inverse = 1 / Math.sqrt(squares / size + epsilon);
+                if (mean != null) {
+                    mean.setDouble(r, average);
+                }
+                if (inverseStd != null) {
+                    inverseStd.setDouble(r, inverse);
+                }
                 for (long e = 0; e < size; e++) {
-                    double v = (x.getDouble(base + e) - mean) * inverse * in[1].getDouble(scale.map(e));
+                    double v = (x.getDouble(base + e) - average) * inverse * in[1].getDouble(scale.map(e));
                     y.setDouble(base + e, bias == null ? v : v + in[2].getDouble(bias.map(e)));
                 }
             }

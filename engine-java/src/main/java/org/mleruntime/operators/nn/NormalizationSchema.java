@@ -7,8 +7,10 @@ import static org.mleruntime.ops.ShapeRules.floating;
 import static org.mleruntime.ops.ShapeRules.out;
 import static org.mleruntime.ops.ShapeRules.sameDtype;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.mleruntime.ir.DType;
 import org.mleruntime.ir.Node;
 import org.mleruntime.ir.Shape;
 import org.mleruntime.ir.Tensor;
@@ -17,7 +19,7 @@ import org.mleruntime.ir.ValueInfo;
 /**
  * BatchNormalization at inference (ONNX opset 9 and later: X [N, C, …], scale, B, mean and var [C];
  * {@code epsilon}; training mode refused) and LayerNormalization (opset 17: X, Scale and optional B
- * of X's shape from {@code axis} on, or broadcasting to it; only the normalised output Y).
+ * of X's shape from {@code axis} on, or broadcasting to it; outputs Y and optionally Mean and InvStdDev).
  */
 final class NormalizationSchema {
     private NormalizationSchema() {}
@@ -50,9 +52,6 @@ final class NormalizationSchema {
         if (from == 0 && x.shape().isBatched()) {
             throw error(n, "cannot normalise across the batch axis");
         }
-        if (n.outputs().size() != 1) {
-            throw error(n, "only the normalised output Y is computed, not Mean or InvStdDev");
-        }
         long[] normalized = Arrays.copyOfRange(x.shape().dims(), from, rank);
         for (ValueInfo p : in.subList(1, in.size())) {
             sameDtype(n, x, p);
@@ -61,7 +60,18 @@ final class NormalizationSchema {
                         + Arrays.toString(normalized));
             }
         }
-        return List.of(out(n, x.dtype(), x.shape()));
+        List<ValueInfo> outputs = new ArrayList<>(List.of(out(n, x.dtype(), x.shape())));
+        // Mean and InvStdDev keep X's shape with the normalised axes as 1, in float32 (stash_type 1, the only one ONNX defines).
+        long[] stats = x.shape().dims();
+        String[] names = x.shape().symbols();
+        for (int i = from; i < rank; i++) {
+            stats[i] = 1;
+            names[i] = null;
+        }
+        for (int i = 1; i < n.outputs().size(); i++) {
+            outputs.add(new ValueInfo(n.outputs().get(i), DType.FLOAT32, new Shape(stats, names)));
+        }
+        return outputs;
     }
 
     private static boolean broadcastsTo(long[] from, long[] to) {

@@ -107,7 +107,7 @@ final class LayoutSchema {
         Shape s = in.getFirst().shape();
         long[] axes = axes(n, in, c);
         if (axes == null) {
-            throw error(n, "the axes to squeeze must be known when the model is planned");
+            return List.of(out(n, in.getFirst().dtype(), unknown(s.rank() - countOf(n, in.get(1)))));
         }
         boolean[] drop = new boolean[s.rank()];
         if (axes.length == 0) {
@@ -136,7 +136,7 @@ final class LayoutSchema {
         Shape s = in.getFirst().shape();
         long[] axes = axes(n, in, c);
         if (axes == null) {
-            throw error(n, "the axes to unsqueeze must be known when the model is planned");
+            return List.of(out(n, in.getFirst().dtype(), unknown(s.rank() + countOf(n, in.get(1)))));
         }
         int rank = s.rank() + axes.length;
         boolean[] added = new boolean[rank];
@@ -158,6 +158,15 @@ final class LayoutSchema {
             }
         }
         return List.of(out(n, in.getFirst().dtype(), new Shape(dims, names)));
+    }
+
+    /** How many values a vector input holds, which must be known even where its values are not. */
+    private static int countOf(Node n, ValueInfo vector) {
+        Shape s = vector.shape();
+        if (s.rank() != 1 || s.isSymbolic(0)) {
+            throw error(n, "'" + vector.name() + "' must be a vector of known length, found " + s);
+        }
+        return Math.toIntExact(s.dim(0));
     }
 
     static List<ValueInfo> flatten(Node n, List<ValueInfo> in, List<Tensor> c) {
@@ -235,14 +244,11 @@ final class LayoutSchema {
         return outs;
     }
 
-    /** Each output's size along the axis: input 1, the attribute {@code split}, or equal parts; null while the axis is symbolic. */
+    /** Each output's size along the axis: input 1, the attribute {@code split}, or equal parts; null while the axis or input 1 is not known. */
     static long[] splitSizes(Node n, List<ValueInfo> in, List<Tensor> c, Shape s, int axis) {
         int parts = n.outputs().size();
         long[] sizes = in.size() > 1 && in.get(1) != null ? knownInts(n, in, c, 1) : n.hasAttr("split") ? n.intsAttr("split") : null;
-        if (in.size() > 1 && in.get(1) != null && sizes == null) {
-            throw error(n, "the sizes to split into must be known when the model is planned");
-        }
-        if (s.isSymbolic(axis)) {
+        if (in.size() > 1 && in.get(1) != null && sizes == null || s.isSymbolic(axis)) {
             return null;
         }
         long total = s.dim(axis);

@@ -59,7 +59,8 @@ final class ResizeKernel implements Kernel {
     private double source(long i, long inSize, long outSize, double scale) {
         return switch (coordinates) {
             case "asymmetric" -> i / scale;
-            case "align_corners" -> outSize <= 1 ? 0 : i * (double) (inSize - 1) / (outSize - 1);
+            // ONNX's reference divides by the output length before rounding down (in·scale), not the integer size.
+            case "align_corners" -> inSize * scale <= 1 ? 0 : i * (double) (inSize - 1) / (inSize * scale - 1);
             case "pytorch_half_pixel" -> outSize > 1 ? (i + 0.5) / scale - 0.5 : 0;
             case "half_pixel_symmetric" -> {
                 double adjustment = outSize / (scale * inSize);

@@ -6,39 +6,18 @@ import org.mleruntime.ir.ValueInfo;
 
 /**
  * ONNX operators with no engine namesake that are a few engine operators in a row, each step
- * computing what ONNX's definition computes: activations built from Relu, Exp and arithmetic,
- * Reciprocal, Less as Greater with its operands swapped, and the variadic Sum and Mean. A
- * negative part {@code min(0, t)} is written {@code -Relu(-t)}, exact in floating point.
+ * computing what ONNX's definition computes: PRelu and Celu from Relu, Exp and arithmetic, and
+ * the variadic Sum and Mean. A negative part {@code min(0, t)} is written {@code -Relu(-t)},
+ * exact in floating point.
  */
 final class ActivationMappings {
     private ActivationMappings() {}
-
-    /** LeakyRelu: x for x ≥ 0, alpha·x below; Relu(x) − alpha·Relu(−x). */
-    static void leakyRelu(OnnxNode n, GraphTranslation g) {
-        Steps s = new Steps(n, g);
-        String negativePart = s.op("Relu", s.op("Neg", n.input(0)));
-        s.last("Sub", s.op("Relu", n.input(0)), s.op("Mul", negativePart, s.scalar("alpha", n.floatAttr("alpha", 0.01f))));
-    }
 
     /** PRelu: LeakyRelu with the slope an input, broadcast against x. */
     static void pRelu(OnnxNode n, GraphTranslation g) {
         Steps s = new Steps(n, g);
         String negativePart = s.op("Relu", s.op("Neg", n.input(0)));
         s.last("Sub", s.op("Relu", n.input(0)), s.op("Mul", negativePart, n.input(1)));
-    }
-
-    /** Elu: x for x ≥ 0, alpha·(exp(x) − 1) below; Relu(x) − Relu(−alpha·(exp(x) − 1)). */
-    static void elu(OnnxNode n, GraphTranslation g) {
-        Steps s = new Steps(n, g);
-        s.last("Sub", s.op("Relu", n.input(0)), s.op("Relu", s.op("Neg", exponential(s, n.input(0), n.floatAttr("alpha", 1f)))));
-    }
-
-    /** Selu: gamma times Elu with alpha, gamma and alpha defaulting to SELU's constants. */
-    static void selu(OnnxNode n, GraphTranslation g) {
-        Steps s = new Steps(n, g);
-        String x = n.input(0);
-        String negative = s.op("Relu", s.op("Neg", exponential(s, x, n.floatAttr("alpha", 1.67326319217681884765625f))));
-        s.last("Mul", s.op("Sub", s.op("Relu", x), negative), s.scalar("gamma", n.floatAttr("gamma", 1.05070102214813232421875f)));
     }
 
     /** Celu: max(0, x) + min(0, alpha·(exp(x / alpha) − 1)). */
@@ -62,30 +41,6 @@ final class ActivationMappings {
 
     private static String hardSigmoid(Steps s, String x, float alpha, float beta) {
         return s.op("Add", s.op("Mul", x, s.scalar("alpha", alpha)), s.scalar("beta", beta));
-    }
-
-    /** HardSwish: x · HardSigmoid(x) with alpha 1/6 and beta 1/2. */
-    static void hardSwish(OnnxNode n, GraphTranslation g) {
-        Steps s = new Steps(n, g);
-        String gate = s.op("Clip", hardSigmoid(s, n.input(0), 1f / 6, 0.5f), s.scalar("zero", 0), s.scalar("one", 1));
-        s.last("Mul", n.input(0), gate);
-    }
-
-    /** Softsign: x / (1 + |x|). */
-    static void softsign(OnnxNode n, GraphTranslation g) {
-        Steps s = new Steps(n, g);
-        s.last("Div", n.input(0), s.op("Add", s.op("Abs", n.input(0)), s.scalar("one", 1)));
-    }
-
-    static void reciprocal(OnnxNode n, GraphTranslation g) {
-        Steps s = new Steps(n, g);
-        s.last("Div", s.scalar("one", 1), n.input(0));
-    }
-
-    /** Less and LessOrEqual: Greater and GreaterOrEqual with the operands swapped. */
-    static void less(OnnxNode n, GraphTranslation g) {
-        String swapped = n.opType().equals("Less") ? "Greater" : "GreaterOrEqual";
-        g.emit(n, swapped, List.of(n.input(1), n.input(0)), ElementwiseMappings.output(n));
     }
 
     /** Sum and Mean of any number of inputs, broadcast: added left to right, Mean then divided by their count. */

@@ -45,4 +45,13 @@ final class ConstantTensors {
         }
         return out;
     }
+
+    /** An int64 vector of these values. */
+    static Tensor int64(long[] values) {
+        double[] d = new double[values.length];
+        for (int i = 0; i < values.length; i++) {
+            d[i] = values[i];
+        }
+        return Tensors.of(DType.INT64, Shape.of(values.length), d);
+    }
 }

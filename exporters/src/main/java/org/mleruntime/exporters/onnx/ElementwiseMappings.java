@@ -15,10 +15,6 @@ import org.mleruntime.ir.ValueInfo;
 final class ElementwiseMappings {
     private ElementwiseMappings() {}
 
-    static void sameOperator(OnnxNode n, GraphTranslation g) {
-        g.emit(n, n.opType(), n.inputs(), output(n));
-    }
-
     /** Pow: ONNX lets the exponent have another numeric type; the engine wants the base's. */
     static void pow(OnnxNode n, GraphTranslation g) {
         ValueInfo base = g.type(n, n.input(0));

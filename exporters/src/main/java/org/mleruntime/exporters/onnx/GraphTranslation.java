@@ -113,24 +113,37 @@ final class GraphTranslation {
      */
     String emit(OnnxNode source, String op, List<String> in, Map<String, Attribute> attributes, String output) {
         String out = output == null ? fresh(source.name() + "_" + op.toLowerCase(Locale.ROOT)) : output;
+        emitAll(source, op, in, attributes, List.of(out));
+        return out;
+    }
+
+    /**
+     * Adds an engine node translating (part of) {@code source} with any number of outputs ("" for
+     * an optional input left out, kept as the engine also reads it), and infers its outputs.
+     */
+    void emitAll(OnnxNode source, String op, List<String> in, Map<String, Attribute> attributes, List<String> outputs) {
         // The first engine node of an ONNX node takes its name, so that errors and profiles name what the file names.
         String nodeName = nodeNames.add(source.name()) ? source.name() : fresh(source.name() + "_" + op.toLowerCase(Locale.ROOT));
-        Node node = new Node(nodeName, op, OperatorSet.VERSION, in, List.of(out), attributes);
+        Node node = new Node(nodeName, op, OperatorSet.VERSION, in, outputs, attributes);
         List<ValueInfo> inTypes = new ArrayList<>();
         List<Tensor> inConstants = new ArrayList<>();
         for (String name : in) {
-            inTypes.add(type(source, name));
-            inConstants.add(constants.get(name));
+            inTypes.add(name.isEmpty() ? null : type(source, name));
+            inConstants.add(name.isEmpty() ? null : constants.get(name));
         }
         for (ValueInfo v : OperatorSet.schema(node).infer(node, inTypes, inConstants)) {
             types.put(v.name(), v);
         }
         nodes.add(node);
-        return out;
     }
 
     String emit(OnnxNode source, String op, List<String> in, String output) {
         return emit(source, op, in, Map.of(), output);
+    }
+
+    /** The node's output names, an optional output left out ("") given a fresh name of its own that nothing reads. */
+    List<String> outputs(OnnxNode n) {
+        return n.outputs().stream().map(o -> o.isEmpty() ? fresh(n.name() + "_unused") : o).toList();
     }
 
     private String fresh(String hint) {

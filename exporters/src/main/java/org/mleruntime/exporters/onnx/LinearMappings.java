@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.mleruntime.ir.Attribute;
+import org.mleruntime.ir.DType;
 import org.mleruntime.ir.Shape;
 import org.mleruntime.ir.Tensor;
 import org.mleruntime.ir.ValueInfo;
@@ -17,6 +18,11 @@ final class LinearMappings {
     private LinearMappings() {}
 
     static void gemm(OnnxNode n, GraphTranslation g) {
+        if (g.type(n, n.input(0)).dtype() == DType.FLOAT32) {
+            // The engine's float32 Gemm is ONNX's, transA, alpha and beta included.
+            NativeMappings.same(n, g);
+            return;
+        }
         if (n.intAttr("transA", 0) != 0) {
             throw n.error("transA=1 would put the batch dimension of A on the columns; only transA=0 is supported");
         }
@@ -73,13 +79,4 @@ final class LinearMappings {
                 || (c.rank() == 2 && c.dim(0) == 1 && (c.dim(1) == m || c.dim(1) == 1));
     }
 
-    /** MatMul of a batch of rows [N, K] by a matrix [K, M]; other ranks have no engine counterpart yet. */
-    static void matMul(OnnxNode n, GraphTranslation g) {
-        ValueInfo a = g.type(n, n.input(0));
-        ValueInfo b = g.type(n, n.input(1));
-        if (a.shape().rank() != 2 || b.shape().rank() != 2) {
-            throw n.error("multiplies " + a.shape() + " by " + b.shape() + "; the engine multiplies matrices of rank 2 only");
-        }
-        g.emit(n, "MatMul", n.inputs(), ElementwiseMappings.output(n));
-    }
 }

@@ -13,8 +13,8 @@ import org.mleruntime.ir.Shape;
 import org.mleruntime.ir.ValueInfo;
 
 /**
- * Translates a read ONNX model into the engine's IR. The first dimension of every graph input,
- * a number or a symbol, becomes the batch; any other dimension must be a number. Nodes are
+ * Translates a read ONNX model into the engine's IR. Graph inputs keep their shapes: numbers,
+ * and symbols by their names (format 1.2 keeps them in the file's signature). Nodes are
  * translated in file order (ONNX requires it topological) after a check that every operator has
  * a mapping; declared outputs are checked against what the engine infers.
  */
@@ -36,7 +36,7 @@ public final class OnnxImport {
         OnnxGraph graph = model.graph();
         List<ValueInfo> inputs = new ArrayList<>();
         for (OnnxValue in : graph.inputs()) {
-            inputs.add(new ValueInfo(in.name(), in.dtype(), batched(in)));
+            inputs.add(new ValueInfo(in.name(), in.dtype(), declared(in)));
         }
         GraphTranslation translation = new GraphTranslation(graph, model.opsetVersion(), inputs);
         for (OnnxNode n : graph.nodes()) {
@@ -60,25 +60,36 @@ public final class OnnxImport {
                 List.of(), List.of(), null, Map.of(), properties);
     }
 
-    /** The engine shape of a graph input: its first dimension the batch, the others numbers. */
-    private static Shape batched(OnnxValue in) {
-        if (in.dims().isEmpty()) {
-            throw new UnsupportedModelException("graph input '" + in.name() + "' is a scalar (rank 0); the engine's graph inputs are "
-                    + "batches of rows, with the batch dimension first");
+    /**
+     * The engine shape of a graph input: fixed sizes as they are, each symbolic one ({@code dim_param})
+     * under its name, an unnamed one as {@link Shape#UNKNOWN} (the batch's default name when first).
+     */
+    private static Shape declared(OnnxValue in) {
+        if (in.dims() == null) {
+            throw new UnsupportedModelException("graph input '" + in.name() + "' declares no shape; the engine needs at least its rank");
         }
         long[] dims = new long[in.dims().size()];
+        String[] names = new String[dims.length];
         for (int i = 0; i < dims.length; i++) {
             OnnxDim d = in.dims().get(i);
-            if (i == 0) {
-                dims[i] = Shape.BATCH;
-            } else if (d instanceof OnnxDim.Fixed f) {
+            if (d instanceof OnnxDim.Fixed f) {
                 dims[i] = f.size();
             } else {
-                throw new UnsupportedModelException("graph input '" + in.name() + "' has the symbolic dimension '" + d + "' at axis " + i + " of "
-                        + in.dims() + "; the engine takes one dynamic dimension, the first (the batch)");
+                String name = ((OnnxDim.Symbolic) d).name();
+                dims[i] = Shape.BATCH;
+                names[i] = !name.isEmpty() ? symbol(in, name) : i == 0 ? Shape.ROWS : Shape.UNKNOWN;
             }
         }
-        return new Shape(dims);
+        return new Shape(dims, names);
+    }
+
+    /** A dim_param as the file format can keep it: printable, without spaces, at most 64 characters. */
+    private static String symbol(OnnxValue in, String name) {
+        if (name.length() > 64 || !name.chars().allMatch(ch -> ch > ' ' && ch < 0x7F)) {
+            throw new UnsupportedModelException("graph input '" + in.name() + "' names a dimension '" + name
+                    + "'; dimension names are 1 to 64 printable ASCII characters without spaces");
+        }
+        return name;
     }
 
     /** The inferred output, after checking it against what the file declares. */

@@ -228,6 +228,7 @@ public final class OnnxReader {
                 }
                 yield new OnnxAttribute.Floats(values);
             }
+            case STRINGS -> new OnnxAttribute.Strs(a.getStringsList().stream().map(b -> b.toStringUtf8()).toList());
             case TENSOR -> new OnnxAttribute.TensorValue(decoder.decode(a.getT(), what));
             default -> new OnnxAttribute.Other(a.getType().name());
         };

@@ -17,40 +17,47 @@ public final class OperatorMappings {
     private static final Map<String, OperatorMapping> MAPPINGS = new TreeMap<>();
 
     static {
-        for (String op : List.of("Add", "Sub", "Mul", "Div", "Greater", "Sigmoid", "Tanh", "Relu", "Exp", "Log", "Neg", "Abs",
-                "Sqrt", "Cos", "Sin")) {
-            add(op, 7, ElementwiseMappings::sameOperator);
+        // The engine's own operators with ONNX's meaning, from the operator set version given.
+        for (String op : List.of("Add", "Sub", "Mul", "Div", "Greater", "Less", "Equal", "And", "Or", "Xor", "Not", "Sigmoid", "Tanh",
+                "Relu", "Exp", "Log", "Neg", "Abs", "Sqrt", "Cos", "Sin", "Reciprocal", "Floor", "Ceil", "LeakyRelu", "Elu", "Selu",
+                "Softplus", "Softsign", "HardSigmoid", "MatMul", "Conv", "ConvTranspose", "MaxPool", "AveragePool", "GlobalAveragePool",
+                "GlobalMaxPool", "LSTM", "GRU", "RNN", "Shape", "Gather", "Squeeze", "Unsqueeze", "Transpose", "Split", "Flatten",
+                "Reshape", "Concat", "Identity", "ReduceMean", "ReduceMax", "ReduceMin", "ReduceProd", "ReduceL1", "ReduceL2",
+                "ReduceSumSquare", "ReduceLogSumExp")) {
+            add(op, 7, NativeMappings::same);
         }
-        add("GreaterOrEqual", 12, ElementwiseMappings::sameOperator);
+        add("Expand", 8, NativeMappings::same);
+        for (String op : List.of("Erf", "Where", "BatchNormalization")) {
+            add(op, 9, NativeMappings::same);
+        }
+        add("Mod", 10, NativeMappings::same);
+        add("Range", 11, NativeMappings::same);
+        for (String op : List.of("GreaterOrEqual", "LessOrEqual", "Einsum")) {
+            add(op, 12, NativeMappings::same);
+        }
+        add("Trilu", 14, NativeMappings::same);
+        add("HardSwish", 14, NativeMappings::same);
+        add("LayerNormalization", 17, NativeMappings::same);
+        add("Gelu", 20, NativeMappings::same);
+        add("ReduceSum", 7, NativeMappings::reduceSum);
+        add("Softmax", 7, NativeMappings::softmax);
+        add("LogSoftmax", 7, NativeMappings::softmax);
+        add("ConstantOfShape", 9, NativeMappings::constantOfShape);
+        add("Min", 8, NativeMappings::variadic);
+        add("Max", 8, NativeMappings::variadic);
+        add("Slice", 7, NativeMappings::slice);
+        add("Pad", 7, NativeMappings::pad);
+        add("Resize", 10, NativeMappings::resize);
+        // Operators whose ONNX form the engine takes otherwise, or builds from several of its own.
         add("Pow", 7, ElementwiseMappings::pow);
         add("Clip", 7, ElementwiseMappings::clip);
         add("Cast", 7, ElementwiseMappings::cast);
         add("Gemm", 7, LinearMappings::gemm);
-        add("MatMul", 7, LinearMappings::matMul);
-        add("Softmax", 7, AxisMappings::softmax);
-        add("ReduceSum", 7, AxisMappings::reduceSum);
-        add("ReduceMean", 7, AxisMappings::reduceMean);
-        add("LayerNormalization", 17, AxisMappings::layerNormalization);
         add("ArgMax", 7, AxisMappings::argMax);
         add("Constant", 7, ShapeMappings::constant);
-        add("Identity", 7, ShapeMappings::identity);
         add("Dropout", 7, ShapeMappings::identity);
-        add("Reshape", 7, ShapeMappings::reshape);
-        add("Flatten", 7, ShapeMappings::flatten);
-        add("Concat", 7, ShapeMappings::concat);
-        add("Squeeze", 7, ShapeMappings::squeeze);
-        add("Unsqueeze", 7, ShapeMappings::unsqueeze);
-        add("LeakyRelu", 7, ActivationMappings::leakyRelu);
         add("PRelu", 7, ActivationMappings::pRelu);
-        add("Elu", 7, ActivationMappings::elu);
-        add("Selu", 7, ActivationMappings::selu);
         add("Celu", 12, ActivationMappings::celu);
-        add("HardSigmoid", 7, ActivationMappings::hardSigmoid);
-        add("HardSwish", 14, ActivationMappings::hardSwish);
-        add("Softsign", 7, ActivationMappings::softsign);
-        add("Reciprocal", 7, ActivationMappings::reciprocal);
-        add("Less", 7, ActivationMappings::less);
-        add("LessOrEqual", 12, ActivationMappings::less);
         add("Sum", 8, ActivationMappings::sumOrMean);
         add("Mean", 8, ActivationMappings::sumOrMean);
     }

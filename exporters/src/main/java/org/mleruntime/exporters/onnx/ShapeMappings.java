@@ -2,20 +2,12 @@ package org.mleruntime.exporters.onnx;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import org.mleruntime.ir.Attribute;
 import org.mleruntime.ir.DType;
 import org.mleruntime.ir.Shape;
 import org.mleruntime.ir.Tensor;
 import org.mleruntime.ir.Tensors;
-import org.mleruntime.ir.ValueInfo;
 
-/**
- * Operators that move no numbers or only rearrange them: Constant (a value of the graph),
- * Identity and Dropout (inference: the input unchanged), Reshape and Flatten (the engine's
- * Reshape, its target resolved here against the known shape, the batch dimension kept first),
- * and Concat.
- */
+/** Constant (a value of the graph) and Dropout at inference (its input unchanged, an Identity). */
 final class ShapeMappings {
     private ShapeMappings() {}
 
@@ -67,40 +59,6 @@ final class ShapeMappings {
         g.emit(n, "Identity", List.of(n.input(0)), ElementwiseMappings.output(n));
     }
 
-    /** Reshape with a constant target shape (an input since operator set 5). */
-    static void reshape(OnnxNode n, GraphTranslation g) {
-        Tensor target = g.constant(n.input(1));
-        if (target == null) {
-            throw n.error("its shape '" + n.input(1) + "' is computed by the graph; the importer needs a constant shape");
-        }
-        if (target.shape().rank() != 1 || (target.dtype() != DType.INT64 && target.dtype() != DType.INT32)) {
-            throw n.error("its shape must be a rank-1 int64 tensor, found " + target.dtype().label() + target.shape());
-        }
-        ValueInfo x = g.type(n, n.input(0));
-        long[] to = resolve(n, x.shape(), ConstantTensors.longs(target), n.intAttr("allowzero", 0) != 0);
-        emitReshape(n, g, n.input(0), to, ElementwiseMappings.output(n));
-    }
-
-    /** Flatten: [d0 … d(axis−1), d(axis) …] to a matrix; with a batch, the batch must stay the first dimension alone. */
-    static void flatten(OnnxNode n, GraphTranslation g) {
-        ValueInfo x = g.type(n, n.input(0));
-        int rank = x.shape().rank();
-        long axis = n.intAttr("axis", 1);
-        if (axis < -rank || axis > rank) {
-            throw n.error("axis " + axis + " is out of range for rank " + rank);
-        }
-        int a = (int) (axis < 0 ? axis + rank : axis);
-        long[] to = new long[] {leading(x.shape(), a), 1};
-        for (int i = a; i < rank; i++) {
-            to[1] = Math.multiplyExact(to[1], x.shape().dim(i));
-        }
-        if (to[0] == Shape.BATCH || !x.shape().isBatched()) {
-            emitReshape(n, g, n.input(0), to, ElementwiseMappings.output(n));
-            return;
-        }
-        throw n.error("flattening " + x.shape() + " at axis " + axis + " would merge the batch dimension with others");
-    }
-
     /** The product of the first {@code axis} dimensions; the batch when they are the batch and ones, −2 when the batch merges with more. */
     private static long leading(Shape s, int axis) {
         long product = 1;
@@ -112,10 +70,6 @@ final class ShapeMappings {
             }
         }
         return s.isBatched() && axis > 0 ? (product == -1 ? Shape.BATCH : -2) : product;
-    }
-
-    static void emitReshape(OnnxNode n, GraphTranslation g, String input, long[] to, String output) {
-        g.emit(n, "Reshape", List.of(input), Map.of("shape", new Attribute.Ints(to)), output);
     }
 
     /**
@@ -176,61 +130,4 @@ final class ShapeMappings {
                 + "first, as 0 or -1, with the other dimensions holding the " + from.elementsPerRow() + " values of a row");
     }
 
-    /** Squeeze: drops the listed axes of size 1, or every fixed axis of size 1 when none are listed (the batch stays). */
-    static void squeeze(OnnxNode n, GraphTranslation g) {
-        Shape x = g.type(n, n.input(0)).shape();
-        long[] axes = AxisMappings.axes(n, g, 13);
-        boolean[] drop = new boolean[x.rank()];
-        for (int i = 0; i < x.rank(); i++) {
-            drop[i] = axes == null && x.dim(i) == 1;
-        }
-        for (long a : axes == null ? new long[0] : axes) {
-            int i = n.axis(a, x.rank());
-            if (x.dim(i) != 1) {
-                throw n.error("cannot squeeze axis " + a + " of " + x + ", which is not of size 1");
-            }
-            drop[i] = true;
-        }
-        long[] to = new long[x.rank()];
-        int kept = 0;
-        for (int i = 0; i < x.rank(); i++) {
-            if (!drop[i]) {
-                to[kept++] = x.dim(i);
-            }
-        }
-        emitReshape(n, g, n.input(0), Arrays.copyOf(to, kept), ElementwiseMappings.output(n));
-    }
-
-    /** Unsqueeze: inserts axes of size 1 at the listed positions of the output; not before the batch. */
-    static void unsqueeze(OnnxNode n, GraphTranslation g) {
-        Shape x = g.type(n, n.input(0)).shape();
-        long[] axes = AxisMappings.axes(n, g, 13);
-        if (axes == null) {
-            throw n.error("needs axes");
-        }
-        int rank = x.rank() + axes.length;
-        boolean[] inserted = new boolean[rank];
-        for (long a : axes) {
-            int i = n.axis(a, rank);
-            if (inserted[i]) {
-                throw n.error("lists axis " + a + " twice");
-            }
-            inserted[i] = true;
-        }
-        if (inserted[0] && x.isBatched()) {
-            throw n.error("an axis inserted at 0 would move the batch dimension of " + x);
-        }
-        long[] to = new long[rank];
-        for (int i = 0, from = 0; i < rank; i++) {
-            to[i] = inserted[i] ? 1 : x.dim(from++);
-        }
-        emitReshape(n, g, n.input(0), to, ElementwiseMappings.output(n));
-    }
-
-    static void concat(OnnxNode n, GraphTranslation g) {
-        if (!n.attributes().containsKey("axis")) {
-            throw n.error("needs attribute 'axis'");
-        }
-        g.emit(n, "Concat", n.inputs(), Map.of("axis", new Attribute.Int(n.intAttr("axis", 0))), ElementwiseMappings.output(n));
-    }
 }
