@@ -3,7 +3,6 @@ and the same node in an engine graph, run on the same random float32 inputs; out
 to float32 rounding (1e-5 relative to the output's magnitude)."""
 
 import numpy as np
-import onnx
 import onnxruntime as ort
 import pytest
 from onnx import TensorProto, helper

@@ -16,10 +16,8 @@ import warnings
 
 import mle_runtime
 import numpy as np
-import pytest
-
-onnx = pytest.importorskip("onnx")
-from onnx import numpy_helper  # noqa: E402
+import onnx
+from onnx import numpy_helper
 
 CONFIG = os.path.join(os.path.dirname(os.path.abspath(__file__)), "onnx_conformance.toml")
 

@@ -12,15 +12,14 @@ import warnings
 
 import mle_runtime
 import numpy as np
+import onnx
+import onnxruntime as ort
 import pytest
+import skl2onnx
 from mle_runtime.errors import ModelError, UnsupportedModelError
-
-onnx = pytest.importorskip("onnx")
-ort = pytest.importorskip("onnxruntime")
-skl2onnx = pytest.importorskip("skl2onnx")
-from onnx import numpy_helper  # noqa: E402
-from sklearn.linear_model import LogisticRegression  # noqa: E402
-from sklearn.neural_network import MLPClassifier, MLPRegressor  # noqa: E402
+from onnx import numpy_helper
+from sklearn.linear_model import LogisticRegression
+from sklearn.neural_network import MLPClassifier, MLPRegressor
 
 
 def _onnx(model, X) -> "onnx.ModelProto":
