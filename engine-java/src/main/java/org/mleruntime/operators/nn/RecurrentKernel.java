@@ -30,8 +30,10 @@ final class RecurrentKernel implements Kernel {
     private final boolean linearBeforeReset;
     private final float clip;
     private final DoubleUnaryOperator[] activations;
+    /** Each direction's Rᵀ [hidden × gates·hidden], laid out once when R is a constant: a step's H·Rᵀ then streams its rows. */
+    private final float[][] transposedR;
 
-    RecurrentKernel(Node node, FloatGemm gemm) {
+    RecurrentKernel(Node node, FloatGemm gemm, Tensor constantR) {
         this.node = node;
         this.gemm = gemm;
         this.gates = RecurrentSchema.gates(node.opType());
@@ -40,6 +42,21 @@ final class RecurrentKernel implements Kernel {
         this.linearBeforeReset = node.intAttr("linear_before_reset", 0) != 0;
         this.clip = (float) node.floatAttr("clip", Double.POSITIVE_INFINITY);
         this.activations = activations(node);
+        this.transposedR = constantR == null ? null : transpose(constantR, RecurrentSchema.directions(node), gates * hidden, hidden);
+    }
+
+    private static float[][] transpose(Tensor r, int dirs, int rows, int cols) {
+        float[][] out = new float[dirs][rows * cols];
+        float[] row = new float[cols];
+        for (int d = 0; d < dirs; d++) {
+            for (int i = 0; i < rows; i++) {
+                MemorySegment.copy(r.data(), F32, ((long) d * rows + i) * cols * Float.BYTES, row, 0, cols);
+                for (int j = 0; j < cols; j++) {
+                    out[d][j * rows + i] = row[j];
+                }
+            }
+        }
+        return out;
     }
 
     /** The cell's activation functions per direction (f, g, h for LSTM; f, g for GRU; f for RNN), ONNX's defaults when not given. */
@@ -118,8 +135,13 @@ final class RecurrentKernel implements Kernel {
             float[] recurrentBias = in.length > 3 && in[3] != null ? slice(in[3], (long) d * 2 * gh + gh, gh) : new float[gh];
             DoubleUnaryOperator[] fs = Arrays.copyOfRange(activations, d * activations.length / dirs, (d + 1) * activations.length / dirs);
             for (int step = 0; step < seq; step++) {
-                gemm.sgemm(false, true, batch, gh, hidden, MemorySegment.ofArray(h), 0, hidden, in[2].data(), (long) d * gh * hidden, hidden,
-                        false, MemorySegment.ofArray(recurrent), 0, gh);
+                if (transposedR != null) {
+                    gemm.sgemm(false, false, batch, gh, hidden, MemorySegment.ofArray(h), 0, hidden, MemorySegment.ofArray(transposedR[d]), 0, gh,
+                            false, MemorySegment.ofArray(recurrent), 0, gh);
+                } else {
+                    gemm.sgemm(false, true, batch, gh, hidden, MemorySegment.ofArray(h), 0, hidden, in[2].data(), (long) d * gh * hidden, hidden,
+                            false, MemorySegment.ofArray(recurrent), 0, gh);
+                }
                 if (gates == 3 && !linearBeforeReset) {
                     resetProducts(projected, recurrent, h, lengths, reverse, step, batch, in[2], d, fs[0]);
                 }
