@@ -22,8 +22,10 @@ def _size(n: int) -> str:
     return f"{n} B"
 
 
-def _shape(shape: list[int]) -> str:
-    return "[" + ", ".join("N" if d == -1 else str(d) for d in shape) + "]"
+def _shape(value: Mapping[str, Any]) -> str:
+    """A value's shape, its symbolic dimensions by name (N for the rows when unnamed)."""
+    names = value.get("dim_names") or [None] * len(value["shape"])
+    return "[" + ", ".join((name or "N") if d == -1 else str(d) for d, name in zip(value["shape"], names, strict=True)) + "]"
 
 
 def _names(names: list[str]) -> str:
@@ -35,7 +37,7 @@ def _inputs(description: Mapping[str, Any]) -> list[str]:
     features = description["metadata"].get("feature_names") or []
     described = []
     for value in description["inputs"]:
-        line = f"{value['name']}: {value['dtype']}{_shape(value['shape'])}"
+        line = f"{value['name']}: {value['dtype']}{_shape(value)}"
         if features and len(description["inputs"]) == 1:
             line += f" — features {_names(features)}"
         described.append(line)
@@ -64,7 +66,7 @@ def summary_rows(path: str, description: Mapping[str, Any], engine: Mapping[str,
     framework = " ".join(p for p in (metadata.get("framework"), metadata.get("framework_version")) if p)
     rows = [("model", metadata.get("model_type") or "?"), ("framework", framework or "?"), ("file", f"{path} ({_file(description['file'])})")]
     rows += [("input", line) for line in _inputs(description)]
-    rows += [("output", f"{v['name']}: {v['dtype']}{_shape(v['shape'])}") for v in description["outputs"]]
+    rows += [("output", f"{v['name']}: {v['dtype']}{_shape(v)}") for v in description["outputs"]]
     rows.append(("methods", ", ".join(f"{m} → {', '.join(outs)}" for m, outs in description.get("methods", {}).items()) or "none"))
     labels = metadata.get("class_labels") or []
     if labels:
@@ -116,8 +118,8 @@ def inspection_rows(info: Mapping[str, Any]) -> list[tuple[str, str]]:
         return rows
     framework = " ".join(p for p in (metadata.get("framework"), metadata.get("framework_version")) if p)
     rows += [("model", metadata.get("model_type") or "?"), ("framework", framework or "?"), ("created", metadata.get("created") or "?")]
-    rows += [("input", f"{v['name']}: {v['dtype']}{_shape(v['shape'])}") for v in metadata["inputs"][:_SHOWN_NAMES]]
-    rows += [("output", f"{v['name']}: {v['dtype']}{_shape(v['shape'])}") for v in metadata["outputs"]]
+    rows += [("input", f"{v['name']}: {v['dtype']}{_shape(v)}") for v in metadata["inputs"][:_SHOWN_NAMES]]
+    rows += [("output", f"{v['name']}: {v['dtype']}{_shape(v)}") for v in metadata["outputs"]]
     rows.append(("methods", ", ".join(metadata.get("methods", {})) or "none"))
     graph = info["graph"]
     ops: dict[str, int] = {}

@@ -92,7 +92,11 @@ public final class OnnxImport {
         return name;
     }
 
-    /** The inferred output, after checking it against what the file declares. */
+    /**
+     * The output as the file declares it where it says more than inference (a sequence length the
+     * engine infers as unknown keeps its declared name, or its declared size, checked per run), after
+     * checking the two agree.
+     */
     private static ValueInfo checked(OnnxValue declared, ValueInfo inferred) {
         if (declared.dtype() != inferred.dtype()) {
             throw new InvalidModelException("graph output '" + declared.name() + "' is declared " + declared.dtype().label()
@@ -103,15 +107,23 @@ public final class OnnxImport {
         }
         Shape s = inferred.shape();
         boolean fits = declared.dims().size() == s.rank();
+        long[] dims = s.dims();
+        String[] names = s.symbols();
         for (int i = 0; fits && i < s.rank(); i++) {
-            if (declared.dims().get(i) instanceof OnnxDim.Fixed f && s.dim(i) != Shape.BATCH && s.dim(i) != f.size()) {
-                fits = false;
+            OnnxDim d = declared.dims().get(i);
+            if (d instanceof OnnxDim.Fixed f) {
+                fits = s.isSymbolic(i) || s.dim(i) == f.size();
+                dims[i] = f.size();
+                names[i] = null;
+            } else if (s.isSymbolic(i) && d instanceof OnnxDim.Symbolic named && !named.name().isEmpty()
+                    && named.name().length() <= 64 && named.name().chars().allMatch(ch -> ch > ' ' && ch < 0x7F)) {
+                names[i] = named.name();
             }
         }
         if (!fits) {
             throw new InvalidModelException("graph output '" + declared.name() + "' is declared with shape " + declared.dims()
                     + " but computes " + s);
         }
-        return inferred;
+        return new ValueInfo(inferred.name(), inferred.dtype(), new Shape(dims, names));
     }
 }
