@@ -106,6 +106,7 @@ bench: bench-setup
 	$(PY) bench/text_models.py $(findstring --quick,$(BENCH_ARGS))
 	$(PY) bench/coldstart.py $(findstring --quick,$(BENCH_ARGS))
 	$(PY) bench/spark.py $(findstring --quick,$(BENCH_ARGS))
+	$(PY) bench/deep_learning.py $(findstring --quick,$(BENCH_ARGS))
 	$(PY) bench/readme.py
 
 # Minutes: the same sections on the synthetic data with short budgets and no compiled-tree builds.
