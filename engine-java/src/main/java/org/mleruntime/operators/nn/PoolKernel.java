@@ -78,26 +78,30 @@ final class PoolKernel implements Kernel {
 
         void pool(Tensor x, long xBase, Tensor y, long yBase, boolean max, boolean countPads) {
             long o = yBase;
-            for (long od = 0; od < out[0]; od++) {
-                for (long oh = 0; oh < out[1]; oh++) {
-                    for (long ow = 0; ow < out[2]; ow++, o++) {
+            long[] index = new long[3];
+            long[] lo = new long[3];
+            long[] hi = new long[3];
+            for (index[0] = 0; index[0] < out[0]; index[0]++) {
+                for (index[1] = 0; index[1] < out[1]; index[1]++) {
+                    for (index[2] = 0; index[2] < out[2]; index[2]++, o++) {
+                        // Only the window's taps inside X are visited, so a window or padding of any size costs what X holds.
+                        long padded = 1;
+                        for (int a = 0; a < 3; a++) {
+                            lo[a] = firstTap(index[a], a, 0);
+                            hi[a] = lastTap(index[a], a, in[a] - 1);
+                            padded *= Math.max(0, lastTap(index[a], a, in[a] - 1 + padEnd[a]) - firstTap(index[a], a, -padBegin[a]) + 1);
+                        }
                         double acc = max ? Double.NEGATIVE_INFINITY : 0;
                         long inside = 0;
-                        long padded = 0;
-                        for (long kd = 0; kd < kernel[0]; kd++) {
-                            long d = od * stride[0] - padBegin[0] + kd * dilation[0];
-                            for (long kh = 0; kh < kernel[1]; kh++) {
-                                long h = oh * stride[1] - padBegin[1] + kh * dilation[1];
-                                for (long kw = 0; kw < kernel[2]; kw++) {
-                                    long w = ow * stride[2] - padBegin[2] + kw * dilation[2];
-                                    if (within(d, 0) && within(h, 1) && within(w, 2)) {
-                                        double v = x.getDouble(xBase + (d * in[1] + h) * in[2] + w);
-                                        acc = max ? maximum(acc, v) : acc + v;
-                                        inside++;
-                                        padded++;
-                                    } else if (withinPads(d, 0) && withinPads(h, 1) && withinPads(w, 2)) {
-                                        padded++;
-                                    }
+                        for (long kd = lo[0]; kd <= hi[0]; kd++) {
+                            long d = index[0] * stride[0] - padBegin[0] + kd * dilation[0];
+                            for (long kh = lo[1]; kh <= hi[1]; kh++) {
+                                long h = index[1] * stride[1] - padBegin[1] + kh * dilation[1];
+                                for (long kw = lo[2]; kw <= hi[2]; kw++) {
+                                    long w = index[2] * stride[2] - padBegin[2] + kw * dilation[2];
+                                    double v = x.getDouble(xBase + (d * in[1] + h) * in[2] + w);
+                                    acc = max ? maximum(acc, v) : acc + v;
+                                    inside++;
                                 }
                             }
                         }
@@ -107,12 +111,16 @@ final class PoolKernel implements Kernel {
             }
         }
 
-        private boolean within(long i, int axis) {
-            return i >= 0 && i < in[axis];
+        /** The first tap k of the window at output position {@code o} whose input coordinate is at least {@code low}. */
+        private long firstTap(long o, int a, long low) {
+            long start = o * stride[a] - padBegin[a];
+            return Math.max(0, Math.ceilDiv(low - start, dilation[a]));
         }
 
-        private boolean withinPads(long i, int axis) {
-            return i >= -padBegin[axis] && i < in[axis] + padEnd[axis];
+        /** The last tap k of the window at output position {@code o} whose input coordinate is at most {@code high}. */
+        private long lastTap(long o, int a, long high) {
+            long start = o * stride[a] - padBegin[a];
+            return Math.min(kernel[a] - 1, Math.floorDiv(high - start, dilation[a]));
         }
     }
 }

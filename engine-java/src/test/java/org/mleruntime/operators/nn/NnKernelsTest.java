@@ -192,6 +192,18 @@ class NnKernelsTest {
     }
 
     @Test
+    void aHugeWindowCostsWhatTheInputHolds() {
+        Tensor x = Tensors.of(DType.FLOAT32, Shape.of(1, 1, 3, 2), 1, 6, 5, 2, 3, 4);
+        long half = 500_000_000L;
+        Map<String, Attribute> window = Map.of("kernel_shape", ints(2 * half, 1), "pads", ints(half, 0, half, 0));
+        Tensor max = OperatorHarness.run("MaxPool", window, x);
+        assertArrayEquals(new long[] {1, 1, 4, 2}, max.shape().dims());
+        assertArrayEquals(new double[] {5, 6, 5, 6, 5, 6, 5, 6}, Tensors.toDoubles(max), "every window covers all of X");
+        Tensor average = OperatorHarness.run("AveragePool", window, x);
+        assertEquals(3, Tensors.toDoubles(average)[0], 1e-6);
+    }
+
+    @Test
     void normalisationsFollowTheirFormulas() {
         Tensor x = random(3, 2, 4);
         Tensor scale = Tensors.of(DType.FLOAT32, Shape.of(2), 0.5, 2);
