@@ -9,8 +9,9 @@ import org.mleruntime.kernels.Kernel;
 
 /**
  * The reductions of {@link ReduceSchema}, accumulated in double per output element: each input
- * element is added to the output element it falls on, then the result finished (a mean divides, L2
- * takes the root; log-sum-exp subtracts the maximum first, as numerically stable code does).
+ * element, in order, is added to the output element it falls on (followed by an odometer, with no
+ * table of targets), then the result finished (a mean divides, L2 takes the root; log-sum-exp
+ * subtracts the maximum first, as numerically stable code does).
  */
 final class ReduceKernel implements Kernel {
     private final Node node;
@@ -27,35 +28,49 @@ final class ReduceKernel implements Kernel {
         List<ValueInfo> types = Arrays.asList(new ValueInfo("x", x.dtype(), x.shape()), in.length > 1 ? new ValueInfo("axes", in[1].dtype(), in[1].shape()) : null);
         boolean[] reduced = ReduceSchema.reducedAxes(node, in.length > 1 ? types : types.subList(0, 1), Arrays.asList(in), dims.length);
         int count = Math.toIntExact(y.elementCount());
-        long[] target = targets(dims, reduced, x.elementCount());
+        long[] outStride = outputStrides(dims, reduced);
         String op = node.opType();
         double[] acc = new double[count];
         double[] max = null;
-        if (op.equals("ReduceLogSumExp")) {
-            max = new double[count];
-            Arrays.fill(max, Double.NEGATIVE_INFINITY);
-            for (int i = 0; i < target.length; i++) {
-                max[(int) target[i]] = Math.max(max[(int) target[i]], x.getDouble(i));
-            }
-        }
         Arrays.fill(acc, switch (op) {
             case "ReduceMax" -> Double.NEGATIVE_INFINITY;
             case "ReduceMin" -> Double.POSITIVE_INFINITY;
             case "ReduceProd" -> 1;
             default -> 0;
         });
-        for (int i = 0; i < target.length; i++) {
-            int o = (int) target[i];
-            double v = x.getDouble(i);
-            acc[o] = switch (op) {
-                case "ReduceMax" -> v > acc[o] || Double.isNaN(v) ? v : acc[o];
-                case "ReduceMin" -> v < acc[o] || Double.isNaN(v) ? v : acc[o];
-                case "ReduceProd" -> acc[o] * v;
-                case "ReduceL1" -> acc[o] + Math.abs(v);
-                case "ReduceL2", "ReduceSumSquare" -> acc[o] + v * v;
-                case "ReduceLogSumExp" -> acc[o] + Math.exp(v - max[o]);
-                default -> acc[o] + v;
-            };
+        if (op.equals("ReduceLogSumExp")) {
+            max = new double[count];
+            Arrays.fill(max, Double.NEGATIVE_INFINITY);
+        }
+        // Log-sum-exp takes two passes, the maxima first; each pass walks X once, the output element followed by an odometer.
+        for (int pass = max == null ? 1 : 0; pass < 2; pass++) {
+            long[] index = new long[dims.length];
+            int o = 0;
+            long elements = x.elementCount();
+            for (long i = 0; i < elements; i++) {
+                double v = x.getDouble(i);
+                if (pass == 0) {
+                    max[o] = Math.max(max[o], v);
+                } else {
+                    acc[o] = switch (op) {
+                        case "ReduceMax" -> v > acc[o] || Double.isNaN(v) ? v : acc[o];
+                        case "ReduceMin" -> v < acc[o] || Double.isNaN(v) ? v : acc[o];
+                        case "ReduceProd" -> acc[o] * v;
+                        case "ReduceL1" -> acc[o] + Math.abs(v);
+                        case "ReduceL2", "ReduceSumSquare" -> acc[o] + v * v;
+                        case "ReduceLogSumExp" -> acc[o] + Math.exp(v - max[o]);
+                        default -> acc[o] + v;
+                    };
+                }
+                for (int a = dims.length - 1; a >= 0; a--) {
+                    if (++index[a] < dims[a]) {
+                        o += (int) outStride[a];
+                        break;
+                    }
+                    o -= (int) ((dims[a] - 1) * outStride[a]);
+                    index[a] = 0;
+                }
+            }
         }
         long per = count == 0 ? 0 : x.elementCount() / count;
         for (int o = 0; o < count; o++) {
@@ -73,28 +88,14 @@ final class ReduceKernel implements Kernel {
         }
     }
 
-    /** For each input element, the output element it reduces into. */
-    private static long[] targets(long[] dims, boolean[] reduced, long elements) {
-        long[] target = new long[Math.toIntExact(elements)];
+    /** How far the output element moves when each input axis advances by one: 0 along a reduced axis. */
+    private static long[] outputStrides(long[] dims, boolean[] reduced) {
         long[] outStride = new long[dims.length];
         long stride = 1;
         for (int a = dims.length - 1; a >= 0; a--) {
             outStride[a] = reduced[a] ? 0 : stride;
             stride *= reduced[a] ? 1 : dims[a];
         }
-        long[] index = new long[dims.length];
-        long o = 0;
-        for (int i = 0; i < target.length; i++) {
-            target[i] = o;
-            for (int a = dims.length - 1; a >= 0; a--) {
-                if (++index[a] < dims[a]) {
-                    o += outStride[a];
-                    break;
-                }
-                o -= (dims[a] - 1) * outStride[a];
-                index[a] = 0;
-            }
-        }
-        return target;
+        return outStride;
     }
 }

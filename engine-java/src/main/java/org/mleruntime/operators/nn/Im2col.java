@@ -13,26 +13,23 @@ import java.util.Arrays;
  * axes are handled as three with leading axes of size 1.
  */
 final class Im2col {
-    private final long[] in = new long[3];
-    private final long[] kernel = new long[3];
-    private final long[] stride = new long[3];
-    private final long[] dilation = new long[3];
-    private final long[] pad = new long[3];
-    private final long[] out = new long[3];
+    private final long[] in;
+    private final long[] kernel;
+    private final long[] stride;
+    private final long[] dilation;
+    private final long[] pad;
+    private final long[] out;
     private final int inSize;
     private final int outWidth;
 
-    Im2col(WindowGeometry g) {
-        int shift = 3 - g.rank();
-        for (int i = 0; i < 3; i++) {
-            boolean real = i >= shift;
-            in[i] = real ? g.input()[i - shift] : 1;
-            kernel[i] = real ? g.kernel()[i - shift] : 1;
-            stride[i] = real ? g.strides()[i - shift] : 1;
-            dilation[i] = real ? g.dilations()[i - shift] : 1;
-            pad[i] = real ? g.padsBegin()[i - shift] : 0;
-            out[i] = real ? g.output()[i - shift] : 1;
-        }
+    Im2col(WindowGeometry geometry) {
+        WindowGeometry g = geometry.inThreeAxes();
+        in = g.input();
+        kernel = g.kernel();
+        stride = g.strides();
+        dilation = g.dilations();
+        pad = g.padsBegin();
+        out = g.output();
         inSize = Math.toIntExact(in[0] * in[1] * in[2]);
         outWidth = Math.toIntExact(out[2]);
     }

@@ -50,28 +50,25 @@ final class PoolKernel implements Kernel {
 
     /** The window geometry as three spatial axes, leading ones of size 1. */
     private static final class Window {
-        final long[] in = new long[3];
-        final long[] kernel = new long[3];
-        final long[] stride = new long[3];
-        final long[] dilation = new long[3];
-        final long[] padBegin = new long[3];
-        final long[] padEnd = new long[3];
-        final long[] out = new long[3];
+        final long[] in;
+        final long[] kernel;
+        final long[] stride;
+        final long[] dilation;
+        final long[] padBegin;
+        final long[] padEnd;
+        final long[] out;
         final long inSize;
         final long outSize;
 
-        Window(WindowGeometry g) {
-            int shift = 3 - g.rank();
-            for (int i = 0; i < 3; i++) {
-                boolean real = i >= shift;
-                in[i] = real ? g.input()[i - shift] : 1;
-                kernel[i] = real ? g.kernel()[i - shift] : 1;
-                stride[i] = real ? g.strides()[i - shift] : 1;
-                dilation[i] = real ? g.dilations()[i - shift] : 1;
-                padBegin[i] = real ? g.padsBegin()[i - shift] : 0;
-                padEnd[i] = real ? g.padsEnd()[i - shift] : 0;
-                out[i] = real ? g.output()[i - shift] : 1;
-            }
+        Window(WindowGeometry geometry) {
+            WindowGeometry g = geometry.inThreeAxes();
+            in = g.input();
+            kernel = g.kernel();
+            stride = g.strides();
+            dilation = g.dilations();
+            padBegin = g.padsBegin();
+            padEnd = g.padsEnd();
+            out = g.output();
             inSize = in[0] * in[1] * in[2];
             outSize = out[0] * out[1] * out[2];
         }

@@ -95,6 +95,19 @@ record WindowGeometry(long[] input, long[] kernel, long[] strides, long[] dilati
         return input.length;
     }
 
+    /** This geometry over three spatial axes, leading ones of size 1 (no padding), so one loop nest serves 1 to 3 axes. */
+    WindowGeometry inThreeAxes() {
+        return new WindowGeometry(lead(input, 1), lead(kernel, 1), lead(strides, 1), lead(dilations, 1), lead(padsBegin, 0), lead(padsEnd, 0),
+                lead(output, 1));
+    }
+
+    private static long[] lead(long[] values, long fill) {
+        long[] out = new long[3];
+        Arrays.fill(out, fill);
+        System.arraycopy(values, 0, out, 3 - values.length, values.length);
+        return out;
+    }
+
     long inputSize() {
         return product(input);
     }

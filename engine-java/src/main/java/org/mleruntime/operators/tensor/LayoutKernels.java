@@ -135,8 +135,8 @@ final class LayoutKernels {
         };
     }
 
-    /** The inputs' types, as the schema's range rule reads them. */
-    private static List<ValueInfo> types(Tensor[] in) {
+    /** The inputs' types, for the shape rules a kernel re-reads with the run's values (Slice's ranges, Pad's pads, Resize's scales). */
+    static List<ValueInfo> types(Tensor[] in) {
         ValueInfo[] types = new ValueInfo[in.length];
         for (int i = 0; i < in.length; i++) {
             types[i] = in[i] == null ? null : new ValueInfo("input " + i, in[i].dtype(), in[i].shape());

@@ -1,11 +1,9 @@
 package org.mleruntime.operators.tensor;
 
 import java.util.Arrays;
-import java.util.List;
 import org.mleruntime.ir.Node;
 import org.mleruntime.ir.Shape;
 import org.mleruntime.ir.Tensor;
-import org.mleruntime.ir.ValueInfo;
 import org.mleruntime.kernels.CopyKernel;
 import org.mleruntime.kernels.Kernel;
 
@@ -19,11 +17,7 @@ final class PaddingKernels {
             Tensor x = in[0];
             Tensor y = out[0];
             int rank = x.shape().rank();
-            ValueInfo[] types = new ValueInfo[in.length];
-            for (int i = 0; i < in.length; i++) {
-                types[i] = in[i] == null ? null : new ValueInfo("input " + i, in[i].dtype(), in[i].shape());
-            }
-            long[][] pads = PaddingSchema.pads(node, Arrays.asList(types), Arrays.asList(in), rank);
+            long[][] pads = PaddingSchema.pads(node, LayoutKernels.types(in), Arrays.asList(in), rank);
             double value = in.length > 2 && in[2] != null && in[2].elementCount() > 0 ? in[2].getDouble(0) : 0;
             long[] inDims = x.shape().dims();
             long[] outDims = y.shape().dims();

@@ -3,7 +3,6 @@ package org.mleruntime.operators.tensor;
 import java.util.Arrays;
 import org.mleruntime.ir.Node;
 import org.mleruntime.ir.Tensor;
-import org.mleruntime.ir.ValueInfo;
 import org.mleruntime.kernels.Kernel;
 
 /**
@@ -28,11 +27,7 @@ final class ResizeKernel implements Kernel {
     public void compute(Tensor[] in, Tensor[] out) {
         Tensor x = in[0];
         Tensor y = out[0];
-        ValueInfo[] types = new ValueInfo[in.length];
-        for (int i = 0; i < in.length; i++) {
-            types[i] = in[i] == null ? null : new ValueInfo("input " + i, in[i].dtype(), in[i].shape());
-        }
-        ResizeSchema g = ResizeSchema.of(node, Arrays.asList(types), Arrays.asList(in), x.shape().dims());
+        ResizeSchema g = ResizeSchema.of(node, LayoutKernels.types(in), Arrays.asList(in), x.shape().dims());
         int rank = g.input().length;
         long[] strides = LayoutKernels.strides(x.shape());
         long[] index = new long[rank];
