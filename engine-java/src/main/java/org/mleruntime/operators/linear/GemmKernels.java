@@ -111,6 +111,11 @@ public final class GemmKernels {
             Broadcast ia = new Broadcast(batch, batchA);
             Broadcast ib = new Broadcast(batch, batchB);
             long products = batch.elementCount();
+            if (sb.rank() <= 2 && sa.rank() > 1) {
+                // B is one matrix for every batch of A, whose rows lie one after another: one product of all of them.
+                sgemm.sgemm(false, false, Math.toIntExact(products * n), m, k, a.data(), 0, k, b.data(), 0, m, false, y.data(), 0, m);
+                return;
+            }
             for (long p = 0; p < products; p++) {
                 sgemm.sgemm(false, false, n, m, k, a.data(), ia.map(p) * n * k, k, b.data(), ib.map(p) * k * m, m,
                         false, y.data(), p * n * m, m);
