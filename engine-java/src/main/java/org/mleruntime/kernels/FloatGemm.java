@@ -14,4 +14,22 @@ public interface FloatGemm {
                MemorySegment a, long aOffset, int lda,
                MemorySegment b, long bOffset, int ldb,
                boolean accumulate, MemorySegment c, long cOffset, int ldc);
+
+    /**
+     * A constant op(A) [m×k] (a layer's weights) arranged once for the products below, so that the
+     * runs do not each copy it into the micro-kernel's order again. The result refers to {@code a},
+     * which must stay valid and unchanged while it is used.
+     */
+    PackedMatrix pack(boolean transA, int m, int k, MemorySegment a, long aOffset, int lda);
+
+    /** {@link #sgemm} with op(A) arranged by this GEMM's {@link #pack}: C[m×n] (+)= A · op(B). */
+    void sgemm(PackedMatrix a, boolean transB, int n, MemorySegment b, long bOffset, int ldb,
+               boolean accumulate, MemorySegment c, long cOffset, int ldc);
+
+    /** A left operand arranged by {@link #pack}: m rows of depth k. */
+    interface PackedMatrix {
+        int rows();
+
+        int depth();
+    }
 }

@@ -135,6 +135,47 @@ public abstract class PackedFloatGemm implements FloatGemm {
         sgemmColumns(transA, transB, m, k, a, aOffset, lda, b, bOffset, ldb, accumulate, c, cOffset, ldc, 0, n);
     }
 
+    /**
+     * op(A) with its blocks packed as {@link #sgemmColumns} packs them per call: block (ic, pc) of
+     * {@code rowBlock × DEPTH} at {@code blocks[ic / rowBlock][pc / DEPTH]}. Fewer rows than pay for
+     * packing B keep no blocks: those products read A as stored.
+     */
+    private record PackedRows(PackedFloatGemm owner, boolean transA, int rows, int depth, MemorySegment source, long offset, int lda,
+                              float[][][] blocks) implements PackedMatrix {}
+
+    @Override
+    public final PackedMatrix pack(boolean transA, int m, int k, MemorySegment a, long aOffset, int lda) {
+        if (m < fewRows || k == 0) {
+            return new PackedRows(this, transA, m, k, a, aOffset, lda, null);
+        }
+        float[][][] blocks = new float[(m + rowBlock - 1) / rowBlock][(k + DEPTH - 1) / DEPTH][];
+        float[] line = new float[Math.max(DEPTH, rowBlock)];
+        float[] storedRows = new float[columns * DEPTH];
+        for (int ic = 0; ic < m; ic += rowBlock) {
+            int mc = Math.min(rowBlock, m - ic);
+            for (int pc = 0; pc < k; pc += DEPTH) {
+                int kc = Math.min(DEPTH, k - pc);
+                float[] block = new float[roundUp(mc, rows) * kc];
+                packA(transA, a, aOffset, lda, ic, mc, pc, kc, block, transA ? line : storedRows);
+                blocks[ic / rowBlock][pc / DEPTH] = block;
+            }
+        }
+        return new PackedRows(this, transA, m, k, a, aOffset, lda, blocks);
+    }
+
+    @Override
+    public final void sgemm(PackedMatrix packed, boolean transB, int n, MemorySegment b, long bOffset, int ldb,
+                            boolean accumulate, MemorySegment c, long cOffset, int ldc) {
+        if (!(packed instanceof PackedRows a) || a.owner != this) {
+            throw new IllegalArgumentException("a matrix packed by another GEMM");
+        }
+        if (a.blocks == null) {
+            sgemmColumns(a.transA, transB, a.rows, a.depth, a.source, a.offset, a.lda, b, bOffset, ldb, accumulate, c, cOffset, ldc, 0, n);
+        } else {
+            blocked(a, a.transA, a.rows, a.depth, a.source, a.offset, a.lda, transB, b, bOffset, ldb, accumulate, c, cOffset, ldc, 0, n);
+        }
+    }
+
     /** {@link #sgemm} restricted to C's columns [{@code from}, {@code to}), whatever C's width. */
     public final void sgemmColumns(boolean transA, boolean transB, int m, int k,
                                    MemorySegment a, long aOffset, int lda,
@@ -159,9 +200,15 @@ public abstract class PackedFloatGemm implements FloatGemm {
             }
             return;
         }
+        blocked(null, transA, m, k, a, aOffset, lda, transB, b, bOffset, ldb, accumulate, c, cOffset, ldc, from, to);
+    }
+
+    /** The blocked product of C's columns [from, to), A's blocks taken from {@code prepacked} or packed here. */
+    private void blocked(PackedRows prepacked, boolean transA, int m, int k, MemorySegment a, long aOffset, int lda,
+                         boolean transB, MemorySegment b, long bOffset, int ldb,
+                         boolean accumulate, MemorySegment c, long cOffset, int ldc, int from, int to) {
         Workspace w = workspaces.get();
         float[][] packedB = w.packedB;
-        float[] packedA = w.packedA;
         float[] line = w.line;
         float[][] tile = w.tile;
         for (int jc = from; jc < to; jc += columnBlock) {
@@ -172,7 +219,12 @@ public abstract class PackedFloatGemm implements FloatGemm {
                 boolean add = accumulate || pc > 0;
                 for (int ic = 0; ic < m; ic += rowBlock) {
                     int mc = Math.min(rowBlock, m - ic);
-                    packA(transA, a, aOffset, lda, ic, mc, pc, kc, packedA, transA ? line : w.storedRows);
+                    float[] packedA = w.packedA;
+                    if (prepacked != null) {
+                        packedA = prepacked.blocks[ic / rowBlock][pc / DEPTH];
+                    } else {
+                        packA(transA, a, aOffset, lda, ic, mc, pc, kc, packedA, transA ? line : w.storedRows);
+                    }
                     for (int jr = 0; jr < nc; jr += columns) {
                         int tileWidth = Math.min(columns, nc - jr);
                         for (int ir = 0; ir < mc; ir += rows) {

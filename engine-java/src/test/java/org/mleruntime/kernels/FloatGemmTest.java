@@ -2,6 +2,7 @@ package org.mleruntime.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.Arena;
@@ -77,15 +78,27 @@ class FloatGemmTest {
             c = Operand.of(random, m, n, random.nextBoolean());
         }
 
-        void run(FloatGemm gemm) {
-            gemm.sgemm(transA, transB, m, n, k, a.segment, a.offset, a.ld, b.segment, b.offset, b.ld,
-                    accumulate, c.segment, c.offset, c.ld);
+        void run(FloatGemm gemm, boolean packed) {
+            if (packed) {
+                gemm.sgemm(gemm.pack(transA, m, k, a.segment, a.offset, a.ld), transB, n, b.segment, b.offset, b.ld,
+                        accumulate, c.segment, c.offset, c.ld);
+            } else {
+                gemm.sgemm(transA, transB, m, n, k, a.segment, a.offset, a.ld, b.segment, b.offset, b.ld,
+                        accumulate, c.segment, c.offset, c.ld);
+            }
         }
 
-        /** Runs {@code gemm} and checks C's window against float64 sums and every other element of C for being untouched. */
         void check(FloatGemm gemm) {
+            check(gemm, false);
+        }
+
+        /**
+         * Runs {@code gemm}, with A packed beforehand or not, and checks C's window against float64 sums
+         * and every other element of C for being untouched.
+         */
+        void check(FloatGemm gemm, boolean packed) {
             float[] before = c.all();
-            run(gemm);
+            run(gemm, packed);
             float[] after = c.all();
             String what = gemm.getClass().getSimpleName() + " " + this;
             for (int i = 0; i < m; i++) {
@@ -152,6 +165,34 @@ class FloatGemmTest {
                 new Case(random, transA, transB, 5, 1030, 520, !transA).check(gemm);
             }
         }
+    }
+
+    /** A packed once serves products with any B, as if it were passed as stored: few rows, block-crossing shapes, transposes. */
+    @ParameterizedTest
+    @MethodSource("implementations")
+    void packedLeftOperandsMatch(FloatGemm gemm) {
+        Random random = new Random(17);
+        int[] sizes = {1, 2, 5, 6, 7, 13, 33, 64, 121, 131};
+        for (int trial = 0; trial < 40; trial++) {
+            int m = sizes[random.nextInt(sizes.length)], n = sizes[random.nextInt(sizes.length)];
+            int k = random.nextInt(3) == 0 ? 250 + random.nextInt(300) : sizes[random.nextInt(sizes.length)];
+            new Case(random, random.nextBoolean(), random.nextBoolean(), m, n, k, random.nextBoolean()).check(gemm, true);
+        }
+        new Case(random, false, false, 131, 1100, 520, true).check(gemm, true);
+    }
+
+    @Test
+    void aMatrixPackedByAnotherGemmIsRefused() {
+        FloatGemm other = implementations().filter(g -> g != PlainFloatGemm.INSTANCE).findFirst().orElse(null);
+        if (other == null) {
+            return;
+        }
+        MemorySegment a = MemorySegment.ofArray(new float[64 * 8]);
+        FloatGemm.PackedMatrix packed = other.pack(false, 64, 8, a, 0, 8);
+        MemorySegment b = MemorySegment.ofArray(new float[8]);
+        MemorySegment c = MemorySegment.ofArray(new float[64]);
+        assertThrows(IllegalArgumentException.class,
+                () -> PlainFloatGemm.INSTANCE.sgemm(packed, false, 1, b, 0, 1, false, c, 0, 1));
     }
 
     @ParameterizedTest
@@ -224,7 +265,7 @@ class FloatGemmTest {
                         for (boolean transB : BOTH) {
                             Case c = new Case(random, false, transB, m, 301, 90, true);
                             float[] before = c.c.all();
-                            c.run(gemm);
+                            c.run(gemm, false);
                             float[] whole = c.c.all();
                             MemorySegment.copy(before, 0, c.c.segment, Tensor.F32, 0, before.length);
                             for (int[] range : new int[][] {{0, 100}, {100, 101}, {101, 301}}) {

@@ -6,6 +6,7 @@ import java.lang.foreign.MemorySegment;
 import org.mleruntime.ir.Node;
 import org.mleruntime.ir.Shape;
 import org.mleruntime.ir.Tensor;
+import org.mleruntime.kernels.DerivedConstants;
 import org.mleruntime.kernels.FloatGemm;
 import org.mleruntime.kernels.Kernel;
 
@@ -26,12 +27,43 @@ final class ConvKernel implements Kernel {
     private final float low;
     private final float high;
 
-    ConvKernel(Node node, FloatGemm gemm) {
+    /** Each group's weights packed for the GEMM when W is a constant, else null. */
+    private final FloatGemm.PackedMatrix[] packedWeights;
+
+    /** @param weights W when it is a constant, else null */
+    ConvKernel(Node node, FloatGemm gemm, Tensor weights) {
         this.node = node;
         this.gemm = gemm;
         this.activated = node.hasAttr("activation");
         this.low = (float) node.floatAttr("activation_min", Double.NEGATIVE_INFINITY);
         this.high = (float) node.floatAttr("activation_max", Double.POSITIVE_INFINITY);
+        int groups = Math.toIntExact(node.intAttr("group", 1));
+        this.packedWeights = weights == null ? null : DerivedConstants.of(weights, new PackedWeights(gemm, groups), w -> pack(gemm, w, groups));
+    }
+
+    /** What the packed form of a Conv's weights depends on. */
+    private record PackedWeights(FloatGemm gemm, int groups) {}
+
+    private static FloatGemm.PackedMatrix[] pack(FloatGemm gemm, Tensor w, int groups) {
+        int maps = Math.toIntExact(w.shape().dim(0));
+        int k = Math.toIntExact(w.elementCount() / Math.max(maps, 1));
+        int groupMaps = maps / groups;
+        FloatGemm.PackedMatrix[] packed = new FloatGemm.PackedMatrix[groups];
+        for (int grp = 0; grp < groups; grp++) {
+            packed[grp] = gemm.pack(false, groupMaps, k, w.data(), (long) grp * groupMaps * k, k);
+        }
+        return packed;
+    }
+
+    /** Y's rows [yOffset …) of {@code maps} × {@code width} (rows {@code ldy} apart) (+)= the group's W · B. */
+    private void multiply(Tensor w, int grp, int groupMaps, int k, int width, MemorySegment b, long bOffset, int ldb,
+                          MemorySegment y, long yOffset, int ldy) {
+        if (packedWeights != null) {
+            gemm.sgemm(packedWeights[grp], false, width, b, bOffset, ldb, true, y, yOffset, ldy);
+        } else {
+            gemm.sgemm(false, false, groupMaps, width, k, w.data(), (long) grp * groupMaps * k, k, b, bOffset, ldb, true, y, yOffset, ldy);
+        }
+        activate(y, yOffset, groupMaps, width, ldy);
     }
 
     @Override
@@ -55,12 +87,10 @@ final class ConvKernel implements Kernel {
         if (isPointwise(g)) {
             for (int n = 0; n < images; n++) {
                 for (int grp = 0; grp < groups; grp++) {
-                    gemm.sgemm(false, false, groupMaps, positions, k, w.data(), (long) grp * groupMaps * k, k,
-                            x.data(), ((long) n * channels + (long) grp * groupChannels) * inSize, positions,
-                            true, y.data(), ((long) n * maps + (long) grp * groupMaps) * positions, positions);
+                    multiply(w, grp, groupMaps, k, positions, x.data(), ((long) n * channels + (long) grp * groupChannels) * inSize, positions,
+                            y.data(), ((long) n * maps + (long) grp * groupMaps) * positions, positions);
                 }
             }
-            activate(y);
             return;
         }
         Im2col im2col = new Im2col(g);
@@ -76,23 +106,26 @@ final class ConvKernel implements Kernel {
                     int count = Math.min(tileRows, im2col.rows() - row);
                     int width = count * rowLength;
                     im2col.fill(channelValues, groupChannels, row, count, cols);
-                    gemm.sgemm(false, false, groupMaps, width, k, w.data(), (long) grp * groupMaps * k, k,
-                            colSegment, 0, width, true, y.data(), yOffset + (long) row * rowLength, positions);
+                    multiply(w, grp, groupMaps, k, width, colSegment, 0, width, y.data(), yOffset + (long) row * rowLength, positions);
                 }
             }
         }
-        activate(y);
     }
 
-    /** The fused activation (Relu, or Clip's bounds) on every output; NaN stays NaN as in the separate operators. */
-    private void activate(Tensor y) {
+    /**
+     * The fused activation (Relu, or Clip's bounds) on a block of outputs just computed, while it is
+     * in cache; NaN stays NaN as in the separate operators.
+     */
+    private void activate(MemorySegment y, long offset, int maps, int width, int ldy) {
         if (!activated) {
             return;
         }
-        MemorySegment data = y.data();
-        for (long i = 0; i < y.elementCount(); i++) {
-            float v = data.getAtIndex(F32, i);
-            data.setAtIndex(F32, i, v < low ? low : v > high ? high : v);
+        for (int map = 0; map < maps; map++) {
+            long from = offset + (long) map * ldy;
+            for (long i = from; i < from + width; i++) {
+                float v = y.getAtIndex(F32, i);
+                y.setAtIndex(F32, i, v < low ? low : v > high ? high : v);
+            }
         }
     }
 
