@@ -60,6 +60,12 @@ final class Im2col {
             for (long kd = 0; kd < kernel[0]; kd++) {
                 for (long kh = 0; kh < kernel[1]; kh++) {
                     for (long kw = 0; kw < kernel[2]; kw++, row++) {
+                        // The output positions whose tap kw falls inside the row, [first, last): the rest are padding.
+                        int start = (int) (kw * dilation[2] - pad[2]);
+                        int step = (int) stride[2];
+                        int first = start >= 0 ? 0 : (int) Math.min(outWidth, Math.ceilDiv(-start, step));
+                        int last = start >= in[2] ? 0 : (int) Math.min(outWidth, (in[2] - 1 - start) / step + 1);
+                        last = Math.max(first, last);
                         int at = row * width;
                         for (int r = 0; r < rowCount; r++, at += outWidth) {
                             long outRow = firstRow + r;
@@ -69,12 +75,16 @@ final class Im2col {
                                 Arrays.fill(cols, at, at + outWidth, 0f);
                                 continue;
                             }
-                            int base = (int) (channelBase + (d * in[1] + h) * in[2]);
-                            long w = kw * dilation[2] - pad[2];
-                            long step = stride[2];
-                            for (int ow = 0; ow < outWidth; ow++, w += step) {
-                                cols[at + ow] = w >= 0 && w < in[2] ? x[(int) (base + w)] : 0f;
+                            int base = (int) (channelBase + (d * in[1] + h) * in[2]) + start;
+                            Arrays.fill(cols, at, at + first, 0f);
+                            if (step == 1) {
+                                System.arraycopy(x, base + first, cols, at + first, last - first);
+                            } else {
+                                for (int ow = first; ow < last; ow++) {
+                                    cols[at + ow] = x[base + ow * step];
+                                }
                             }
+                            Arrays.fill(cols, at + last, at + outWidth, 0f);
                         }
                     }
                 }
