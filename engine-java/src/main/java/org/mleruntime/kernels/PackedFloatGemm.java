@@ -242,7 +242,7 @@ public abstract class PackedFloatGemm implements FloatGemm {
      * C's rows i &lt; m, each as Σ_p A[i][p] · B's row p, added row by row in an array: B is read once,
      * straight from its segment, and the loop along a row is vectorised by C2.
      */
-    private static void streamRows(boolean transA, int m, int k, MemorySegment a, long aOffset, int lda,
+    protected void streamRows(boolean transA, int m, int k, MemorySegment a, long aOffset, int lda,
                                    MemorySegment b, long bOffset, int ldb,
                                    boolean accumulate, MemorySegment c, long cOffset, int ldc, int from, int to) {
         int n = to - from;

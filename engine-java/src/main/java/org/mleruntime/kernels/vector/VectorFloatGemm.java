@@ -1,5 +1,7 @@
 package org.mleruntime.kernels.vector;
 
+import static org.mleruntime.ir.Tensor.F32;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
@@ -161,6 +163,135 @@ public final class VectorFloatGemm extends PackedFloatGemm {
                 packed[at + p * ROWS + r] = stored[r * depth + p];
             }
         }
+    }
+
+    /**
+     * A few rows of A times B as stored, B native (a layer's weights, a recurrent matrix): for each
+     * chunk of C's columns, the sums stay in registers along the whole depth while B's rows stream
+     * past, four rows of A at a time (sixteen vectors of sums), so each load of B serves four
+     * multiply-adds and C is written once.
+     */
+    @Override
+    protected void streamRows(boolean transA, int m, int k, MemorySegment a, long aOffset, int lda,
+                              MemorySegment b, long bOffset, int ldb,
+                              boolean accumulate, MemorySegment c, long cOffset, int ldc, int from, int to) {
+        if (!b.isNative()) {
+            super.streamRows(transA, m, k, a, aOffset, lda, b, bOffset, ldb, accumulate, c, cOffset, ldc, from, to);
+            return;
+        }
+        int n = to - from;
+        float[][] rowsOfA = new float[m][k];
+        for (int i = 0; i < m; i++) {
+            for (int p = 0; p < k; p++) {
+                rowsOfA[i][p] = a.getAtIndex(F32, aOffset + (transA ? (long) p * lda + i : (long) i * lda + p));
+            }
+        }
+        float[] zeros = new float[k];
+        float[][] sums = new float[4][n];
+        long first = (bOffset + from) * Float.BYTES;
+        long stride = (long) ldb * Float.BYTES;
+        for (int i = 0; i < m; i += 4) {
+            int height = Math.min(4, m - i);
+            float[] x0 = rowsOfA[i];
+            float[] x1 = height > 1 ? rowsOfA[i + 1] : zeros;
+            float[] x2 = height > 2 ? rowsOfA[i + 2] : zeros;
+            float[] x3 = height > 3 ? rowsOfA[i + 3] : zeros;
+            int j = 0;
+            if (height == 1) {
+                for (; j + 4 * LANES <= n; j += 4 * LANES) {
+                    streamOneRow(x0, k, b, first + (long) j * Float.BYTES, stride, sums[0], j);
+                }
+            } else {
+                for (; j + 4 * LANES <= n; j += 4 * LANES) {
+                    streamFourRows(x0, x1, x2, x3, k, b, first + (long) j * Float.BYTES, stride, sums, j);
+                }
+            }
+            for (; j < n; j++) {
+                float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+                for (int p = 0; p < k; p++) {
+                    float v = b.get(F32, first + (long) j * Float.BYTES + p * stride);
+                    s0 = Math.fma(x0[p], v, s0);
+                    s1 = Math.fma(x1[p], v, s1);
+                    s2 = Math.fma(x2[p], v, s2);
+                    s3 = Math.fma(x3[p], v, s3);
+                }
+                sums[0][j] = s0;
+                sums[1][j] = s1;
+                sums[2][j] = s2;
+                sums[3][j] = s3;
+            }
+            for (int r = 0; r < height; r++) {
+                long at = (cOffset + (long) (i + r) * ldc + from) * Float.BYTES;
+                if (accumulate) {
+                    for (int q = 0; q < n; q++) {
+                        sums[r][q] += c.get(F32, at + (long) q * Float.BYTES);
+                    }
+                }
+                MemorySegment.copy(sums[r], 0, c, F32, at, n);
+            }
+        }
+    }
+
+    /** sums[j … j + 4 vectors) = Σ_p x[p] · B[p][…] for one row of A, B's chunk starting at byte {@code at}. */
+    private static void streamOneRow(float[] x, int k, MemorySegment b, long at, long stride, float[] sums, int j) {
+        FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
+        long second = (long) LANES * Float.BYTES;
+        for (int p = 0; p < k; p++, at += stride) {
+            FloatVector xp = FloatVector.broadcast(F, x[p]);
+            s0 = xp.fma(FloatVector.fromMemorySegment(F, b, at, LE), s0);
+            s1 = xp.fma(FloatVector.fromMemorySegment(F, b, at + second, LE), s1);
+            s2 = xp.fma(FloatVector.fromMemorySegment(F, b, at + 2 * second, LE), s2);
+            s3 = xp.fma(FloatVector.fromMemorySegment(F, b, at + 3 * second, LE), s3);
+        }
+        s0.intoArray(sums, j);
+        s1.intoArray(sums, j + LANES);
+        s2.intoArray(sums, j + 2 * LANES);
+        s3.intoArray(sums, j + 3 * LANES);
+    }
+
+    /** {@link #streamOneRow} for four rows of A at once, each load of B used four times. */
+    private static void streamFourRows(float[] x0, float[] x1, float[] x2, float[] x3, int k, MemorySegment b, long at, long stride,
+                                       float[][] sums, int j) {
+        FloatVector s00 = FloatVector.zero(F), s01 = s00, s02 = s00, s03 = s00, s10 = s00, s11 = s00, s12 = s00, s13 = s00;
+        FloatVector s20 = s00, s21 = s00, s22 = s00, s23 = s00, s30 = s00, s31 = s00, s32 = s00, s33 = s00;
+        long second = (long) LANES * Float.BYTES;
+        for (int p = 0; p < k; p++, at += stride) {
+            FloatVector b0 = FloatVector.fromMemorySegment(F, b, at, LE);
+            FloatVector b1 = FloatVector.fromMemorySegment(F, b, at + second, LE);
+            FloatVector b2 = FloatVector.fromMemorySegment(F, b, at + 2 * second, LE);
+            FloatVector b3 = FloatVector.fromMemorySegment(F, b, at + 3 * second, LE);
+            FloatVector x = FloatVector.broadcast(F, x0[p]);
+            s00 = x.fma(b0, s00);
+            s01 = x.fma(b1, s01);
+            s02 = x.fma(b2, s02);
+            s03 = x.fma(b3, s03);
+            x = FloatVector.broadcast(F, x1[p]);
+            s10 = x.fma(b0, s10);
+            s11 = x.fma(b1, s11);
+            s12 = x.fma(b2, s12);
+            s13 = x.fma(b3, s13);
+            x = FloatVector.broadcast(F, x2[p]);
+            s20 = x.fma(b0, s20);
+            s21 = x.fma(b1, s21);
+            s22 = x.fma(b2, s22);
+            s23 = x.fma(b3, s23);
+            x = FloatVector.broadcast(F, x3[p]);
+            s30 = x.fma(b0, s30);
+            s31 = x.fma(b1, s31);
+            s32 = x.fma(b2, s32);
+            s33 = x.fma(b3, s33);
+        }
+        store(sums[0], j, s00, s01, s02, s03);
+        store(sums[1], j, s10, s11, s12, s13);
+        store(sums[2], j, s20, s21, s22, s23);
+        store(sums[3], j, s30, s31, s32, s33);
+    }
+
+    private static void store(float[] sums, int j, FloatVector v0, FloatVector v1, FloatVector v2, FloatVector v3) {
+        v0.intoArray(sums, j);
+        v1.intoArray(sums, j + LANES);
+        v2.intoArray(sums, j + 2 * LANES);
+        v3.intoArray(sums, j + 3 * LANES);
     }
 
     /** Fused multiply-adds into four vectors of partial sums, enough to hide the FMA latency, then the lanes and the tail. */
