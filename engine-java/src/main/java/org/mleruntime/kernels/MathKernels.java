@@ -91,4 +91,16 @@ public interface MathKernels {
      * of squares) or 0 (largest |x|), a norm below {@code tiny} counting as 1 (scikit-learn's normalize).
      */
     void normalizeRows(DType dtype, int norm, MemorySegment x, MemorySegment out, long rows, int cols, double tiny);
+
+    /**
+     * x[i] = e^(x[i] − shift) for i in [from, from + n), and returns their sum: a float32 softmax's
+     * numerators. Deep-learning activations are computed to float precision, not bit for bit.
+     */
+    float expShifted(float[] x, int from, int n, float shift);
+
+    /** x[i] = 1 / (1 + e^(−x[i])) for i in [from, from + n), to float precision. */
+    void sigmoid(float[] x, int from, int n);
+
+    /** x[i] = tanh(x[i]) for i in [from, from + n), to float precision. */
+    void tanh(float[] x, int from, int n);
 }

@@ -232,4 +232,28 @@ public final class PlainMathKernels implements MathKernels {
             }
         }
     }
+
+    @Override
+    public float expShifted(float[] x, int from, int n, float shift) {
+        float sum = 0;
+        for (int i = from; i < from + n; i++) {
+            x[i] = (float) Math.exp(x[i] - shift);
+            sum += x[i];
+        }
+        return sum;
+    }
+
+    @Override
+    public void sigmoid(float[] x, int from, int n) {
+        for (int i = from; i < from + n; i++) {
+            x[i] = (float) (1 / (1 + Math.exp(-x[i])));
+        }
+    }
+
+    @Override
+    public void tanh(float[] x, int from, int n) {
+        for (int i = from; i < from + n; i++) {
+            x[i] = (float) Math.tanh(x[i]);
+        }
+    }
 }

@@ -2,6 +2,7 @@ package org.mleruntime.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -279,5 +280,53 @@ class MathKernelsTest {
     void selectionFollowsTheRuntime() {
         boolean vector = MathKernelsProvider.vectorApiAvailable() && !"plain".equals(System.getProperty("mle.kernels"));
         assertEquals(vector, !MathKernelsProvider.selected().name().equals("plain-java"), MathKernelsProvider.selected().name());
+    }
+
+    /** The float32 activations to a few ulps of float64, over lengths that leave vector tails, with NaN and infinities kept. */
+    @ParameterizedTest
+    @MethodSource("implementations")
+    void float32ActivationsMatchFloat64(MathKernels k) {
+        Random random = new Random(23);
+        for (int n : new int[] {1, 7, 16, 33, 100, 257}) {
+            float[] x = new float[n + 2];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) (random.nextGaussian() * 6);
+            }
+            x[1] = Float.NaN;
+            if (n > 2) {
+                x[2] = Float.NEGATIVE_INFINITY;
+                x[3] = Float.POSITIVE_INFINITY;
+            }
+            float[] sig = x.clone();
+            float[] tanh = x.clone();
+            float[] exp = x.clone();
+            k.sigmoid(sig, 1, n);
+            k.tanh(tanh, 1, n);
+            float shift = 3;
+            float sum = k.expShifted(exp, 1, n, shift);
+            double expected = 0;
+            for (int i = 1; i <= n; i++) {
+                float v = x[i];
+                assertClose(1 / (1 + Math.exp(-(double) v)), sig[i], k.name() + " sigmoid(" + v + ")");
+                assertClose(Math.tanh(v), tanh[i], k.name() + " tanh(" + v + ")");
+                assertClose(Math.exp(v - shift), exp[i], k.name() + " exp(" + v + " - 3)");
+                expected += exp[i];
+            }
+            assertEquals(Float.floatToIntBits(x[0]), Float.floatToIntBits(sig[0]), "outside the range stays");
+            assertEquals(Float.floatToIntBits(x[n + 1]), Float.floatToIntBits(tanh[n + 1]), "outside the range stays");
+            if (Double.isNaN(expected)) {
+                assertTrue(Float.isNaN(sum));
+            } else {
+                assertEquals(expected, sum, 1e-5 * Math.abs(expected));
+            }
+        }
+    }
+
+    private static void assertClose(double expected, float actual, String what) {
+        if (Double.isNaN(expected)) {
+            assertTrue(Float.isNaN(actual), what + ": " + actual);
+        } else {
+            assertEquals(expected, actual, 4 * Math.ulp((float) expected) + 1e-30, what);
+        }
     }
 }

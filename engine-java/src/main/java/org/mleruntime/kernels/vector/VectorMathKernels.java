@@ -631,4 +631,44 @@ public final class VectorMathKernels implements MathKernels {
             }
         }
     }
+
+    /** The Vector API's exponential and tanh run as short-vector math library calls, many lanes per call. */
+    @Override
+    public float expShifted(float[] x, int from, int n, float shift) {
+        int to = from + n;
+        int bound = from + F.loopBound(n);
+        FloatVector sums = FloatVector.zero(F);
+        int i = from;
+        for (; i < bound; i += F.length()) {
+            FloatVector e = FloatVector.fromArray(F, x, i).sub(shift).lanewise(VectorOperators.EXP);
+            e.intoArray(x, i);
+            sums = sums.add(e);
+        }
+        float sum = sums.reduceLanes(VectorOperators.ADD);
+        for (; i < to; i++) {
+            x[i] = (float) Math.exp(x[i] - shift);
+            sum += x[i];
+        }
+        return sum;
+    }
+
+    @Override
+    public void sigmoid(float[] x, int from, int n) {
+        int bound = from + F.loopBound(n);
+        int i = from;
+        for (; i < bound; i += F.length()) {
+            FloatVector.broadcast(F, 1f).div(FloatVector.fromArray(F, x, i).neg().lanewise(VectorOperators.EXP).add(1f)).intoArray(x, i);
+        }
+        SCALAR.sigmoid(x, i, from + n - i);
+    }
+
+    @Override
+    public void tanh(float[] x, int from, int n) {
+        int bound = from + F.loopBound(n);
+        int i = from;
+        for (; i < bound; i += F.length()) {
+            FloatVector.fromArray(F, x, i).lanewise(VectorOperators.TANH).intoArray(x, i);
+        }
+        SCALAR.tanh(x, i, from + n - i);
+    }
 }

@@ -117,7 +117,7 @@ public final class ElementwiseKernels {
     }
 
     /** Softmax, or with {@code log} log-softmax, along the node's axis: e^(x − max) / Σ e^(x − max), in double. */
-    public static Kernel softmax(Node node, boolean log) {
+    public static Kernel softmax(Node node, boolean log, MathKernels math) {
         return (in, out) -> {
             Tensor x = in[0];
             Tensor y = out[0];
@@ -130,7 +130,7 @@ public final class ElementwiseKernels {
             }
             long outer = size * inner == 0 ? 0 : x.elementCount() / (size * inner);
             if (inner == 1 && x.dtype() == DType.FLOAT32 && y.dtype() == DType.FLOAT32) {
-                lastAxisFloat32(x, y, outer, Math.toIntExact(size), log);
+                lastAxisFloat32(math, x, y, outer, Math.toIntExact(size), log);
                 return;
             }
             for (long o = 0; o < outer; o++) {
@@ -158,31 +158,31 @@ public final class ElementwiseKernels {
         };
     }
 
-    /** Softmax along the last axis of float32 rows, a row at a time in an array, with the same arithmetic as the general loop. */
-    private static void lastAxisFloat32(Tensor x, Tensor y, long rows, int size, boolean log) {
+    /**
+     * Softmax along the last axis of float32 rows, a row at a time in an array, in float32 as the
+     * frameworks compute it, the exponentials by the hot loops.
+     */
+    private static void lastAxisFloat32(MathKernels math, Tensor x, Tensor y, long rows, int size, boolean log) {
         float[] row = new float[size];
+        float[] exponentials = log ? new float[size] : row;
         for (long r = 0; r < rows; r++) {
             MemorySegment.copy(x.data(), F32, r * size * Float.BYTES, row, 0, size);
-            double max = Double.NEGATIVE_INFINITY;
+            float max = Float.NEGATIVE_INFINITY;
             for (int j = 0; j < size; j++) {
                 max = Math.max(max, row[j]);
             }
-            double sum = 0;
             if (log) {
+                System.arraycopy(row, 0, exponentials, 0, size);
+            }
+            float sum = math.expShifted(exponentials, 0, size, max);
+            if (log) {
+                float shift = max + (float) Math.log(sum);
                 for (int j = 0; j < size; j++) {
-                    sum += Math.exp(row[j] - max);
-                }
-                double logSum = Math.log(sum);
-                for (int j = 0; j < size; j++) {
-                    row[j] = (float) (row[j] - max - logSum);
+                    row[j] -= shift;
                 }
             } else {
                 for (int j = 0; j < size; j++) {
-                    row[j] = (float) Math.exp(row[j] - max);
-                    sum += row[j];
-                }
-                for (int j = 0; j < size; j++) {
-                    row[j] = (float) (row[j] / sum);
+                    row[j] /= sum;
                 }
             }
             MemorySegment.copy(row, 0, y.data(), F32, r * size * Float.BYTES, size);

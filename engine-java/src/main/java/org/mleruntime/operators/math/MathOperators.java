@@ -64,7 +64,7 @@ public final class MathOperators implements OperatorFamily, CpuKernelProvider {
             kernels.add(op, (node, in, c, math) -> new MathFunctionKernel(node));
         }
         kernels.add("Clip", (node, in, c, math) -> new ClipKernel(math));
-        kernels.add("Softmax", (node, in, c, math) -> ElementwiseKernels.softmax(node, false));
+        kernels.add("Softmax", (node, in, c, math) -> ElementwiseKernels.softmax(node, false, math));
         kernels.add("ReduceSum", (node, in, c, math) -> ReduceSchema.lastAxisSum(node) ? ElementwiseKernels.reduceSum() : new ReduceKernel(node));
         for (String op : ReduceSchema.OPERATORS) {
             kernels.add(op, (node, in, c, math) -> new ReduceKernel(node));
@@ -72,7 +72,7 @@ public final class MathOperators implements OperatorFamily, CpuKernelProvider {
         kernels.add("ArgMax", (node, in, c, math) -> ElementwiseKernels.argMax());
         kernels.add("LogSumExp", (node, in, c, math) -> LogSumExpKernel.logSumExp());
         kernels.add("LogSoftmax", (node, in, c, math) -> ElementwiseSchema.scikitLearnLogSoftmax(node, in)
-                ? LogSumExpKernel.logSoftmax() : ElementwiseKernels.softmax(node, true));
+                ? LogSumExpKernel.logSoftmax() : ElementwiseKernels.softmax(node, true, math));
         kernels.add("CategoryTableSum", (node, in, c, math) -> new CategoryTableSumKernel(node, c));
         kernels.add("Interpolate", (node, in, c, math) -> new InterpolateKernel(node, c.get(1), c.get(2)));
     }

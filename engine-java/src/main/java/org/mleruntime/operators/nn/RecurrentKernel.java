@@ -2,6 +2,7 @@ package org.mleruntime.operators.nn;
 
 import static org.mleruntime.ir.Tensor.F32;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.List;
@@ -12,8 +13,10 @@ import org.mleruntime.InvalidInputException;
 import org.mleruntime.InvalidModelException;
 import org.mleruntime.ir.Node;
 import org.mleruntime.ir.Tensor;
+import org.mleruntime.kernels.DerivedConstants;
 import org.mleruntime.kernels.FloatGemm;
 import org.mleruntime.kernels.Kernel;
+import org.mleruntime.kernels.MathKernels;
 
 /**
  * LSTM, GRU and RNN cells over a sequence, one direction after the other. The input projection of
@@ -29,38 +32,69 @@ final class RecurrentKernel implements Kernel {
     private final boolean batchFirst;
     private final boolean linearBeforeReset;
     private final float clip;
-    private final DoubleUnaryOperator[] activations;
-    /** Each direction's Rᵀ [hidden × gates·hidden], laid out once when R is a constant: a step's H·Rᵀ then streams its rows. */
-    private final float[][] transposedR;
+    private final Activation[] activations;
+    private final MathKernels math;
+    /**
+     * Each direction's Rᵀ [hidden × gates·hidden], laid out once when R is a constant (outside the
+     * heap, where the vector kernels read it): a step's H·Rᵀ then streams its rows.
+     */
+    private final MemorySegment[] transposedR;
 
-    RecurrentKernel(Node node, FloatGemm gemm, Tensor constantR) {
+    RecurrentKernel(Node node, MathKernels math, Tensor constantR) {
         this.node = node;
-        this.gemm = gemm;
+        this.math = math;
+        this.gemm = math.floatGemm();
         this.gates = RecurrentSchema.gates(node.opType());
         this.hidden = Math.toIntExact(node.intAttr("hidden_size", 0));
         this.batchFirst = node.intAttr("layout", 0) != 0;
         this.linearBeforeReset = node.intAttr("linear_before_reset", 0) != 0;
         this.clip = (float) node.floatAttr("clip", Double.POSITIVE_INFINITY);
         this.activations = activations(node);
-        this.transposedR = constantR == null ? null : transpose(constantR, RecurrentSchema.directions(node), gates * hidden, hidden);
+        int dirs = RecurrentSchema.directions(node);
+        this.transposedR = constantR == null ? null
+                : DerivedConstants.of(constantR, new TransposedR(gates, hidden), r -> transpose(r, dirs, gates * hidden, hidden));
     }
 
-    private static float[][] transpose(Tensor r, int dirs, int rows, int cols) {
-        float[][] out = new float[dirs][rows * cols];
+    /** What the transposed form of a recurrent matrix depends on. */
+    private record TransposedR(int gates, int hidden) {}
+
+    private static MemorySegment[] transpose(Tensor r, int dirs, int rows, int cols) {
+        MemorySegment[] out = new MemorySegment[dirs];
         float[] row = new float[cols];
+        float[] transposed = new float[rows * cols];
         for (int d = 0; d < dirs; d++) {
             for (int i = 0; i < rows; i++) {
                 MemorySegment.copy(r.data(), F32, ((long) d * rows + i) * cols * Float.BYTES, row, 0, cols);
                 for (int j = 0; j < cols; j++) {
-                    out[d][j * rows + i] = row[j];
+                    transposed[j * rows + i] = row[j];
                 }
             }
+            out[d] = Arena.ofAuto().allocate((long) transposed.length * Float.BYTES, 64);
+            MemorySegment.copy(transposed, 0, out[d], F32, 0, transposed.length);
         }
         return out;
     }
 
+    /**
+     * One of the cell's activation functions (lower-case name), applied to a run of floats: Sigmoid
+     * and Tanh by the hot loops, to float precision, the others value by value.
+     */
+    private record Activation(String name, DoubleUnaryOperator f) {
+        void apply(MathKernels math, float[] x, int from, int n) {
+            switch (name) {
+                case "sigmoid" -> math.sigmoid(x, from, n);
+                case "tanh" -> math.tanh(x, from, n);
+                default -> {
+                    for (int i = from; i < from + n; i++) {
+                        x[i] = (float) f.applyAsDouble(x[i]);
+                    }
+                }
+            }
+        }
+    }
+
     /** The cell's activation functions per direction (f, g, h for LSTM; f, g for GRU; f for RNN), ONNX's defaults when not given. */
-    private static DoubleUnaryOperator[] activations(Node node) {
+    private static Activation[] activations(Node node) {
         List<String> defaults = switch (node.opType()) {
             case "LSTM" -> List.of("Sigmoid", "Tanh", "Tanh");
             case "GRU" -> List.of("Sigmoid", "Tanh");
@@ -77,17 +111,18 @@ final class RecurrentKernel implements Kernel {
         }
         double[] alphas = node.floatsAttr("activation_alpha", new double[0]);
         double[] betas = node.floatsAttr("activation_beta", new double[0]);
-        DoubleUnaryOperator[] out = new DoubleUnaryOperator[names.size()];
+        Activation[] out = new Activation[names.size()];
         for (int i = 0; i < out.length; i++) {
             double alpha = i < alphas.length ? alphas[i] : Double.NaN;
             double beta = i < betas.length ? betas[i] : Double.NaN;
-            out[i] = activation(node, names.get(i), alpha, beta);
+            String name = names.get(i).toLowerCase(Locale.ROOT);
+            out[i] = new Activation(name, activation(node, name, alpha, beta));
         }
         return out;
     }
 
     private static DoubleUnaryOperator activation(Node node, String name, double alpha, double beta) {
-        return switch (name.toLowerCase(Locale.ROOT)) {
+        return switch (name) {
             case "sigmoid" -> x -> 1 / (1 + Math.exp(-x));
             case "tanh" -> Math::tanh;
             case "relu" -> x -> Math.max(x, 0);
@@ -122,6 +157,7 @@ final class RecurrentKernel implements Kernel {
         float[] y = new float[seq * dirs * batch * hidden];
         float[] lastH = new float[dirs * batch * hidden];
         float[] lastC = new float[dirs * batch * hidden];
+        float[] gateValues = new float[gh];
         MemorySegment stepsSegment = MemorySegment.ofArray(steps);
         MemorySegment projectedSegment = MemorySegment.ofArray(projected);
         for (int d = 0; d < dirs; d++) {
@@ -133,24 +169,24 @@ final class RecurrentKernel implements Kernel {
             initial(gates == 4 && in.length > 6 ? in[6] : null, d, batch, c);
             float[] peepholes = gates == 4 && in.length > 7 && in[7] != null ? slice(in[7], (long) d * 3 * hidden, 3 * hidden) : null;
             float[] recurrentBias = in.length > 3 && in[3] != null ? slice(in[3], (long) d * 2 * gh + gh, gh) : new float[gh];
-            DoubleUnaryOperator[] fs = Arrays.copyOfRange(activations, d * activations.length / dirs, (d + 1) * activations.length / dirs);
+            Activation[] fs = Arrays.copyOfRange(activations, d * activations.length / dirs, (d + 1) * activations.length / dirs);
             for (int step = 0; step < seq; step++) {
                 if (transposedR != null) {
-                    gemm.sgemm(false, false, batch, gh, hidden, MemorySegment.ofArray(h), 0, hidden, MemorySegment.ofArray(transposedR[d]), 0, gh,
+                    gemm.sgemm(false, false, batch, gh, hidden, MemorySegment.ofArray(h), 0, hidden, transposedR[d], 0, gh,
                             false, MemorySegment.ofArray(recurrent), 0, gh);
                 } else {
                     gemm.sgemm(false, true, batch, gh, hidden, MemorySegment.ofArray(h), 0, hidden, in[2].data(), (long) d * gh * hidden, hidden,
                             false, MemorySegment.ofArray(recurrent), 0, gh);
                 }
                 if (gates == 3 && !linearBeforeReset) {
-                    resetProducts(projected, recurrent, h, lengths, reverse, step, batch, in[2], d, fs[0]);
+                    resetProducts(projected, recurrent, h, lengths, reverse, step, batch, in[2], d, fs[0].f());
                 }
                 for (int b = 0; b < batch; b++) {
                     if (step >= lengths[b]) {
                         continue;
                     }
                     int t = reverse ? lengths[b] - 1 - step : step;
-                    cell(projected, (t * batch + b) * gh, recurrent, b * gh, recurrentBias, h, c, b * hidden, peepholes, fs);
+                    cell(projected, (t * batch + b) * gh, recurrent, b * gh, recurrentBias, h, c, b * hidden, peepholes, fs, gateValues);
                     System.arraycopy(h, b * hidden, y, ((t * dirs + d) * batch + b) * hidden, hidden);
                 }
             }
@@ -162,37 +198,59 @@ final class RecurrentKernel implements Kernel {
         write(out, 2, lastC, 1, dirs, batch, false);
     }
 
-    /** One cell step for batch entry at {@code state}: the gates from the projection and H·Rᵀ, then the new H (and C). */
+    /**
+     * One cell step for batch entry at {@code state}: the gates from the projection and H·Rᵀ into
+     * {@code gate}, each gate's activation over the whole run of them, then the new H (and C).
+     */
     private void cell(float[] projected, int p, float[] recurrent, int r, float[] recurrentBias, float[] h, float[] c, int state,
-                      float[] peepholes, DoubleUnaryOperator[] fs) {
+                      float[] peepholes, Activation[] fs, float[] gate) {
         int n = hidden;
-        for (int j = 0; j < n; j++) {
-            switch (gates) {
-                case 4 -> {
+        switch (gates) {
+            case 4 -> {
+                for (int j = 0; j < n; j++) {
                     float cPrev = c[state + j];
-                    float i = clip(projected[p + j] + recurrent[r + j] + (peepholes == null ? 0 : peepholes[j] * cPrev));
-                    float f = clip(projected[p + 2 * n + j] + recurrent[r + 2 * n + j] + (peepholes == null ? 0 : peepholes[2 * n + j] * cPrev));
-                    float g = clip(projected[p + 3 * n + j] + recurrent[r + 3 * n + j]);
-                    float it = (float) fs[0].applyAsDouble(i);
-                    float ft = (float) fs[0].applyAsDouble(f);
-                    float ct = (float) fs[1].applyAsDouble(g);
-                    float cNew = ft * cPrev + it * ct;
-                    float o = clip(projected[p + n + j] + recurrent[r + n + j] + (peepholes == null ? 0 : peepholes[n + j] * cNew));
-                    float ot = (float) fs[0].applyAsDouble(o);
-                    c[state + j] = cNew;
-                    h[state + j] = ot * (float) fs[2].applyAsDouble(cNew);
+                    gate[j] = clip(projected[p + j] + recurrent[r + j] + (peepholes == null ? 0 : peepholes[j] * cPrev));
+                    gate[2 * n + j] = clip(projected[p + 2 * n + j] + recurrent[r + 2 * n + j] + (peepholes == null ? 0 : peepholes[2 * n + j] * cPrev));
+                    gate[3 * n + j] = clip(projected[p + 3 * n + j] + recurrent[r + 3 * n + j]);
                 }
-                case 3 -> {
-                    float z = (float) fs[0].applyAsDouble(clip(projected[p + j] + recurrent[r + j]));
-                    float reset = (float) fs[0].applyAsDouble(clip(projected[p + n + j] + recurrent[r + n + j]));
+                fs[0].apply(math, gate, 0, n);
+                fs[0].apply(math, gate, 2 * n, n);
+                fs[1].apply(math, gate, 3 * n, n);
+                for (int j = 0; j < n; j++) {
+                    float cNew = gate[2 * n + j] * c[state + j] + gate[j] * gate[3 * n + j];
+                    c[state + j] = cNew;
+                    h[state + j] = cNew;
+                    gate[n + j] = clip(projected[p + n + j] + recurrent[r + n + j] + (peepholes == null ? 0 : peepholes[n + j] * cNew));
+                }
+                fs[0].apply(math, gate, n, n);
+                fs[2].apply(math, h, state, n);
+                for (int j = 0; j < n; j++) {
+                    h[state + j] *= gate[n + j];
+                }
+            }
+            case 3 -> {
+                for (int j = 0; j < 2 * n; j++) {
+                    gate[j] = clip(projected[p + j] + recurrent[r + j]);
+                }
+                fs[0].apply(math, gate, 0, 2 * n);
+                for (int j = 0; j < n; j++) {
                     // GRU's candidate: the reset gate times H·Rₕᵀ + Rbₕ, or (r ⊙ H)·Rₕᵀ + Rbₕ, which resetProducts left in H·Rₕᵀ's place.
                     float candidate = linearBeforeReset
-                            ? projected[p + 2 * n + j] + reset * (recurrent[r + 2 * n + j] + recurrentBias[2 * n + j])
+                            ? projected[p + 2 * n + j] + gate[n + j] * (recurrent[r + 2 * n + j] + recurrentBias[2 * n + j])
                             : projected[p + 2 * n + j] + recurrent[r + 2 * n + j] + recurrentBias[2 * n + j];
-                    float ht = (float) fs[1].applyAsDouble(clip(candidate));
-                    c[state + j] = (1 - z) * ht + z * h[state + j];
+                    gate[2 * n + j] = clip(candidate);
                 }
-                default -> c[state + j] = (float) fs[0].applyAsDouble(clip(projected[p + j] + recurrent[r + j]));
+                fs[1].apply(math, gate, 2 * n, n);
+                for (int j = 0; j < n; j++) {
+                    float z = gate[j];
+                    c[state + j] = (1 - z) * gate[2 * n + j] + z * h[state + j];
+                }
+            }
+            default -> {
+                for (int j = 0; j < n; j++) {
+                    c[state + j] = clip(projected[p + j] + recurrent[r + j]);
+                }
+                fs[0].apply(math, c, state, n);
             }
         }
         if (gates != 4) {
