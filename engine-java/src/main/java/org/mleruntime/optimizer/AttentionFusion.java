@@ -132,12 +132,11 @@ public final class AttentionFusion implements GraphPass {
         if (!float32 || (rank != 3 && rank != 4) || k.shape().rank() != rank || v.shape().rank() != rank) {
             return false;
         }
-        // Batches that may differ only by broadcasting (Attention broadcasts a batch of 1); heads known equal.
-        if (!batchFits(q.shape(), k.shape()) || !batchFits(q.shape(), v.shape())
-                || rank == 4 && (!sameDim(q.shape(), k.shape(), 1) || !sameDim(q.shape(), v.shape(), 1))) {
-            return false;
-        }
-        if (!sameDim(k.shape(), v.shape(), rank - 2)) {
+        // Sizes known equal, or sizes not known until run time, which the kernel checks (MatMul's
+        // broadcasting of a batch or of K's and V's heads of 1 is what Attention computes too).
+        if (!mayMatch(q.shape(), k.shape(), 0) || !mayMatch(q.shape(), v.shape(), 0)
+                || rank == 4 && (!mayMatch(q.shape(), k.shape(), 1) || !mayEqual(k.shape(), v.shape(), 1))
+                || !mayEqual(k.shape(), v.shape(), rank - 2)) {
             return false;
         }
         if (m.mask() == null) {
@@ -150,14 +149,12 @@ public final class AttentionFusion implements GraphPass {
                 && sameDim(mask.shape(), mask.shape().rank() - 1, k.shape(), rank - 2);
     }
 
-    private static boolean batchFits(Shape a, Shape b) {
-        long x = a.dim(0);
-        long y = b.dim(0);
-        return x == y || x == 1 || y == 1 || x == Shape.BATCH || y == Shape.BATCH;
+    private static boolean mayMatch(Shape a, Shape b, int axis) {
+        return mayEqual(a, b, axis) || b.dim(axis) == 1;
     }
 
-    private static boolean sameDim(Shape a, Shape b, int axis) {
-        return sameDim(a, axis, b, axis);
+    private static boolean mayEqual(Shape a, Shape b, int axis) {
+        return a.dim(axis) == b.dim(axis) || a.dim(axis) == Shape.BATCH || b.dim(axis) == Shape.BATCH;
     }
 
     private static boolean sameDim(Shape a, int axisA, Shape b, int axisB) {
