@@ -93,6 +93,7 @@ def test_transformer_encoder(tmp_path):
     model = nn.TransformerEncoder(layer, num_layers=2, enable_nested_tensor=False)
     seq = torch.export.Dim("seq", min=2, max=256)
     proto, loaded = _export(model, (torch.randn(2, 10, 32),), {"src": {0: torch.export.Dim("batch"), 1: seq}}, tmp_path)
+    assert loaded._description["operators"].get("Attention") == 2, "each layer's attention runs as one fused node"
     for length in (10, 17):
         _check(model, proto, loaded, [_rand(2, length, 32)])
 
@@ -120,6 +121,7 @@ def test_gpt_decoder_at_two_lengths(tmp_path):
     model = _Decoder()
     seq = torch.export.Dim("seq", min=2, max=128)
     proto, loaded = _export(model, (torch.randint(0, 50, (2, 12)),), {"idx": {0: torch.export.Dim("batch"), 1: seq}}, tmp_path)
+    assert loaded._description["operators"].get("Attention") == 2, "each block's causal attention runs as one fused node"
     for length in (12, 21):
         idx = np.random.default_rng(length).integers(0, 50, size=(2, length)).astype(np.int64)
         _check(model, proto, loaded, [idx])

@@ -6,7 +6,7 @@ import org.mleruntime.backend.KernelRegistry;
 import org.mleruntime.ops.OperatorFamily;
 import org.mleruntime.ops.SchemaRegistry;
 
-/** Neural-network layers with ONNX's names and meaning: convolution, pooling, normalisation and recurrent cells. */
+/** Neural-network layers with ONNX's names and meaning: convolution, pooling, normalisation, recurrent cells and attention. */
 public final class NnOperators implements OperatorFamily, CpuKernelProvider {
     private static final String[] RECURRENT = {"LSTM", "GRU", "RNN"};
 
@@ -20,6 +20,7 @@ public final class NnOperators implements OperatorFamily, CpuKernelProvider {
         schemas.add("GlobalAveragePool", PoolSchema::global);
         schemas.add("BatchNormalization", NormalizationSchema::batchNormalization);
         schemas.add("LayerNormalization", NormalizationSchema::layerNormalization);
+        schemas.add("Attention", AttentionSchema::attention);
         for (String rnn : RECURRENT) {
             schemas.addAcrossRows(rnn, RecurrentSchema::recurrent);
         }
@@ -34,6 +35,7 @@ public final class NnOperators implements OperatorFamily, CpuKernelProvider {
         }
         kernels.add("BatchNormalization", (node, in, c, math) -> NormalizationKernels.batchNormalization(node));
         kernels.add("LayerNormalization", (node, in, c, math) -> NormalizationKernels.layerNormalization(node));
+        kernels.add("Attention", (node, in, c, math) -> new AttentionKernel(node, math.floatGemm()));
         for (String rnn : RECURRENT) {
             kernels.add(rnn, (node, in, c, math) -> new RecurrentKernel(node, math, c.get(2)));
         }
