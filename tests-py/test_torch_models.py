@@ -125,3 +125,21 @@ def test_gpt_decoder_at_two_lengths(tmp_path):
     for length in (12, 21):
         idx = np.random.default_rng(length).integers(0, 50, size=(2, length)).astype(np.int64)
         _check(model, proto, loaded, [idx])
+
+
+def test_work_split_between_threads_changes_no_bit(tmp_path):
+    """Convolutions, products and attention heads large enough to be split between a run's threads
+    give the same bits as one thread: each output is summed by one thread in one order."""
+    torch.manual_seed(6)
+    resnet = torchvision.models.resnet18(weights=None)
+    layer = nn.TransformerEncoderLayer(d_model=128, nhead=4, dim_feedforward=256, dropout=0.0, batch_first=True)
+    encoder = nn.TransformerEncoder(layer, num_layers=1, enable_nested_tensor=False)
+    for name, model, shape in (("resnet", resnet, (2, 3, 64, 64)), ("encoder", encoder, (2, 128, 128))):
+        program = torch.onnx.export(model.eval(), (torch.randn(*shape),), dynamo=True, verbose=False)
+        path = tmp_path / f"{name}.mle"
+        mle_runtime.export_model(program.model_proto, path)
+        x = _rand(*shape)
+        input_name = program.model_proto.graph.input[0].name
+        with mle_runtime.load_model(path, threads=1) as one, mle_runtime.load_model(path, threads=2) as two:
+            np.testing.assert_array_equal(one.run({input_name: x})[program.model_proto.graph.output[0].name],
+                                          two.run({input_name: x})[program.model_proto.graph.output[0].name], err_msg=name)

@@ -19,7 +19,8 @@ final class ScratchMemory {
     /** Runs {@code body} with at least {@code bytes} of 64-byte aligned scratch memory. */
     static void with(long bytes, java.util.function.Consumer<MemorySegment> body) {
         if (bytes > KEEP_LIMIT) {
-            try (Arena arena = Arena.ofConfined()) {
+            // Shared, not confined: kernels may hand parts of a run to other threads (kernels.Parallel).
+            try (Arena arena = Arena.ofShared()) {
                 body.accept(allocate(arena, bytes));
             }
             return;

@@ -29,6 +29,7 @@ import org.mleruntime.ir.Tensors;
 import org.mleruntime.ir.ValueInfo;
 import org.mleruntime.kernels.CopyKernel;
 import org.mleruntime.kernels.Kernel;
+import org.mleruntime.kernels.Parallel;
 import org.mleruntime.ops.OperatorSet;
 import org.mleruntime.optimizer.ConstantFolding;
 import org.mleruntime.optimizer.Optimizer;
@@ -312,7 +313,9 @@ public final class Session {
         }
         int parts = splittable ? (int) Math.min(options.threads(), rows / options.minRowsPerThread()) : 1;
         if (parts <= 1) {
-            execute(prepared, selected, inputs, outputs, rows);
+            // One run over the whole input: its kernels may split their own work (a convolution's
+            // columns, a product's) between the session's threads instead.
+            Parallel.within(options.threads(), POOL, () -> execute(prepared, selected, inputs, outputs, rows));
         } else {
             runSplit(prepared, selected, inputs, outputs, rows, parts);
         }

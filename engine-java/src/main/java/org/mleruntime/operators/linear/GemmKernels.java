@@ -12,6 +12,8 @@ import org.mleruntime.kernels.Broadcast;
 import org.mleruntime.kernels.FloatGemm;
 import org.mleruntime.kernels.Kernel;
 import org.mleruntime.kernels.MathKernels;
+import org.mleruntime.kernels.Parallel;
+import org.mleruntime.kernels.SplitGemm;
 
 /**
  * The CPU kernels of Gemm and MatMul. float64 products of a matrix and a constant matrix go through
@@ -40,7 +42,7 @@ public final class GemmKernels {
                 if (c != null && !scaled) {
                     fill(y, c, beta);
                 }
-                sgemm.sgemm(transA, transB, n, m, k, a.data(), 0, a.shape().dim(1) == 0 ? 1 : (int) a.shape().dim(1),
+                SplitGemm.sgemm(sgemm, transA, transB, n, m, k, a.data(), 0, a.shape().dim(1) == 0 ? 1 : (int) a.shape().dim(1),
                         b.data(), 0, (int) b.shape().dim(1), c != null && !scaled, y.data(), 0, m);
                 if (scaled) {
                     scale(y, alpha, c, beta);
@@ -113,11 +115,16 @@ public final class GemmKernels {
             long products = batch.elementCount();
             if (sb.rank() <= 2 && sa.rank() > 1) {
                 // B is one matrix for every batch of A, whose rows lie one after another: one product of all of them.
-                sgemm.sgemm(false, false, Math.toIntExact(products * n), m, k, a.data(), 0, k, b.data(), 0, m, false, y.data(), 0, m);
+                SplitGemm.sgemm(sgemm, false, false, Math.toIntExact(products * n), m, k, a.data(), 0, k, b.data(), 0, m, false, y.data(), 0, m);
+                return;
+            }
+            if (products >= Parallel.threads()) {
+                Parallel.forEach(Math.toIntExact(products), products * n * m * k, p -> sgemm.sgemm(false, false, n, m, k, a.data(), ia.map(p) * n * k, k,
+                        b.data(), ib.map(p) * k * m, m, false, y.data(), (long) p * n * m, m));
                 return;
             }
             for (long p = 0; p < products; p++) {
-                sgemm.sgemm(false, false, n, m, k, a.data(), ia.map(p) * n * k, k, b.data(), ib.map(p) * k * m, m,
+                SplitGemm.sgemm(sgemm, false, false, n, m, k, a.data(), ia.map(p) * n * k, k, b.data(), ib.map(p) * k * m, m,
                         false, y.data(), p * n * m, m);
             }
         };

@@ -12,9 +12,12 @@ import org.mleruntime.ir.Shape;
 import org.mleruntime.ir.Tensor;
 import org.mleruntime.kernels.FloatGemm;
 import org.mleruntime.kernels.Kernel;
+import org.mleruntime.kernels.MathKernels;
+import org.mleruntime.kernels.Parallel;
 
 /**
- * Scaled-dot-product attention for one (batch, head) at a time and a block of query rows at a time:
+ * Scaled-dot-product attention for one (batch, head) at a time (the pairs split between the run's
+ * threads) and a block of query rows at a time:
  * the block's scores Q·Kᵀ through the shared float GEMM, scaled, soft-capped, masked, a softmax that
  * subtracts the row's maximum, and the block of outputs P·V through the GEMM again. Only one block
  * of the score matrix exists at once. A row whose every key is masked gives zeros, as ONNX defines.
@@ -23,15 +26,17 @@ final class AttentionKernel implements Kernel {
     /** Scores held at once: a block of query rows times the keys. */
     private static final int BLOCK_SCORES = 1 << 16;
 
+    private final MathKernels math;
     private final FloatGemm gemm;
     private final Double scale;
     private final boolean causal;
     private final float softcap;
     private final Node node;
 
-    AttentionKernel(Node node, FloatGemm gemm) {
+    AttentionKernel(Node node, MathKernels math) {
         this.node = node;
-        this.gemm = gemm;
+        this.math = math;
+        this.gemm = math.floatGemm();
         this.scale = node.hasAttr("scale") ? node.floatAttr("scale", 1) : null;
         this.causal = node.intAttr("is_causal", 0) != 0;
         this.softcap = (float) node.floatAttr("softcap", 0);
@@ -70,11 +75,15 @@ final class AttentionKernel implements Kernel {
         MaskLayout ml = mask == null ? null : MaskLayout.of(mask.shape(), d);
         float factor = (float) (scale != null ? scale : 1 / Math.sqrt(headSize));
         int block = Math.max(1, Math.min(qLength, BLOCK_SCORES / Math.max(1, kvLength)));
-        float[] scores = new float[block * kvLength];
-        MemorySegment scoreSegment = MemorySegment.ofArray(scores);
         long groups = d.qHeads() / d.kvHeads();
-        for (long b = 0; b < d.batch(); b++) {
-            for (long h = 0; h < d.qHeads(); h++) {
+        long heads = d.batch() * d.qHeads();
+        // Each (batch, head) on its own, split between the run's threads, each with a block of scores of its own.
+        Parallel.forRanges(Math.toIntExact(heads), heads * qLength * kvLength * (headSize + valueSize), (first, last) -> {
+            float[] scores = new float[block * kvLength];
+            MemorySegment scoreSegment = MemorySegment.ofArray(scores);
+            for (int head = first; head < last; head++) {
+                long b = head / d.qHeads();
+                long h = head % d.qHeads();
                 long kvHead = h / groups;
                 for (int row = 0; row < qLength; row += block) {
                     int rows = Math.min(block, qLength - row);
@@ -88,7 +97,7 @@ final class AttentionKernel implements Kernel {
                             false, y.data(), yl.base(b, h) + (long) row * yl.rowStride(), yl.rowStride());
                 }
             }
-        }
+        });
     }
 
     /** Turns one row of raw scores into attention weights in place. */
@@ -111,13 +120,7 @@ final class AttentionKernel implements Kernel {
             Arrays.fill(s, from, from + length, 0f);
             return;
         }
-        double sum = 0;
-        for (int j = 0; j < length; j++) {
-            float e = (float) Math.exp(s[from + j] - max);
-            s[from + j] = e;
-            sum += e;
-        }
-        float inverse = (float) (1 / sum);
+        float inverse = 1 / math.expShifted(s, from, length, max);
         for (int j = 0; j < length; j++) {
             s[from + j] *= inverse;
         }

@@ -9,6 +9,7 @@ import org.mleruntime.ir.Tensor;
 import org.mleruntime.kernels.DerivedConstants;
 import org.mleruntime.kernels.FloatGemm;
 import org.mleruntime.kernels.Kernel;
+import org.mleruntime.kernels.Parallel;
 
 /**
  * Conv as matrix products: per image and group, Y[M/g × P] = W[M/g × K] · cols[K × P], where each
@@ -20,6 +21,8 @@ import org.mleruntime.kernels.Kernel;
 final class ConvKernel implements Kernel {
     /** Floats of one tile of columns: a quarter of a typical L2 cache, so the tile stays in it while multiplied. */
     private static final int TILE_FLOATS = 64 * 1024;
+    /** Column parts of a 1×1 convolution are multiples of this, so that no micro-kernel tile is cut. */
+    private static final int COLUMN_GRANULE = 64;
 
     private final Node node;
     private final FloatGemm gemm;
@@ -84,32 +87,43 @@ final class ConvKernel implements Kernel {
         int positions = Math.toIntExact(g.outputSize());
         long inSize = g.inputSize();
         initialise(y, in.length > 2 ? in[2] : null, images, maps, positions);
+        long work = (long) images * maps * positions * k;
         if (isPointwise(g)) {
-            for (int n = 0; n < images; n++) {
-                for (int grp = 0; grp < groups; grp++) {
-                    multiply(w, grp, groupMaps, k, positions, x.data(), ((long) n * channels + (long) grp * groupChannels) * inSize, positions,
-                            y.data(), ((long) n * maps + (long) grp * groupMaps) * positions, positions);
-                }
-            }
+            // Each image and group, or each one's columns in parts when there are fewer of them than threads.
+            int[] bounds = images * groups >= Parallel.threads() ? new int[] {0, positions}
+                    : Parallel.ranges(positions, COLUMN_GRANULE, (long) groupMaps * k);
+            int parts = bounds.length - 1;
+            Parallel.forEach(images * groups * parts, work, task -> {
+                int n = task / parts / groups;
+                int grp = task / parts % groups;
+                int from = bounds[task % parts];
+                multiply(w, grp, groupMaps, k, bounds[task % parts + 1] - from,
+                        x.data(), ((long) n * channels + (long) grp * groupChannels) * inSize + from, positions,
+                        y.data(), ((long) n * maps + (long) grp * groupMaps) * positions + from, positions);
+            });
             return;
         }
         Im2col im2col = new Im2col(g);
         int rowLength = im2col.rowLength();
         int tileRows = Math.max(1, Math.min(im2col.rows(), TILE_FLOATS / Math.max(k * rowLength, 1)));
-        float[] cols = new float[k * tileRows * rowLength];
-        MemorySegment colSegment = MemorySegment.ofArray(cols);
-        for (int n = 0; n < images; n++) {
-            for (int grp = 0; grp < groups; grp++) {
-                float[] channelValues = im2col.channels(x.data(), ((long) n * channels + (long) grp * groupChannels) * inSize, groupChannels);
-                long yOffset = ((long) n * maps + (long) grp * groupMaps) * positions;
-                for (int row = 0; row < im2col.rows(); row += tileRows) {
-                    int count = Math.min(tileRows, im2col.rows() - row);
-                    int width = count * rowLength;
-                    im2col.fill(channelValues, groupChannels, row, count, cols);
-                    multiply(w, grp, groupMaps, k, width, colSegment, 0, width, y.data(), yOffset + (long) row * rowLength, positions);
-                }
+        int tilesPerGroup = (im2col.rows() + tileRows - 1) / tileRows;
+        int tiles = images * groups * tilesPerGroup;
+        float[] xValues = im2col.channels(x.data(), 0, images * channels);
+        // Each thread takes a run of tiles (over images, groups and output rows) with columns of its own.
+        Parallel.forRanges(tiles, work, (first, last) -> {
+            float[] cols = new float[k * tileRows * rowLength];
+            MemorySegment colSegment = MemorySegment.ofArray(cols);
+            for (int tile = first; tile < last; tile++) {
+                int n = tile / tilesPerGroup / groups;
+                int grp = tile / tilesPerGroup % groups;
+                int row = tile % tilesPerGroup * tileRows;
+                int count = Math.min(tileRows, im2col.rows() - row);
+                int width = count * rowLength;
+                im2col.fill(xValues, Math.toIntExact(((long) n * channels + (long) grp * groupChannels) * inSize), groupChannels, row, count, cols);
+                multiply(w, grp, groupMaps, k, width, colSegment, 0, width, y.data(),
+                        ((long) n * maps + (long) grp * groupMaps) * positions + (long) row * rowLength, positions);
             }
-        }
+        });
     }
 
     /**

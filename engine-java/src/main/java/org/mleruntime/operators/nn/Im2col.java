@@ -44,19 +44,22 @@ final class Im2col {
         return Math.toIntExact(out[0] * out[1]);
     }
 
-    /** The group's input channels, copied out of X once per image and group. */
+    /** Input channels copied out of X (all of them, once per run: the tiles of every image and group read them). */
     float[] channels(MemorySegment x, long xOffset, int channels) {
         float[] values = new float[channels * inSize];
         MemorySegment.copy(x, F32, xOffset * Float.BYTES, values, 0, values.length);
         return values;
     }
 
-    /** Fills {@code cols} [channels·k1⋯kr × rowCount·width] for output rows firstRow … firstRow+rowCount−1. */
-    void fill(float[] x, int channels, int firstRow, int rowCount, float[] cols) {
+    /**
+     * Fills {@code cols} [channels·k1⋯kr × rowCount·width] for output rows firstRow … firstRow+rowCount−1
+     * from the channels starting at {@code x[xBase]}.
+     */
+    void fill(float[] x, int xBase, int channels, int firstRow, int rowCount, float[] cols) {
         int width = rowCount * outWidth;
         int row = 0;
         for (int c = 0; c < channels; c++) {
-            int channelBase = c * inSize;
+            int channelBase = xBase + c * inSize;
             for (long kd = 0; kd < kernel[0]; kd++) {
                 for (long kh = 0; kh < kernel[1]; kh++) {
                     for (long kw = 0; kw < kernel[2]; kw++, row++) {

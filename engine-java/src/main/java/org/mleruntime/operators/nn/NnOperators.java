@@ -35,7 +35,7 @@ public final class NnOperators implements OperatorFamily, CpuKernelProvider {
         }
         kernels.add("BatchNormalization", (node, in, c, math) -> NormalizationKernels.batchNormalization(node));
         kernels.add("LayerNormalization", (node, in, c, math) -> NormalizationKernels.layerNormalization(node));
-        kernels.add("Attention", (node, in, c, math) -> new AttentionKernel(node, math.floatGemm()));
+        kernels.add("Attention", (node, in, c, math) -> new AttentionKernel(node, math));
         for (String rnn : RECURRENT) {
             kernels.add(rnn, (node, in, c, math) -> new RecurrentKernel(node, math, c.get(2)));
         }

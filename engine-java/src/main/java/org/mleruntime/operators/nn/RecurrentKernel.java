@@ -17,6 +17,7 @@ import org.mleruntime.kernels.DerivedConstants;
 import org.mleruntime.kernels.FloatGemm;
 import org.mleruntime.kernels.Kernel;
 import org.mleruntime.kernels.MathKernels;
+import org.mleruntime.kernels.SplitGemm;
 
 /**
  * LSTM, GRU and RNN cells over a sequence, one direction after the other. The input projection of
@@ -162,7 +163,7 @@ final class RecurrentKernel implements Kernel {
         MemorySegment projectedSegment = MemorySegment.ofArray(projected);
         for (int d = 0; d < dirs; d++) {
             boolean reverse = reverseOnly || d == 1;
-            gemm.sgemm(false, true, seq * batch, gh, inputs, stepsSegment, 0, inputs, in[1].data(), (long) d * gh * inputs, inputs,
+            SplitGemm.sgemm(gemm, false, true, seq * batch, gh, inputs, stepsSegment, 0, inputs, in[1].data(), (long) d * gh * inputs, inputs,
                     false, projectedSegment, 0, gh);
             addBiases(projected, in.length > 3 ? in[3] : null, d, seq * batch, gh);
             initial(in.length > 5 ? in[5] : null, d, batch, h);
@@ -172,10 +173,10 @@ final class RecurrentKernel implements Kernel {
             Activation[] fs = Arrays.copyOfRange(activations, d * activations.length / dirs, (d + 1) * activations.length / dirs);
             for (int step = 0; step < seq; step++) {
                 if (transposedR != null) {
-                    gemm.sgemm(false, false, batch, gh, hidden, MemorySegment.ofArray(h), 0, hidden, transposedR[d], 0, gh,
+                    SplitGemm.sgemm(gemm, false, false, batch, gh, hidden, MemorySegment.ofArray(h), 0, hidden, transposedR[d], 0, gh,
                             false, MemorySegment.ofArray(recurrent), 0, gh);
                 } else {
-                    gemm.sgemm(false, true, batch, gh, hidden, MemorySegment.ofArray(h), 0, hidden, in[2].data(), (long) d * gh * hidden, hidden,
+                    SplitGemm.sgemm(gemm, false, true, batch, gh, hidden, MemorySegment.ofArray(h), 0, hidden, in[2].data(), (long) d * gh * hidden, hidden,
                             false, MemorySegment.ofArray(recurrent), 0, gh);
                 }
                 if (gates == 3 && !linearBeforeReset) {
