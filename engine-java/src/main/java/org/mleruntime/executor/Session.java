@@ -42,7 +42,8 @@ import org.mleruntime.planner.ShapeInference;
  * built once and immutable afterwards. Any number of threads may call {@link #run} at once: each
  * call gets its own scratch memory (its thread's, see {@link ScratchMemory}), sized by the plan for its
  * number of rows. A large batch of a graph
- * whose operators are all row-independent is split by rows across a shared pool of threads.
+ * whose operators are all row-independent is split by rows across a shared pool of threads; any
+ * other run lets its kernels split their own work across the same pool ({@link Parallel}).
  *
  * <p>A graph whose only symbolic dimension is the batch, first in every value, has one plan that
  * scales with the rows. A graph with other symbolic dimensions (a sequence length, say), or whose
