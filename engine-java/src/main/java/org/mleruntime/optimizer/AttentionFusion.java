@@ -20,7 +20,8 @@ import org.mleruntime.planner.ShapeInference;
  * kernel never holds more than a block of the score matrix. Kᵀ is a Transpose of the last two axes
  * or the Reshape–Transpose–Reshape that torch's exporter writes for {@code k.transpose(-2, -1)};
  * the scales are scalar constants (Mul or Div); the mask is an Add of a float32 mask whose last
- * axis is the keys', a Where of a bool mask choosing −∞, or the causal mask torch builds
+ * axis is the keys', a Where of a bool mask choosing −∞ where it is false (or, as masked_fill writes
+ * it, where it is true: the mask is then negated by a Not), or the causal mask torch builds
  * ({@code Where(Trilu(ones[Sq, Skv]) == 0, −∞, 0)}), which becomes {@code is_causal}. Q, K and V
  * are float32 and 4-D [B, H, S, size] (or 3-D [B·H, S, size], one head per batch entry), with the
  * same batch and heads. The scale is applied once instead of twice, so outputs change within
@@ -35,7 +36,7 @@ public final class AttentionFusion implements GraphPass {
     }
 
     /** What the primitives compute, as the Attention node's inputs and attributes. */
-    private record Match(String q, String k, String v, String mask, double scale, boolean causal) {}
+    private record Match(String q, String k, String v, String mask, boolean maskMarksMasked, double scale, boolean causal) {}
 
     @Override
     public Graph apply(Graph graph) {
@@ -62,7 +63,13 @@ public final class AttentionFusion implements GraphPass {
                 attributes.put("q_num_heads", new Attribute.Int(1));
                 attributes.put("kv_num_heads", new Attribute.Int(1));
             }
-            List<String> inputs = m.mask() == null ? List.of(m.q(), m.k(), m.v()) : List.of(m.q(), m.k(), m.v(), m.mask());
+            String mask = m.mask();
+            if (m.maskMarksMasked()) {
+                // Attention's bool mask is true where a key is attended: the condition, negated.
+                mask = names.fresh(m.mask() + "_attended");
+                result.add(new Node(names.fresh(n.name() + "_mask"), "Not", 1, List.of(m.mask()), List.of(mask), Map.of()));
+            }
+            List<String> inputs = mask == null ? List.of(m.q(), m.k(), m.v()) : List.of(m.q(), m.k(), m.v(), mask);
             result.add(new Node(names.fresh(n.name() + "_attention"), "Attention", 1, inputs, n.outputs(), attributes));
             changed = true;
         }
@@ -79,6 +86,7 @@ public final class AttentionFusion implements GraphPass {
         String scores = softmax.inputs().getFirst();
         Node node = privateProducer(scores, uses);
         String mask = null;
+        boolean maskMarksMasked = false;
         if (node != null && node.opType().equals("Add")) {
             boolean leftIsScores = isScoreProducer(node.inputs().get(0), uses);
             String other = node.inputs().get(leftIsScores ? 1 : 0);
@@ -92,6 +100,15 @@ public final class AttentionFusion implements GraphPass {
             // Scores where the condition holds, −∞ elsewhere: a bool mask as Attention reads it.
             mask = node.inputs().get(0);
             scores = node.inputs().get(1);
+            if (!sameShape(types, node.outputs().getFirst(), scores)) {
+                return null;
+            }
+            node = privateProducer(scores, uses);
+        } else if (node != null && node.opType().equals("Where") && Scalars.near(constants, node.inputs().get(1), Double.NEGATIVE_INFINITY)) {
+            // −∞ where the condition holds (masked_fill's form): the condition marks the masked keys.
+            mask = node.inputs().get(0);
+            maskMarksMasked = true;
+            scores = node.inputs().get(2);
             if (!sameShape(types, node.outputs().getFirst(), scores)) {
                 return null;
             }
@@ -115,7 +132,7 @@ public final class AttentionFusion implements GraphPass {
         Scaled kScaled = unscaled(k, uses, constants);
         scale *= q.factor() * kt.factor() * kScaled.factor();
         boolean causal = mask != null && isCausalMask(mask, q.value(), kScaled.value(), uses, constants);
-        Match m = new Match(q.value(), kScaled.value(), v, causal ? null : mask, scale, causal);
+        Match m = new Match(q.value(), kScaled.value(), v, causal ? null : mask, maskMarksMasked && !causal, scale, causal);
         return fits(m, types) ? m : null;
     }
 
@@ -145,7 +162,7 @@ public final class AttentionFusion implements GraphPass {
         ValueInfo mask = types.get(m.mask());
         // Attention masks keys beyond a short mask where an Add would broadcast it: its last axis must be the keys'.
         return mask != null && mask.shape().rank() >= 1 && mask.shape().rank() <= (rank == 4 ? 4 : 2)
-                && (mask.dtype() == DType.FLOAT32 || mask.dtype() == DType.BOOL)
+                && (mask.dtype() == DType.FLOAT32 && !m.maskMarksMasked() || mask.dtype() == DType.BOOL)
                 && sameDim(mask.shape(), mask.shape().rank() - 1, k.shape(), rank - 2);
     }
 

@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.mleruntime.ir.Attribute;
 import org.mleruntime.ir.DType;
 import org.mleruntime.ir.Graph;
 import org.mleruntime.ir.MemoryBudget;
@@ -50,8 +49,7 @@ public final class ConvolutionFolding implements GraphPass {
                     || conv.hasAttr("activation") ? null
                     : switch (second.opType()) {
                         case "BatchNormalization" -> batchNorm(conv, second, constants, names);
-                        case "Relu" -> withActivation(conv, second, "Relu", 0, Double.POSITIVE_INFINITY);
-                        case "Clip" -> clip(conv, second, constants);
+                        case "Relu", "Clip" -> FoldedActivation.fold(conv, second, constants);
                         default -> null;
                     };
             if (folded != null) {
@@ -105,22 +103,5 @@ public final class ConvolutionFolding implements GraphPass {
         constants.put(bName, Tensors.of(DType.FLOAT32, Shape.of(maps), bias));
         return new Node(conv.name() + "+" + bn.name(), "Conv", conv.opsetVersion(), List.of(conv.inputs().getFirst(), wName, bName),
                 bn.outputs(), conv.attributes());
-    }
-
-    private static Node clip(Node conv, Node clip, Map<String, Tensor> constants) {
-        Tensor low = clip.inputs().size() > 1 ? constants.get(clip.inputs().get(1)) : null;
-        Tensor high = clip.inputs().size() > 2 ? constants.get(clip.inputs().get(2)) : null;
-        if (low == null || high == null || low.elementCount() != 1 || high.elementCount() != 1) {
-            return null;
-        }
-        return withActivation(conv, clip, "Clip", low.getDouble(0), high.getDouble(0));
-    }
-
-    private static Node withActivation(Node conv, Node activation, String kind, double low, double high) {
-        Map<String, Attribute> attributes = new LinkedHashMap<>(conv.attributes());
-        attributes.put("activation", new Attribute.Str(kind));
-        attributes.put("activation_min", new Attribute.Float(low));
-        attributes.put("activation_max", new Attribute.Float(high));
-        return new Node(conv.name() + "+" + activation.name(), "Conv", conv.opsetVersion(), conv.inputs(), activation.outputs(), attributes);
     }
 }

@@ -79,7 +79,9 @@ public final class Fusion implements GraphPass {
             }
             case "MatMul+Add", "Gemm+Add" -> {
                 ValueInfo b = types.get(first.inputs().get(1));
-                boolean plainProduct = first.intAttr("transA", 0) == 0 && first.floatAttr("alpha", 1) == 1 && first.floatAttr("beta", 1) == 1;
+                // A folded activation applies after the bias, so a Gemm with one takes no Add.
+                boolean plainProduct = first.intAttr("transA", 0) == 0 && first.floatAttr("alpha", 1) == 1 && first.floatAttr("beta", 1) == 1
+                        && !first.hasAttr("activation");
                 if (first.inputs().size() != 2 || !isBias(secondConst.shape()) || x.shape().rank() != 2 || b.shape().rank() != 2
                         || b.shape().isBatched() || !plainProduct) {
                     yield null;

@@ -16,7 +16,9 @@ public final class Optimizer {
 
     /** The standard passes; constants folded are reserved in {@code budget}. */
     public static Optimizer standard(Backend backend, MemoryBudget budget) {
-        return new Optimizer(List.of(new ConstantFolding(backend, budget), new TransposeCancellation(), new IdentityElimination(), new Fusion(), new ConcatProductSplit(budget),
+        return new Optimizer(List.of(new ConstantFolding(backend, budget), new TransposeCancellation(), new IdentityElimination(),
+                // Before fusion, which would take LayerNorm's γ and β for a Scaler.
+                new LayerNormFusion(budget), new GeluFusion(), new Fusion(), new GemmFolding(budget), new ConcatProductSplit(budget),
                 new TextProductFusion(), new ConvolutionFolding(budget), new AttentionFusion(),
                 new DeadCodeElimination()));
     }

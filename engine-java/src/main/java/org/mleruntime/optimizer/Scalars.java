@@ -20,6 +20,7 @@ final class Scalars {
     /** Whether the constant holds one number within float32 rounding of {@code expected}. */
     static boolean near(Map<String, Tensor> constants, String name, double expected) {
         Double v = of(constants, name);
-        return v != null && Math.abs(v - expected) <= 1e-6 * Math.max(1, Math.abs(expected));
+        // An infinity matches itself only (their difference is NaN).
+        return v != null && (v == expected || Math.abs(v - expected) <= 1e-6 * Math.max(1, Math.abs(expected)));
     }
 }

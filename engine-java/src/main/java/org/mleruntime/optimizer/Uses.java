@@ -33,6 +33,11 @@ final class Uses {
         return reads.getOrDefault(value, 0) == 1 && !graphOutputs.contains(value);
     }
 
+    /** How many node inputs read the value (a node reading it twice counts twice). */
+    int reads(String value) {
+        return reads.getOrDefault(value, 0);
+    }
+
     boolean isGraphOutput(String value) {
         return graphOutputs.contains(value);
     }

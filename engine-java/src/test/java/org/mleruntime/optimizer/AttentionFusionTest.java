@@ -38,13 +38,30 @@ class AttentionFusionTest {
         }
         c.put("mask", Tensors.of(DType.FLOAT32, Shape.of(SEQ, SEQ), mask));
         c.put("column_mask", Tensors.of(DType.FLOAT32, Shape.of(SEQ, 1), 1, 2, 3, 4, 5));
+        double[] masked = new double[SEQ * SEQ];
+        for (int i = 0; i < masked.length; i++) {
+            // Each query keeps its own key, so no row is masked whole.
+            masked[i] = i / SEQ != i % SEQ && random.nextBoolean() ? 1 : 0;
+        }
+        c.put("masked_keys", Tensors.of(DType.BOOL, Shape.of(SEQ, SEQ), masked));
+        double[] kept = new double[masked.length];
+        for (int i = 0; i < kept.length; i++) {
+            kept[i] = 1 - masked[i];
+        }
+        c.put("kept_keys", Tensors.of(DType.BOOL, Shape.of(SEQ, SEQ), kept));
+        c.put("minus_infinity", Tensors.of(DType.FLOAT32, Shape.of(), Double.NEGATIVE_INFINITY));
         List<Node> nodes = new ArrayList<>(List.of(
                 TestModels.node("kt", "Transpose", List.of("k"), List.of("kt"), Map.of("perm", new Attribute.Ints(new long[] {0, 1, 3, 2}))),
                 TestModels.node("qs", "Mul", List.of("q", "s"), List.of("qs"), Map.of()),
                 TestModels.node("ks", "Mul", List.of("kt", "s"), List.of("ks"), Map.of()),
                 TestModels.node("qk", "MatMul", List.of("qs", "ks"), List.of("scores"), Map.of())));
         String scores = "scores";
-        if (!maskKind.isEmpty()) {
+        if (maskKind.equals("masked_fill") || maskKind.equals("where")) {
+            List<String> where = maskKind.equals("where") ? List.of("kept_keys", "scores", "minus_infinity")
+                    : List.of("masked_keys", "minus_infinity", "scores");
+            nodes.add(TestModels.node("fill", "Where", where, List.of("filled"), Map.of()));
+            scores = "filled";
+        } else if (!maskKind.isEmpty()) {
             String m = maskKind.equals("input") ? "m" : maskKind;
             nodes.add(TestModels.node("masked", "Add", List.of("scores", m), List.of("masked"), Map.of()));
             scores = "masked";
@@ -102,6 +119,12 @@ class AttentionFusionTest {
         for (String mask : List.of("", "mask", "input")) {
             Graph g = attention(mask, -1, false);
             assertEquals(List.of("Attention"), ops(g), "mask '" + mask + "'");
+            assertSameOutputs(g);
+        }
+        // −∞ where a bool mask fails, or where it holds (masked_fill: the mask negated, here folded as a constant).
+        for (String mask : List.of("where", "masked_fill")) {
+            Graph g = attention(mask, -1, false);
+            assertEquals(List.of("Attention"), ops(g), mask);
             assertSameOutputs(g);
         }
     }

@@ -28,6 +28,7 @@ public final class GemmKernels {
         boolean transB = node.intAttr("transB", 0) != 0;
         float alpha = (float) node.floatAttr("alpha", 1);
         float beta = (float) node.floatAttr("beta", 1);
+        float[] activation = activationBounds(node);
         FloatGemm sgemm = math.floatGemm();
         return (in, out) -> {
             Tensor a = in[0];
@@ -47,6 +48,7 @@ public final class GemmKernels {
                 if (scaled) {
                     scale(y, alpha, c, beta);
                 }
+                activate(y, activation);
                 return;
             }
             MemorySegment bias = c == null ? MemorySegment.NULL : c.data();
@@ -85,6 +87,25 @@ public final class GemmKernels {
         for (long i = 0; i < y.elementCount(); i++) {
             float v = alpha * (float) y.getDouble(i);
             y.setDouble(i, c == null ? v : v + beta * (float) c.getDouble(bc.map(i)));
+        }
+    }
+
+    /** The bounds of the Relu or Clip the optimiser folded into a float32 Gemm (its {@code activation} attributes), or null for none. */
+    private static float[] activationBounds(Node node) {
+        return node.hasAttr("activation")
+                ? new float[] {(float) node.floatAttr("activation_min", Double.NEGATIVE_INFINITY), (float) node.floatAttr("activation_max", Double.POSITIVE_INFINITY)}
+                : null;
+    }
+
+    /** y clamped to the bounds, NaN staying NaN as in the separate operators. */
+    private static void activate(Tensor y, float[] bounds) {
+        if (bounds == null) {
+            return;
+        }
+        MemorySegment data = y.data();
+        for (long i = 0; i < y.elementCount(); i++) {
+            float v = data.getAtIndex(F32, i);
+            data.setAtIndex(F32, i, v < bounds[0] ? bounds[0] : v > bounds[1] ? bounds[1] : v);
         }
     }
 

@@ -36,6 +36,10 @@ final class GemmSchema {
         if (a.dtype() != DType.FLOAT32 && !plain) {
             throw error(n, "transA, alpha and beta are supported in float32, the deep-learning dtype; this Gemm is " + a.dtype().label());
         }
+        String activation = n.stringAttr("activation", "none");
+        if (!activation.equals("none") && (a.dtype() != DType.FLOAT32 || !activation.equals("Relu") && !activation.equals("Clip"))) {
+            throw error(n, "activation must be Relu or Clip, on a float32 Gemm; found '" + activation + "' on " + a.dtype().label());
+        }
         long k = transB ? b.shape().dim(1) : b.shape().dim(0);
         long m = transB ? b.shape().dim(0) : b.shape().dim(1);
         sameSize(n, transA ? a.shape().dim(0) : a.shape().dim(1), k, "A" + (transA ? "ᵀ" : "") + "'s columns against B" + (transB ? "ᵀ" : "") + "'s rows");

@@ -60,6 +60,34 @@ final class NativeMappings {
         g.emit(n, "Reshape", List.of(normalised, shape), Map.of(), n.outputs().getFirst());
     }
 
+    /**
+     * Attention (operator set 23) without a key/value cache: Q, K, V and the optional attn_mask pass
+     * through with their attributes; a cache (past_key, past_value, nonpad_kv_seqlen, the present
+     * key and value outputs), the qk_matmul output and a window of keys (left_window_size,
+     * right_window_size) are refused by name.
+     */
+    static void attention(OnnxNode n, GraphTranslation g) {
+        for (int i = 4; i < n.inputs().size(); i++) {
+            if (!n.input(i).isEmpty()) {
+                throw n.error("reads a key/value cache (past_key, past_value or nonpad_kv_seqlen), which the engine's Attention does not keep");
+            }
+        }
+        for (int i = 1; i < n.outputs().size(); i++) {
+            if (!n.outputs().get(i).isEmpty()) {
+                throw n.error("writes output " + i + " (present_key, present_value or qk_matmul_output); the engine's Attention writes Y only");
+            }
+        }
+        for (String window : List.of("left_window_size", "right_window_size")) {
+            if (n.intAttr(window, -1) >= 0) {
+                throw n.error(window + " " + n.intAttr(window, -1) + " limits attention to a window of keys (operator set 25), which the engine's Attention does not");
+            }
+        }
+        if (n.intAttr("qk_matmul_output_mode", 0) != 0) {
+            throw n.error("qk_matmul_output_mode " + n.intAttr("qk_matmul_output_mode", 0) + " exposes an intermediate product; only 0 is supported");
+        }
+        g.emitAll(n, "Attention", trimmed(n.inputs()), attributes(n, Map.of()), List.of(n.outputs().getFirst()));
+    }
+
     /** ConstantOfShape's value is a one-element tensor attribute: the engine takes its value and dtype apart. */
     static void constantOfShape(OnnxNode n, GraphTranslation g) {
         Tensor value = n.tensorAttr("value");

@@ -39,6 +39,7 @@ public final class OperatorMappings {
         add("HardSwish", 14, NativeMappings::same);
         add("LayerNormalization", 17, NativeMappings::same);
         add("Gelu", 20, NativeMappings::same);
+        add("Attention", 23, NativeMappings::attention);
         add("ReduceSum", 7, NativeMappings::reduceSum);
         add("Softmax", 7, NativeMappings::softmax);
         add("LogSoftmax", 7, NativeMappings::softmax);
