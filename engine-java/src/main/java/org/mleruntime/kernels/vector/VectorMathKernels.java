@@ -574,8 +574,12 @@ public final class VectorMathKernels implements MathKernels {
 
     @Override
     public void clip(DType t, MemorySegment x, double lo, double hi, MemorySegment out, long count) {
-        if (t != DType.FLOAT64 || count < MIN_VECTOR_ROW || !allNative(x, out)) {
+        if (count < MIN_VECTOR_ROW || !allNative(x, out)) {
             SCALAR.clip(t, x, lo, hi, out, count);
+            return;
+        }
+        if (t == DType.FLOAT32) {
+            clipFloats(x, (float) lo, (float) hi, out, count);
             return;
         }
         int lanes = D.length();
@@ -588,6 +592,20 @@ public final class VectorMathKernels implements MathKernels {
         }
         if (i < count) {
             SCALAR.clip(t, x.asSlice(i * 8), lo, hi, out.asSlice(i * 8), count - i);
+        }
+    }
+
+    private static void clipFloats(MemorySegment x, float lo, float hi, MemorySegment out, long count) {
+        int lanes = F.length();
+        long bound = count - count % lanes;
+        FloatVector low = FloatVector.broadcast(F, lo);
+        FloatVector high = FloatVector.broadcast(F, hi);
+        long i = 0;
+        for (; i < bound; i += lanes) {
+            FloatVector.fromMemorySegment(F, x, i * 4, LE).max(low).min(high).intoMemorySegment(out, i * 4, LE);
+        }
+        if (i < count) {
+            SCALAR.clip(DType.FLOAT32, x.asSlice(i * 4), lo, hi, out.asSlice(i * 4), count - i);
         }
     }
 

@@ -48,7 +48,7 @@ public final class GemmKernels {
                 if (scaled) {
                     scale(y, alpha, c, beta);
                 }
-                activate(y, activation);
+                activate(math, y, activation);
                 return;
             }
             MemorySegment bias = c == null ? MemorySegment.NULL : c.data();
@@ -98,14 +98,9 @@ public final class GemmKernels {
     }
 
     /** y clamped to the bounds, NaN staying NaN as in the separate operators. */
-    private static void activate(Tensor y, float[] bounds) {
-        if (bounds == null) {
-            return;
-        }
-        MemorySegment data = y.data();
-        for (long i = 0; i < y.elementCount(); i++) {
-            float v = data.getAtIndex(F32, i);
-            data.setAtIndex(F32, i, v < bounds[0] ? bounds[0] : v > bounds[1] ? bounds[1] : v);
+    private static void activate(MathKernels math, Tensor y, float[] bounds) {
+        if (bounds != null) {
+            math.clip(DType.FLOAT32, y.data(), bounds[0], bounds[1], y.data(), y.elementCount());
         }
     }
 

@@ -28,7 +28,7 @@ public final class NnOperators implements OperatorFamily, CpuKernelProvider {
 
     @Override
     public void addCpuKernels(KernelRegistry<CpuKernelFactory> kernels) {
-        kernels.add("Conv", (node, in, c, math) -> new ConvKernel(node, math.floatGemm(), c.get(1)));
+        kernels.add("Conv", (node, in, c, math) -> new ConvKernel(node, math, c.get(1)));
         kernels.add("ConvTranspose", (node, in, c, math) -> new ConvTransposeKernel(node, math.floatGemm()));
         for (String pool : new String[] {"MaxPool", "AveragePool", "GlobalMaxPool", "GlobalAveragePool"}) {
             kernels.add(pool, (node, in, c, math) -> new PoolKernel(node));
