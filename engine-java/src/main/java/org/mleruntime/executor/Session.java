@@ -82,7 +82,8 @@ public final class Session {
     });
     private final Runnable intactCheck;
 
-    private record Step(Node node, Kernel kernel, int[] inputs, int[] outputs, ValueInfo[] outputTypes) {}
+    /** One node to run; a {@code view} (a reshape) is not run: its output is its first input's memory under the output's shape. */
+    private record Step(Node node, Kernel kernel, int[] inputs, int[] outputs, ValueInfo[] outputTypes, boolean view) {}
 
     /** What runs: the steps, their memory plan, the value types, the constants by id, and the steps per set of wanted outputs. */
     private record Prepared(Step[] steps, MemoryPlan plan, Map<String, ValueInfo> types, int[] constantIds, Tensor[] constantValues,
@@ -136,6 +137,7 @@ public final class Session {
             constantValues[c++] = e.getValue();
         }
         Step[] steps = new Step[nodes.size()];
+        Map<String, String> views = new HashMap<>();
         for (int i = 0; i < steps.length; i++) {
             Node n = nodes.get(i);
             List<ValueInfo> inTypes = new ArrayList<>();
@@ -153,10 +155,25 @@ public final class Session {
                 outTypes[j] = valueTypes.get(n.outputs().get(j));
             }
             Kernel k = backend.kernel(n, inTypes, List.of(outTypes), inConstants);
-            steps[i] = new Step(n, k, in, out, outTypes);
+            boolean view = isView(k, n, outTypes);
+            if (view) {
+                views.put(n.outputs().getFirst(), n.inputs().getFirst());
+            }
+            steps[i] = new Step(n, k, in, out, outTypes, view);
         }
         Graph planned = graph.withNodes(nodes, constants);
-        return new Prepared(steps, MemoryPlanner.plan(planned, valueTypes), valueTypes, constantIds, constantValues, new ConcurrentHashMap<>());
+        return new Prepared(steps, MemoryPlanner.plan(planned, valueTypes, views), valueTypes, constantIds, constantValues,
+                new ConcurrentHashMap<>());
+    }
+
+    /**
+     * Whether a node only relabels its input's bytes (a Reshape, Squeeze, Flatten, Identity: the
+     * backend's kernel is the plain copy) and can share its memory instead: not for strings, which
+     * are not in memory segments, nor for a graph output, which may have to land in a caller's buffer.
+     */
+    private boolean isView(Kernel kernel, Node node, ValueInfo[] outTypes) {
+        return kernel == CopyKernel.INSTANCE && outTypes.length == 1 && outTypes[0].dtype() != DType.STRING
+                && graph.outputs().stream().noneMatch(v -> v.name().equals(node.outputs().getFirst()));
     }
 
     /**
@@ -412,6 +429,11 @@ public final class Session {
                 Tensor[] in = new Tensor[step.inputs.length];
                 for (int j = 0; j < in.length; j++) {
                     in[j] = values[step.inputs[j]];
+                }
+                if (step.view) {
+                    ValueInfo type = step.outputTypes[0];
+                    values[step.outputs[0]] = Tensor.numeric(type.dtype(), type.shape().withRows(rows), in[0].data());
+                    continue;
                 }
                 Tensor[] out = new Tensor[step.outputs.length];
                 for (int j = 0; j < out.length; j++) {

@@ -27,6 +27,15 @@ public final class MemoryPlanner {
     private record Interval(String name, boolean perRow, long size, int first, int last) {}
 
     public static MemoryPlan plan(Graph graph, Map<String, ValueInfo> types) {
+        return plan(graph, types, Map.of());
+    }
+
+    /**
+     * @param views values that are another value's memory under another shape (a reshape's output
+     *     and its input): they get no slot of their own, and the memory they show lives until the
+     *     last read of any of them
+     */
+    public static MemoryPlan plan(Graph graph, Map<String, ValueInfo> types, Map<String, String> views) {
         Map<String, Integer> firstUse = new HashMap<>();
         Map<String, Integer> lastUse = new HashMap<>();
         List<Node> nodes = graph.nodes();
@@ -35,7 +44,20 @@ public final class MemoryPlanner {
                 lastUse.put(in, i);
             }
             for (String out : nodes.get(i).outputs()) {
-                firstUse.put(out, i);
+                if (!views.containsKey(out)) {
+                    firstUse.put(out, i);
+                }
+            }
+        }
+        for (Node node : nodes) {
+            for (String out : node.outputs()) {
+                if (views.containsKey(out)) {
+                    String root = views.get(out);
+                    while (views.containsKey(root)) {
+                        root = views.get(root);
+                    }
+                    lastUse.merge(root, lastUse.getOrDefault(out, -1), Math::max);
+                }
             }
         }
         List<Interval> intervals = new ArrayList<>();

@@ -74,4 +74,25 @@ class MemoryPlannerTest {
         assertTrue(x.offset() != y.offset() && y.offset() != z.offset() && x.offset() != z.offset(), "x, y, z are live at once");
         assertEquals(3 * 32, plan.bytesPerRow());
     }
+
+    /**
+     * x → view v → w: the view gets no slot, and x's memory, which v shows, stays live until w, the
+     * last reader of v, so the value written between (y) does not take it.
+     */
+    @Test
+    void aViewKeepsTheMemoryItShowsLiveUntilItsLastReader() {
+        List<Node> nodes = List.of(
+                TestModels.node("a", "Relu", List.of("input"), List.of("x"), Map.of()),
+                TestModels.node("b", "Identity", List.of("x"), List.of("v"), Map.of()),
+                TestModels.node("c", "Tanh", List.of("input"), List.of("y"), Map.of()),
+                TestModels.node("d", "Add", List.of("v", "y"), List.of("output"), Map.of()));
+        Graph g = new Graph(List.of(new ValueInfo("input", DType.FLOAT64, Shape.of(-1, 4))),
+                List.of(new ValueInfo("output", DType.FLOAT64, Shape.of(-1, 4))), new LinkedHashMap<>(), nodes);
+        MemoryPlan plan = MemoryPlanner.plan(g, ShapeInference.infer(g), Map.of("v", "x"));
+        assertTrue(!plan.slots().containsKey("v"), "a view has no memory of its own");
+        MemoryPlan.Slot x = plan.slots().get("x");
+        MemoryPlan.Slot y = plan.slots().get("y");
+        assertEquals(3, x.lastUse(), "x lives until its view's last reader");
+        assertTrue(x.offset() != y.offset(), "y must not take the memory the view still shows");
+    }
 }

@@ -29,7 +29,26 @@ final class LayoutKernels {
         };
     }
 
-    static Kernel transpose(Node node) {
+    /**
+     * @param input X's type: a transpose that only moves axes of size 1 keeps every element in place,
+     *     so it is a plain copy (which the session turns into a view of X)
+     */
+    static Kernel transpose(Node node, ValueInfo input) {
+        Shape shape = input.shape();
+        if (shape.isStatic()) {
+            int[] perm = LayoutSchema.permutation(node, shape.rank());
+            int previous = -1;
+            boolean inOrder = true;
+            for (int axis : perm) {
+                if (shape.dim(axis) != 1) {
+                    inOrder &= axis > previous;
+                    previous = axis;
+                }
+            }
+            if (inOrder) {
+                return CopyKernel.INSTANCE;
+            }
+        }
         return (in, out) -> {
             Tensor x = in[0];
             int rank = x.shape().rank();

@@ -51,7 +51,7 @@ public final class TensorOperators implements OperatorFamily, CpuKernelProvider 
             kernels.add(view, (node, in, c, math) -> CopyKernel.INSTANCE);
         }
         kernels.add("Where", (node, in, c, math) -> LayoutKernels.where());
-        kernels.add("Transpose", (node, in, c, math) -> LayoutKernels.transpose(node));
+        kernels.add("Transpose", (node, in, c, math) -> LayoutKernels.transpose(node, in.getFirst()));
         kernels.add("Gather", (node, in, c, math) -> LayoutKernels.gather(node));
         kernels.add("Slice", (node, in, c, math) -> LayoutKernels.slice(node));
         kernels.add("Split", (node, in, c, math) -> LayoutKernels.split(node));
