@@ -26,10 +26,22 @@ public interface FloatGemm {
     void sgemm(PackedMatrix a, boolean transB, int n, MemorySegment b, long bOffset, int ldb,
                boolean accumulate, MemorySegment c, long cOffset, int ldc);
 
-    /** A left operand arranged by {@link #pack}: m rows of depth k. */
+    /**
+     * A constant op(B) [k×n] (a layer's weights on the right, as x·W) arranged once, like {@link #pack}.
+     */
+    PackedMatrix packRight(boolean transB, int k, int n, MemorySegment b, long bOffset, int ldb);
+
+    /**
+     * C's columns [{@code from}, {@code to}) of op(A) · B, with B arranged by this GEMM's
+     * {@link #packRight}: C[m×n] (+)= op(A) · B, C's offset naming column 0.
+     */
+    void sgemmColumns(boolean transA, int m, MemorySegment a, long aOffset, int lda, PackedMatrix b,
+                      boolean accumulate, MemorySegment c, long cOffset, int ldc, int from, int to);
+
+    /** An operand arranged by {@link #pack} (m × k) or {@link #packRight} (k × n). */
     interface PackedMatrix {
         int rows();
 
-        int depth();
+        int columns();
     }
 }

@@ -140,8 +140,46 @@ public abstract class PackedFloatGemm implements FloatGemm {
      * {@code rowBlock × DEPTH} at {@code blocks[ic / rowBlock][pc / DEPTH]}. Fewer rows than pay for
      * packing B keep no blocks: those products read A as stored.
      */
-    private record PackedRows(PackedFloatGemm owner, boolean transA, int rows, int depth, MemorySegment source, long offset, int lda,
+    private record PackedRows(PackedFloatGemm owner, boolean transA, int rows, int columns, MemorySegment source, long offset, int lda,
                               float[][][] blocks) implements PackedMatrix {}
+
+    /**
+     * op(B) with its slivers packed as {@link #sgemmColumns} packs a block of them per call, for all
+     * of B's columns: the DEPTH-deep block at pc in {@code blocks[pc / DEPTH]}, sliver j / columns at
+     * row (j / columns) · kc. Fewer rows of A than pay for packing, or columns that do not start on a
+     * sliver, read B as stored.
+     */
+    private record PackedColumns(PackedFloatGemm owner, boolean transB, int rows, int columns, MemorySegment source, long offset, int ldb,
+                                 float[][][] blocks) implements PackedMatrix {}
+
+    @Override
+    public final PackedMatrix packRight(boolean transB, int k, int n, MemorySegment b, long bOffset, int ldb) {
+        if (k == 0 || n == 0) {
+            return new PackedColumns(this, transB, k, n, b, bOffset, ldb, null);
+        }
+        float[][][] blocks = new float[(k + DEPTH - 1) / DEPTH][][];
+        float[] line = new float[Math.max(n, columns * DEPTH)];
+        for (int pc = 0; pc < k; pc += DEPTH) {
+            int kc = Math.min(DEPTH, k - pc);
+            float[][] block = new float[roundUp(n, columns) / columns * kc][columns];
+            packB(transB, b, bOffset, ldb, pc, kc, 0, n, block, line);
+            blocks[pc / DEPTH] = block;
+        }
+        return new PackedColumns(this, transB, k, n, b, bOffset, ldb, blocks);
+    }
+
+    @Override
+    public final void sgemmColumns(boolean transA, int m, MemorySegment a, long aOffset, int lda, PackedMatrix packed,
+                                   boolean accumulate, MemorySegment c, long cOffset, int ldc, int from, int to) {
+        if (!(packed instanceof PackedColumns b) || b.owner != this) {
+            throw new IllegalArgumentException("a matrix packed by another GEMM");
+        }
+        if (b.blocks == null || m < fewRows || from % columns != 0 || m == 0 || from >= to) {
+            sgemmColumns(transA, b.transB, m, b.rows, a, aOffset, lda, b.source, b.offset, b.ldb, accumulate, c, cOffset, ldc, from, to);
+        } else {
+            blocked(null, b, transA, m, b.rows, a, aOffset, lda, b.transB, b.source, b.offset, b.ldb, accumulate, c, cOffset, ldc, from, to);
+        }
+    }
 
     @Override
     public final PackedMatrix pack(boolean transA, int m, int k, MemorySegment a, long aOffset, int lda) {
@@ -170,9 +208,9 @@ public abstract class PackedFloatGemm implements FloatGemm {
             throw new IllegalArgumentException("a matrix packed by another GEMM");
         }
         if (a.blocks == null) {
-            sgemmColumns(a.transA, transB, a.rows, a.depth, a.source, a.offset, a.lda, b, bOffset, ldb, accumulate, c, cOffset, ldc, 0, n);
+            sgemmColumns(a.transA, transB, a.rows, a.columns, a.source, a.offset, a.lda, b, bOffset, ldb, accumulate, c, cOffset, ldc, 0, n);
         } else {
-            blocked(a, a.transA, a.rows, a.depth, a.source, a.offset, a.lda, transB, b, bOffset, ldb, accumulate, c, cOffset, ldc, 0, n);
+            blocked(a, null, a.transA, a.rows, a.columns, a.source, a.offset, a.lda, transB, b, bOffset, ldb, accumulate, c, cOffset, ldc, 0, n);
         }
     }
 
@@ -200,11 +238,14 @@ public abstract class PackedFloatGemm implements FloatGemm {
             }
             return;
         }
-        blocked(null, transA, m, k, a, aOffset, lda, transB, b, bOffset, ldb, accumulate, c, cOffset, ldc, from, to);
+        blocked(null, null, transA, m, k, a, aOffset, lda, transB, b, bOffset, ldb, accumulate, c, cOffset, ldc, from, to);
     }
 
-    /** The blocked product of C's columns [from, to), A's blocks taken from {@code prepacked} or packed here. */
-    private void blocked(PackedRows prepacked, boolean transA, int m, int k, MemorySegment a, long aOffset, int lda,
+    /**
+     * The blocked product of C's columns [from, to), A's blocks taken from {@code prepacked} or packed
+     * here, B's from {@code prepackedB} (then {@code from} starts a sliver) or packed here.
+     */
+    private void blocked(PackedRows prepacked, PackedColumns prepackedB, boolean transA, int m, int k, MemorySegment a, long aOffset, int lda,
                          boolean transB, MemorySegment b, long bOffset, int ldb,
                          boolean accumulate, MemorySegment c, long cOffset, int ldc, int from, int to) {
         Workspace w = workspaces.get();
@@ -215,7 +256,13 @@ public abstract class PackedFloatGemm implements FloatGemm {
             int nc = Math.min(columnBlock, to - jc);
             for (int pc = 0; pc < k; pc += DEPTH) {
                 int kc = Math.min(DEPTH, k - pc);
-                packB(transB, b, bOffset, ldb, pc, kc, jc, nc, packedB, transB ? w.storedRows : line);
+                int sliverAt = 0;
+                if (prepackedB != null) {
+                    packedB = prepackedB.blocks[pc / DEPTH];
+                    sliverAt = jc / columns * kc;
+                } else {
+                    packB(transB, b, bOffset, ldb, pc, kc, jc, nc, packedB, transB ? w.storedRows : line);
+                }
                 boolean add = accumulate || pc > 0;
                 for (int ic = 0; ic < m; ic += rowBlock) {
                     int mc = Math.min(rowBlock, m - ic);
@@ -230,7 +277,7 @@ public abstract class PackedFloatGemm implements FloatGemm {
                         for (int ir = 0; ir < mc; ir += rows) {
                             int tileHeight = Math.min(rows, mc - ir);
                             long cAt = cOffset + (long) (ic + ir) * ldc + jc + jr;
-                            multiply(packedA, ir * kc, packedB, jr / columns * kc, kc, c, cAt, ldc, tileHeight, tileWidth, add, tile);
+                            multiply(packedA, ir * kc, packedB, sliverAt + jr / columns * kc, kc, c, cAt, ldc, tileHeight, tileWidth, add, tile);
                         }
                     }
                 }

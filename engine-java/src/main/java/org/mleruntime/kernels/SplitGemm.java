@@ -28,11 +28,20 @@ public final class SplitGemm {
     /** {@link FloatGemm#sgemm(FloatGemm.PackedMatrix, boolean, int, MemorySegment, long, int, boolean, MemorySegment, long, int)}, split. */
     public static void sgemm(FloatGemm gemm, FloatGemm.PackedMatrix a, boolean transB, int n, MemorySegment b, long bOffset, int ldb,
                              boolean accumulate, MemorySegment c, long cOffset, int ldc) {
-        int[] bounds = Parallel.ranges(n, GRANULE, (long) a.rows() * a.depth());
-        Parallel.forEach(bounds.length - 1, (long) a.rows() * n * a.depth(), part -> {
+        int[] bounds = Parallel.ranges(n, GRANULE, (long) a.rows() * a.columns());
+        Parallel.forEach(bounds.length - 1, (long) a.rows() * n * a.columns(), part -> {
             int from = bounds[part];
             gemm.sgemm(a, transB, bounds[part + 1] - from, b, bOffset + (transB ? (long) from * ldb : from), ldb,
                     accumulate, c, cOffset + from, ldc);
         });
+    }
+
+    /** {@link FloatGemm#sgemmColumns(boolean, int, MemorySegment, long, int, FloatGemm.PackedMatrix, boolean, MemorySegment, long, int, int, int)} of all columns, split. */
+    public static void sgemm(FloatGemm gemm, boolean transA, int m, MemorySegment a, long aOffset, int lda, FloatGemm.PackedMatrix b,
+                             boolean accumulate, MemorySegment c, long cOffset, int ldc) {
+        int n = b.columns();
+        int[] bounds = Parallel.ranges(n, GRANULE, (long) m * b.rows());
+        Parallel.forEach(bounds.length - 1, (long) m * n * b.rows(),
+                part -> gemm.sgemmColumns(transA, m, a, aOffset, lda, b, accumulate, c, cOffset, ldc, bounds[part], bounds[part + 1]));
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
@@ -61,6 +62,8 @@ class FloatGemmTest {
         }
     }
 
+    private enum Packing { NONE, LEFT, RIGHT }
+
     private static final class Case {
         final boolean transA, transB, accumulate;
         final int m, n, k;
@@ -78,10 +81,16 @@ class FloatGemmTest {
             c = Operand.of(random, m, n, random.nextBoolean());
         }
 
-        void run(FloatGemm gemm, boolean packed) {
-            if (packed) {
+        /** Runs with neither operand packed beforehand, A packed, or B packed and its columns done in two ranges. */
+        void run(FloatGemm gemm, Packing packing) {
+            if (packing == Packing.LEFT) {
                 gemm.sgemm(gemm.pack(transA, m, k, a.segment, a.offset, a.ld), transB, n, b.segment, b.offset, b.ld,
                         accumulate, c.segment, c.offset, c.ld);
+            } else if (packing == Packing.RIGHT) {
+                FloatGemm.PackedMatrix packed = gemm.packRight(transB, k, n, b.segment, b.offset, b.ld);
+                int split = Math.min(n, 64);
+                gemm.sgemmColumns(transA, m, a.segment, a.offset, a.ld, packed, accumulate, c.segment, c.offset, c.ld, 0, split);
+                gemm.sgemmColumns(transA, m, a.segment, a.offset, a.ld, packed, accumulate, c.segment, c.offset, c.ld, split, n);
             } else {
                 gemm.sgemm(transA, transB, m, n, k, a.segment, a.offset, a.ld, b.segment, b.offset, b.ld,
                         accumulate, c.segment, c.offset, c.ld);
@@ -89,16 +98,16 @@ class FloatGemmTest {
         }
 
         void check(FloatGemm gemm) {
-            check(gemm, false);
+            check(gemm, Packing.NONE);
         }
 
         /**
-         * Runs {@code gemm}, with A packed beforehand or not, and checks C's window against float64 sums
+         * Runs {@code gemm}, with an operand packed beforehand or not, and checks C's window against float64 sums
          * and every other element of C for being untouched.
          */
-        void check(FloatGemm gemm, boolean packed) {
+        void check(FloatGemm gemm, Packing packing) {
             float[] before = c.all();
-            run(gemm, packed);
+            run(gemm, packing);
             float[] after = c.all();
             String what = gemm.getClass().getSimpleName() + " " + this;
             for (int i = 0; i < m; i++) {
@@ -167,18 +176,24 @@ class FloatGemmTest {
         }
     }
 
-    /** A packed once serves products with any B, as if it were passed as stored: few rows, block-crossing shapes, transposes. */
+    /**
+     * A packed once serves products with any B, and B packed once any A, as if passed as stored: few
+     * rows, block-crossing shapes, transposes, column ranges that start inside a sliver.
+     */
     @ParameterizedTest
     @MethodSource("implementations")
-    void packedLeftOperandsMatch(FloatGemm gemm) {
+    void packedOperandsMatch(FloatGemm gemm) {
         Random random = new Random(17);
         int[] sizes = {1, 2, 5, 6, 7, 13, 33, 64, 121, 131};
         for (int trial = 0; trial < 40; trial++) {
             int m = sizes[random.nextInt(sizes.length)], n = sizes[random.nextInt(sizes.length)];
             int k = random.nextInt(3) == 0 ? 250 + random.nextInt(300) : sizes[random.nextInt(sizes.length)];
-            new Case(random, random.nextBoolean(), random.nextBoolean(), m, n, k, random.nextBoolean()).check(gemm, true);
+            for (Packing packing : List.of(Packing.LEFT, Packing.RIGHT)) {
+                new Case(random, random.nextBoolean(), random.nextBoolean(), m, n, k, random.nextBoolean()).check(gemm, packing);
+            }
         }
-        new Case(random, false, false, 131, 1100, 520, true).check(gemm, true);
+        new Case(random, false, false, 131, 1100, 520, true).check(gemm, Packing.LEFT);
+        new Case(random, true, true, 131, 1100, 520, true).check(gemm, Packing.RIGHT);
     }
 
     @Test
@@ -265,7 +280,7 @@ class FloatGemmTest {
                         for (boolean transB : BOTH) {
                             Case c = new Case(random, false, transB, m, 301, 90, true);
                             float[] before = c.c.all();
-                            c.run(gemm, false);
+                            c.run(gemm, Packing.NONE);
                             float[] whole = c.c.all();
                             MemorySegment.copy(before, 0, c.c.segment, Tensor.F32, 0, before.length);
                             for (int[] range : new int[][] {{0, 100}, {100, 101}, {101, 301}}) {

@@ -171,9 +171,9 @@ class CoreKernelsTest {
         Tensor b = Tensors.of(DType.FLOAT64, Shape.of(2, 3), 1, 2, 3, 4, 5, 6);
         Tensor c = Tensors.of(DType.FLOAT64, Shape.of(3), 1, 1, 1);
         assertArrayEquals(new double[] {10, 13, 16},
-                Tensors.toDoubles(run(GemmKernels.gemm(node("Gemm", Map.of()), MATH), zeros(DType.FLOAT64, 1, 3), a, b, c)));
+                Tensors.toDoubles(run(GemmKernels.gemm(node("Gemm", Map.of()), MATH, null), zeros(DType.FLOAT64, 1, 3), a, b, c)));
         Tensor bt = Tensors.of(DType.FLOAT64, Shape.of(3, 2), 1, 4, 2, 5, 3, 6);
         assertArrayEquals(new double[] {9, 12, 15},
-                Tensors.toDoubles(run(GemmKernels.gemm(node("Gemm", Map.of("transB", new Attribute.Int(1))), MATH), zeros(DType.FLOAT64, 1, 3), a, bt)));
+                Tensors.toDoubles(run(GemmKernels.gemm(node("Gemm", Map.of("transB", new Attribute.Int(1))), MATH, null), zeros(DType.FLOAT64, 1, 3), a, bt)));
     }
 }

@@ -9,6 +9,7 @@ import org.mleruntime.ir.Node;
 import org.mleruntime.ir.Shape;
 import org.mleruntime.ir.Tensor;
 import org.mleruntime.kernels.Broadcast;
+import org.mleruntime.kernels.DerivedConstants;
 import org.mleruntime.kernels.FloatGemm;
 import org.mleruntime.kernels.Kernel;
 import org.mleruntime.kernels.MathKernels;
@@ -23,13 +24,29 @@ import org.mleruntime.kernels.SplitGemm;
 public final class GemmKernels {
     private GemmKernels() {}
 
-    public static Kernel gemm(Node node, MathKernels math) {
+    /** What the packed form of a constant right operand depends on. */
+    private record PackedWeights(FloatGemm gemm, boolean transposed) {}
+
+    /** A constant float32 matrix B (k × n, stored transposed when {@code transB}) packed once for the GEMM, or null. */
+    private static FloatGemm.PackedMatrix packedWeights(FloatGemm gemm, Tensor b, boolean transB) {
+        if (b == null || b.dtype() != DType.FLOAT32 || b.shape().rank() != 2) {
+            return null;
+        }
+        int k = Math.toIntExact(b.shape().dim(transB ? 1 : 0));
+        int n = Math.toIntExact(b.shape().dim(transB ? 0 : 1));
+        return DerivedConstants.of(b, new PackedWeights(gemm, transB),
+                w -> gemm.packRight(transB, k, n, w.data(), 0, Math.toIntExact(w.shape().dim(1))));
+    }
+
+    /** @param constantB B when it is a constant, else null */
+    public static Kernel gemm(Node node, MathKernels math, Tensor constantB) {
         boolean transA = node.intAttr("transA", 0) != 0;
         boolean transB = node.intAttr("transB", 0) != 0;
         float alpha = (float) node.floatAttr("alpha", 1);
         float beta = (float) node.floatAttr("beta", 1);
         float[] activation = activationBounds(node);
         FloatGemm sgemm = math.floatGemm();
+        FloatGemm.PackedMatrix packedB = packedWeights(sgemm, constantB, transB);
         return (in, out) -> {
             Tensor a = in[0];
             Tensor b = in[1];
@@ -43,8 +60,13 @@ public final class GemmKernels {
                 if (c != null && !scaled) {
                     fill(y, c, beta);
                 }
-                SplitGemm.sgemm(sgemm, transA, transB, n, m, k, a.data(), 0, a.shape().dim(1) == 0 ? 1 : (int) a.shape().dim(1),
-                        b.data(), 0, (int) b.shape().dim(1), c != null && !scaled, y.data(), 0, m);
+                int lda = a.shape().dim(1) == 0 ? 1 : (int) a.shape().dim(1);
+                if (packedB != null) {
+                    SplitGemm.sgemm(sgemm, transA, n, a.data(), 0, lda, packedB, c != null && !scaled, y.data(), 0, m);
+                } else {
+                    SplitGemm.sgemm(sgemm, transA, transB, n, m, k, a.data(), 0, lda, b.data(), 0, (int) b.shape().dim(1), c != null && !scaled,
+                            y.data(), 0, m);
+                }
                 if (scaled) {
                     scale(y, alpha, c, beta);
                 }
@@ -104,8 +126,10 @@ public final class GemmKernels {
         }
     }
 
-    public static Kernel matMul(MathKernels math) {
+    /** @param constantB B when it is a constant, else null */
+    public static Kernel matMul(MathKernels math, Tensor constantB) {
         FloatGemm sgemm = math.floatGemm();
+        FloatGemm.PackedMatrix packedB = packedWeights(sgemm, constantB, false);
         return (in, out) -> {
             Tensor a = in[0];
             Tensor b = in[1];
@@ -131,7 +155,12 @@ public final class GemmKernels {
             long products = batch.elementCount();
             if (sb.rank() <= 2 && sa.rank() > 1) {
                 // B is one matrix for every batch of A, whose rows lie one after another: one product of all of them.
-                SplitGemm.sgemm(sgemm, false, false, Math.toIntExact(products * n), m, k, a.data(), 0, k, b.data(), 0, m, false, y.data(), 0, m);
+                int rows = Math.toIntExact(products * n);
+                if (packedB != null) {
+                    SplitGemm.sgemm(sgemm, false, rows, a.data(), 0, k, packedB, false, y.data(), 0, m);
+                } else {
+                    SplitGemm.sgemm(sgemm, false, false, rows, m, k, a.data(), 0, k, b.data(), 0, m, false, y.data(), 0, m);
+                }
                 return;
             }
             if (products >= Parallel.threads()) {

@@ -20,8 +20,8 @@ public final class LinearOperators implements OperatorFamily, CpuKernelProvider 
 
     @Override
     public void addCpuKernels(KernelRegistry<CpuKernelFactory> kernels) {
-        kernels.add("Gemm", (node, in, c, math) -> GemmKernels.gemm(node, math));
-        kernels.add("MatMul", (node, in, c, math) -> GemmKernels.matMul(math));
+        kernels.add("Gemm", (node, in, c, math) -> GemmKernels.gemm(node, math, c.get(1)));
+        kernels.add("MatMul", (node, in, c, math) -> GemmKernels.matMul(math, c.get(1)));
         kernels.add("Einsum", (node, in, c, math) -> new EinsumKernel(node, in.size()));
         kernels.add("Dequantize", (node, in, c, math) -> QuantizedKernels.dequantize(node));
         kernels.add("QGemm", (node, in, c, math) -> QuantizedKernels.qgemm(math, in.getFirst().dtype(), c));

@@ -36,10 +36,11 @@ final class RecurrentKernel implements Kernel {
     private final Activation[] activations;
     private final MathKernels math;
     /**
-     * Each direction's Rᵀ [hidden × gates·hidden], laid out once when R is a constant (outside the
-     * heap, where the vector kernels read it): a step's H·Rᵀ then streams its rows.
+     * Each direction's Rᵀ [hidden × gates·hidden], laid out once when R is a constant and packed for
+     * the GEMM (a large batch's H·Rᵀ reads the packed slivers, a small one streams Rᵀ's rows from
+     * outside the heap, where the vector kernels read it).
      */
-    private final MemorySegment[] transposedR;
+    private final FloatGemm.PackedMatrix[] transposedR;
 
     RecurrentKernel(Node node, MathKernels math, Tensor constantR) {
         this.node = node;
@@ -53,14 +54,14 @@ final class RecurrentKernel implements Kernel {
         this.activations = activations(node);
         int dirs = RecurrentSchema.directions(node);
         this.transposedR = constantR == null ? null
-                : DerivedConstants.of(constantR, new TransposedR(gates, hidden), r -> transpose(r, dirs, gates * hidden, hidden));
+                : DerivedConstants.of(constantR, new TransposedR(gemm, gates, hidden), r -> transpose(gemm, r, dirs, gates * hidden, hidden));
     }
 
     /** What the transposed form of a recurrent matrix depends on. */
-    private record TransposedR(int gates, int hidden) {}
+    private record TransposedR(FloatGemm gemm, int gates, int hidden) {}
 
-    private static MemorySegment[] transpose(Tensor r, int dirs, int rows, int cols) {
-        MemorySegment[] out = new MemorySegment[dirs];
+    private static FloatGemm.PackedMatrix[] transpose(FloatGemm gemm, Tensor r, int dirs, int rows, int cols) {
+        FloatGemm.PackedMatrix[] out = new FloatGemm.PackedMatrix[dirs];
         float[] row = new float[cols];
         float[] transposed = new float[rows * cols];
         for (int d = 0; d < dirs; d++) {
@@ -70,8 +71,9 @@ final class RecurrentKernel implements Kernel {
                     transposed[j * rows + i] = row[j];
                 }
             }
-            out[d] = Arena.ofAuto().allocate((long) transposed.length * Float.BYTES, 64);
-            MemorySegment.copy(transposed, 0, out[d], F32, 0, transposed.length);
+            MemorySegment stored = Arena.ofAuto().allocate((long) transposed.length * Float.BYTES, 64);
+            MemorySegment.copy(transposed, 0, stored, F32, 0, transposed.length);
+            out[d] = gemm.packRight(false, cols, rows, stored, 0, rows);
         }
         return out;
     }
@@ -173,8 +175,7 @@ final class RecurrentKernel implements Kernel {
             Activation[] fs = Arrays.copyOfRange(activations, d * activations.length / dirs, (d + 1) * activations.length / dirs);
             for (int step = 0; step < seq; step++) {
                 if (transposedR != null) {
-                    SplitGemm.sgemm(gemm, false, false, batch, gh, hidden, MemorySegment.ofArray(h), 0, hidden, transposedR[d], 0, gh,
-                            false, MemorySegment.ofArray(recurrent), 0, gh);
+                    SplitGemm.sgemm(gemm, false, batch, MemorySegment.ofArray(h), 0, hidden, transposedR[d], false, MemorySegment.ofArray(recurrent), 0, gh);
                 } else {
                     SplitGemm.sgemm(gemm, false, true, batch, gh, hidden, MemorySegment.ofArray(h), 0, hidden, in[2].data(), (long) d * gh * hidden, hidden,
                             false, MemorySegment.ofArray(recurrent), 0, gh);
