@@ -85,9 +85,12 @@ public final class Session {
     /** One node to run; a {@code view} (a reshape) is not run: its output is its first input's memory under the output's shape. */
     private record Step(Node node, Kernel kernel, int[] inputs, int[] outputs, ValueInfo[] outputTypes, boolean view) {}
 
-    /** What runs: the steps, their memory plan, the value types, the constants by id, and the steps per set of wanted outputs. */
+    /**
+     * What runs: the steps, their memory plan, the value types, the constants by id, the steps per
+     * set of wanted outputs, and the large scratch buffers kept for this plan's next runs.
+     */
     private record Prepared(Step[] steps, MemoryPlan plan, Map<String, ValueInfo> types, int[] constantIds, Tensor[] constantValues,
-                            Map<Set<String>, Step[]> pruned) {}
+                            Map<Set<String>, Step[]> pruned, ScratchMemory.Pool scratch) {}
 
     public Session(Graph model, Backend backend, SessionOptions options, Runnable intactCheck) {
         this.options = options;
@@ -163,7 +166,7 @@ public final class Session {
         }
         Graph planned = graph.withNodes(nodes, constants);
         return new Prepared(steps, MemoryPlanner.plan(planned, valueTypes, views), valueTypes, constantIds, constantValues,
-                new ConcurrentHashMap<>());
+                new ConcurrentHashMap<>(), new ScratchMemory.Pool(options.threads()));
     }
 
     /**
@@ -424,7 +427,7 @@ public final class Session {
         for (int i = 0; i < constantIds.length; i++) {
             values[constantIds[i]] = prepared.constantValues()[i];
         }
-        ScratchMemory.with(prepared.plan().arenaBytes(rows), scratch -> {
+        ScratchMemory.with(prepared.plan().arenaBytes(rows), prepared.scratch(), scratch -> {
             for (Step step : selected) {
                 Tensor[] in = new Tensor[step.inputs.length];
                 for (int j = 0; j < in.length; j++) {
