@@ -8,7 +8,8 @@ mle_runtime on the .mle file the ONNX importer makes of that export, called from
 - an MLP 784-512-256-10 at batch 1 and 256.
 
 Each cell is the median of timed calls after two seconds of warm-up calls (a served model runs
-warm; the JVM compiles the kernels' loops after their first calls); the table gives milliseconds per call
+warm; the JVM compiles the kernels' loops after their first calls), the engines taking turns call
+by call so that a shared machine's noisy moments hit all of them alike; the table gives milliseconds per call
 and mle_runtime's time over ONNX Runtime's and over PyTorch's (below 1 is faster). Writes the table
 to bench/results/deep_learning_<threads>t.md.
 
@@ -56,20 +57,24 @@ def networks(torch):
     ]
 
 
-def median_ms(call, repeat: int) -> float:
-    # Served models run warm: the JVM compiles a kernel's loops after some calls, so each engine is
-    # called for two seconds (at most 200 calls, at least 5) before the timed calls.
-    start = time.perf_counter()
-    for done in range(200):
-        call()
-        if done >= 4 and time.perf_counter() - start > 2:
-            break
-    times = []
-    for _ in range(repeat):
+def median_ms(calls: list, repeat: int) -> list[float]:
+    """The median milliseconds of each call. Served models run warm (the JVM compiles a kernel's
+    loops after its first calls), so each is called for two seconds first (at most 200 calls, at
+    least 5); the timed calls then take turns, one of each per round, so that a noisy moment of a
+    shared machine weighs on every engine alike instead of on whichever ran then."""
+    for call in calls:
         start = time.perf_counter()
-        call()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1e3
+        for done in range(200):
+            call()
+            if done >= 4 and time.perf_counter() - start > 2:
+                break
+    times: list[list[float]] = [[] for _ in calls]
+    for _ in range(repeat):
+        for call, kept in zip(calls, times):
+            start = time.perf_counter()
+            call()
+            kept.append(time.perf_counter() - start)
+    return [statistics.median(kept) * 1e3 for kept in times]
 
 
 def main() -> None:
@@ -83,7 +88,7 @@ def main() -> None:
     import mle_runtime
 
     torch.set_num_threads(args.threads)
-    repeat = 10 if args.quick else 30
+    repeat = 10 if args.quick else 40
     rows = []
     with tempfile.TemporaryDirectory() as workdir:
         for name, model, shapes, dynamic in networks(torch):
@@ -104,9 +109,8 @@ def main() -> None:
                     x = np.random.default_rng(0).normal(size=shape).astype(np.float32)
                     tx = torch.from_numpy(x)
                     with torch.inference_mode():
-                        t_torch = median_ms(lambda: model(tx), repeat)
-                    t_ort = median_ms(lambda: session.run(None, {input_name: x}), repeat)
-                    t_mle = median_ms(lambda: loaded.run({input_name: x}), repeat)
+                        t_torch, t_ort, t_mle = median_ms([lambda: model(tx), lambda: session.run(None, {input_name: x}),
+                                                           lambda: loaded.run({input_name: x})], repeat)
                     rows.append((name, "×".join(map(str, shape)), t_torch, t_ort, t_mle))
                     print(f"{name:20s} {rows[-1][1]:>14s}  torch {t_torch:9.2f} ms  ort {t_ort:9.2f} ms  mle {t_mle:9.2f} ms", flush=True)
     lines = [f"Deep learning, {args.threads} thread(s), ms per call (median), mle_runtime from Python", "",

@@ -10,6 +10,7 @@ import org.mleruntime.ir.Node;
 import org.mleruntime.ir.Shape;
 import org.mleruntime.ir.Tensor;
 import org.mleruntime.kernels.Kernel;
+import org.mleruntime.kernels.MathKernelsProvider;
 import org.mleruntime.operators.math.ElementwiseKernels;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -36,7 +37,8 @@ public class SoftmaxBenchmark {
     @Param({"10000"})
     public int rows;
 
-    private final Kernel softmax = ElementwiseKernels.softmax(new Node("softmax", "Softmax", 1, List.of("x"), List.of("y"), Map.of()), false);
+    private final Kernel softmax = ElementwiseKernels.softmax(new Node("softmax", "Softmax", 1, List.of("x"), List.of("y"), Map.of()), false,
+            MathKernelsProvider.selected());
     private Tensor[] in;
     private Tensor[] out;
 
