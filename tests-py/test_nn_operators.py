@@ -76,6 +76,13 @@ def test_recurrent_layers(tmp_path, op, direction, extras):
     dict(x=(2, 5, 7, 7), w=(8, 5, 1, 1), attrs={}),
     dict(x=(3, 2, 17), w=(4, 2, 5), attrs=dict(strides=[2], auto_pad="SAME_LOWER")),
     dict(x=(1, 2, 4, 5, 6), w=(3, 2, 2, 3, 2), attrs=dict(pads=[1, 0, 1, 0, 1, 1])),
+    # Depthwise (one input channel per group): stride 1 with padding, two maps per channel with
+    # dilation, a window wider than the padded row, one spatial axis, and three.
+    dict(x=(2, 8, 12, 13), w=(8, 1, 3, 3), attrs=dict(group=8, pads=[1, 1, 1, 1])),
+    dict(x=(1, 3, 9, 11), w=(6, 1, 3, 3), attrs=dict(group=3, dilations=[2, 2], pads=[2, 1, 2, 3], strides=[1, 2])),
+    dict(x=(1, 2, 3, 4), w=(2, 1, 5, 5), attrs=dict(group=2, pads=[2, 2, 2, 2])),
+    dict(x=(2, 4, 20), w=(4, 1, 7), attrs=dict(group=4, pads=[3, 3])),
+    dict(x=(1, 2, 4, 5, 6), w=(2, 1, 2, 3, 3), attrs=dict(group=2, pads=[1, 1, 1, 0, 1, 1], strides=[1, 1, 2])),
 ])
 def test_convolutions(tmp_path, case):
     constants = {"W": _normal(*case["w"]), "B": _normal(case["w"][0])}

@@ -87,6 +87,14 @@ def test_recurrent(tmp_path, kind, bidirectional):
     _check(model, proto, loaded, [_rand(3, 7, 10)])
 
 
+def test_mobilenet_v3_small(tmp_path):
+    """Depthwise convolutions, squeeze-and-excitation, HardSwish and HardSigmoid."""
+    torch.manual_seed(3)
+    model = torchvision.models.mobilenet_v3_small(weights=None)
+    proto, loaded = _export(model, (torch.randn(2, 3, 64, 64),), {"x": {0: torch.export.Dim("batch")}}, tmp_path)
+    _check(model, proto, loaded, [_rand(2, 3, 64, 64)])
+
+
 def test_transformer_encoder(tmp_path):
     torch.manual_seed(4)
     layer = nn.TransformerEncoderLayer(d_model=32, nhead=4, dim_feedforward=64, dropout=0.1, batch_first=True)

@@ -18,7 +18,9 @@ import org.mleruntime.kernels.Parallel;
  * column of {@code cols} holds the K = C/g · k1⋯kr input values under one of the P output positions
  * (im2col). Columns are built a tile of whole output rows at a time, so the scratch stays small
  * whatever the image size (they are allocated per call: a kernel keeps no memory between runs); a
- * 1×1 convolution without stride or padding multiplies the input in place.
+ * 1×1 convolution without stride or padding multiplies the input in place, and a depthwise one (one
+ * input channel per group) runs its own direct loop ({@link DepthwiseConv}). Constant weights are
+ * packed for the GEMM once per model, and the work is split between the run's threads.
  */
 final class ConvKernel implements Kernel {
     /** Floats of one tile of columns (1 MiB): half of a 2 MiB L2 cache, wide enough that the GEMM runs near its best rate. */
@@ -92,6 +94,23 @@ final class ConvKernel implements Kernel {
         long inSize = g.inputSize();
         initialise(y, in.length > 2 ? in[2] : null, images, maps, positions);
         long work = (long) images * maps * positions * k;
+        if (groupChannels == 1 && groups > 1) {
+            DepthwiseConv depthwise = new DepthwiseConv(g);
+            // Each output plane (image and map) on its own, a run of them per thread.
+            Parallel.forRanges(images * maps, work, (first, last) -> {
+                float[] plane = new float[depthwise.inputPlane()];
+                float[] sums = new float[depthwise.outputPlane()];
+                for (int p = first; p < last; p++) {
+                    int n = p / maps;
+                    int map = p % maps;
+                    int channel = map / groupMaps;
+                    depthwise.plane(x.data(), ((long) n * channels + channel) * inSize, w.data(), (long) map * k, y.data(), (long) p * positions,
+                            plane, sums);
+                    activate(y.data(), (long) p * positions, 1, positions, positions);
+                }
+            });
+            return;
+        }
         if (isPointwise(g)) {
             // Each image and group, or each one's columns in parts when there are fewer of them than threads.
             int[] bounds = images * groups >= Parallel.threads() ? new int[] {0, positions}
