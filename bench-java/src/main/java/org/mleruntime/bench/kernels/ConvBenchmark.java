@@ -59,7 +59,7 @@ public class ConvBenchmark {
         Tensor w = random(Shape.of(maps, channels, kernel, kernel), random);
         Tensor bias = random(Shape.of(maps), random);
         long pad = kernel / 2;
-        Node conv = new Node("conv", "Conv", 13, List.of("x", "w", "b"), List.of("y"), Map.of(
+        Node conv = new Node("conv", "Conv", 1, List.of("x", "w", "b"), List.of("y"), Map.of(
                 "kernel_shape", new Attribute.Ints(new long[] {kernel, kernel}),
                 "strides", new Attribute.Ints(new long[] {stride, stride}),
                 "pads", new Attribute.Ints(new long[] {pad, pad, pad, pad})));
