@@ -8,8 +8,8 @@ mle_runtime on the .mle file the ONNX importer makes of that export, called from
 - an MLP 784-512-256-10 at batch 1 and 256.
 
 Each cell is the median of timed calls after two seconds of warm-up calls (a served model runs
-warm; the JVM compiles the kernels' loops after their first calls), the engines taking turns call
-by call so that a shared machine's noisy moments hit all of them alike; the table gives milliseconds per call
+warm; the JVM compiles the kernels' loops after their first calls), the engines taking turns in
+five rounds so that a shared machine's noisy moments hit all of them alike; the table gives milliseconds per call
 and mle_runtime's time over ONNX Runtime's and over PyTorch's (below 1 is faster). Writes the table
 to bench/results/deep_learning_<threads>t.md.
 
@@ -61,9 +61,11 @@ def networks(torch):
 
 def median_ms(calls: list, repeat: int) -> list[float]:
     """The median milliseconds of each call. Served models run warm (the JVM compiles a kernel's
-    loops after its first calls), so each is called for two seconds first (at most 200 calls, at
-    least 5); the timed calls then take turns, one of each per round, so that a noisy moment of a
-    shared machine weighs on every engine alike instead of on whichever ran then."""
+    loops after their first calls), so each is called for two seconds first (at most 200 calls, at
+    least 5). The timed calls then come in five rounds of a block per engine, so that a noisy moment
+    of a shared machine weighs on every engine alike; each block starts with an untimed call, as an
+    engine's worker threads may still spin for a while after its own last call and would take a
+    core from the next engine's first one."""
     for call in calls:
         start = time.perf_counter()
         for done in range(200):
@@ -71,11 +73,14 @@ def median_ms(calls: list, repeat: int) -> list[float]:
             if done >= 4 and time.perf_counter() - start > 2:
                 break
     times: list[list[float]] = [[] for _ in calls]
-    for _ in range(repeat):
+    rounds = 5
+    for _ in range(rounds):
         for call, kept in zip(calls, times):
-            start = time.perf_counter()
             call()
-            kept.append(time.perf_counter() - start)
+            for _ in range(max(1, repeat // rounds)):
+                start = time.perf_counter()
+                call()
+                kept.append(time.perf_counter() - start)
     return [statistics.median(kept) * 1e3 for kept in times]
 
 

@@ -189,3 +189,25 @@ def test_batch_norm_and_activation_fold_into_the_convolution(tmp_path):
         assert runs and runs[0].split()[1:] == ["Conv", "×2"], "BatchNormalization, Relu and Clip fold into the convolutions"
         got = m.predict(x)
     assert np.abs(got - expected).max() / max(1.0, float(np.abs(expected).max())) < 1e-5
+
+
+@pytest.mark.parametrize("op", ["Add", "Sub", "Mul", "Div", "Min", "Max"])
+@pytest.mark.parametrize("shapes", [((2, 5, 6, 7), (2, 5, 1, 1)), ((2, 5, 6, 7), (2, 1, 1, 1)), ((3, 4, 5), (3, 4, 1)),
+                                    ((2, 5, 6, 7), (1, 5, 1, 1)), ((2, 3, 4), (3, 1))])
+def test_broadcast_over_trailing_axes(tmp_path, op, shapes):
+    """One operand of the output's shape, the other its leading axes then 1s (a per-channel scale),
+    either way round, and broadcasts that are not of that form."""
+    full, other = shapes
+    _run_both(tmp_path, op, _normal(*full) + 2, {"y": _normal(*other) + 3}, {}, ["z"])
+    node = helper.make_node(op, ["y", "x"], ["z"])
+    graph = helper.make_graph([node], "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, full)],
+                              [helper.make_tensor_value_info("z", TensorProto.FLOAT, None)],
+                              [helper.make_tensor("y", TensorProto.FLOAT, other, (_normal(*other) + 3).flatten())])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    x = _normal(*full) + 2
+    expected = ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"]).run(None, {"x": x})[0]
+    path = tmp_path / "reversed.mle"
+    mle_runtime.export_model(model, path)
+    with mle_runtime.load_model(path) as m:
+        got = m.run({"x": x})["z"]
+    np.testing.assert_allclose(got, expected, rtol=1e-6, atol=1e-6)

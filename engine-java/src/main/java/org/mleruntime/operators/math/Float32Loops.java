@@ -30,7 +30,7 @@ final class Float32Loops {
         long periodA = period(a.shape(), y.shape());
         long periodB = period(b.shape(), y.shape());
         if (periodA < 0 || periodB < 0 || periodA != count && periodB != count) {
-            return false;
+            return stretched(op, a, b, y);
         }
         if (count == 0) {
             return true;
@@ -47,7 +47,7 @@ final class Float32Loops {
             int length = (int) Math.min(x.length, count - start);
             MemorySegment.copy(full.data(), F32, start * Float.BYTES, x, 0, length);
             if (scalar) {
-                apply(op, x, s, length, aFull);
+                apply(op, x, 0, s, length, aFull);
             } else {
                 for (int done = 0; done < length; ) {
                     long at = (start + done) % period;
@@ -60,6 +60,59 @@ final class Float32Loops {
             MemorySegment.copy(x, 0, y.data(), F32, start * Float.BYTES, length);
         }
         return true;
+    }
+
+    /**
+     * y = a op b where one operand has the output's shape and the other its leading dimensions with
+     * 1s after them (a per-channel scale [N, C, 1, 1] of an image batch [N, C, H, W]): each of the
+     * second's values then applies to a run of the output; false (nothing written) for other shapes.
+     */
+    private static boolean stretched(String op, Tensor a, Tensor b, Tensor y) {
+        boolean aFull = a.shape().equals(y.shape());
+        Tensor repeated = aFull ? b : a;
+        long run = aFull || b.shape().equals(y.shape()) ? runLength(repeated.shape(), y.shape()) : -1;
+        if (run <= 0) {
+            return false;
+        }
+        Tensor full = aFull ? a : b;
+        long count = y.elementCount();
+        float[] x = new float[(int) Math.min(CHUNK, count)];
+        for (long start = 0; start < count; start += x.length) {
+            int length = (int) Math.min(x.length, count - start);
+            MemorySegment.copy(full.data(), F32, start * Float.BYTES, x, 0, length);
+            for (int done = 0; done < length; ) {
+                long at = start + done;
+                int n = (int) Math.min(length - done, run - at % run);
+                apply(op, x, done, repeated.data().getAtIndex(F32, at / run), n, aFull);
+                done += n;
+            }
+            MemorySegment.copy(x, 0, y.data(), F32, start * Float.BYTES, length);
+        }
+        return true;
+    }
+
+    /**
+     * How many output elements each of an operand's values covers when the operand is the output's
+     * leading dimensions followed by 1s (and leading 1s where the output has no axis); −1 otherwise.
+     */
+    private static long runLength(Shape operand, Shape out) {
+        int offset = out.rank() - operand.rank();
+        if (offset < 0) {
+            return -1;
+        }
+        int axis = out.rank();
+        while (axis > offset && operand.dim(axis - 1 - offset) == 1) {
+            axis--;
+        }
+        long run = 1;
+        for (int i = 0; i < out.rank(); i++) {
+            if (i >= axis) {
+                run *= out.dim(i);
+            } else if (i < offset || operand.dim(i - offset) != out.dim(i)) {
+                return -1;
+            }
+        }
+        return run;
     }
 
     private static boolean covered(String op) {
@@ -92,36 +145,36 @@ final class Float32Loops {
         return n;
     }
 
-    /** x[i] = x[i] op s (or s op x[i] when the scalar is the first operand). */
-    private static void apply(String op, float[] x, float s, int n, boolean fullFirst) {
+    /** x[i] = x[i] op s (or s op x[i] when the scalar is the first operand) for i in [from, from + n). */
+    private static void apply(String op, float[] x, int from, float s, int n, boolean fullFirst) {
         switch (op) {
             case "Add" -> {
-                for (int i = 0; i < n; i++) {
+                for (int i = from; i < from + n; i++) {
                     x[i] += s;
                 }
             }
             case "Mul" -> {
-                for (int i = 0; i < n; i++) {
+                for (int i = from; i < from + n; i++) {
                     x[i] *= s;
                 }
             }
             case "Sub" -> {
-                for (int i = 0; i < n; i++) {
+                for (int i = from; i < from + n; i++) {
                     x[i] = fullFirst ? x[i] - s : s - x[i];
                 }
             }
             case "Div" -> {
-                for (int i = 0; i < n; i++) {
+                for (int i = from; i < from + n; i++) {
                     x[i] = fullFirst ? x[i] / s : s / x[i];
                 }
             }
             case "Min" -> {
-                for (int i = 0; i < n; i++) {
+                for (int i = from; i < from + n; i++) {
                     x[i] = Math.min(x[i], s);
                 }
             }
             default -> {
-                for (int i = 0; i < n; i++) {
+                for (int i = from; i < from + n; i++) {
                     x[i] = Math.max(x[i], s);
                 }
             }
