@@ -324,7 +324,7 @@ public final class Session {
                 }
                 outputs.put(v.name(), given);
             } else {
-                outputs.put(v.name(), Tensors.zeros(v.dtype(), shape));
+                outputs.put(v.name(), allocateOutput(v, shape));
             }
         }
         for (String name : outputBuffers.keySet()) {
@@ -455,6 +455,20 @@ public final class Session {
                 CopyKernel.INSTANCE.compute(new Tensor[] {values[id]}, new Tensor[] {out});
             }
         });
+    }
+
+    /**
+     * A new output tensor; sizes a model computes from its constants (an Expand, a ConstantOfShape)
+     * can exceed what one array holds or the memory has, which is the model's or the input's fault,
+     * not an internal error.
+     */
+    private static Tensor allocateOutput(ValueInfo v, Shape shape) {
+        try {
+            return Tensors.zeros(v.dtype(), shape);
+        } catch (ArithmeticException | OutOfMemoryError e) {
+            throw new InvalidInputException("output '" + v.name() + "' is " + v.dtype().label() + shape
+                    + ", more than can be allocated for one output here; pass an output buffer of your own or smaller inputs");
+        }
     }
 
     private static Tensor intermediate(MemoryPlan plan, ValueInfo type, long rows, MemorySegment scratch) {

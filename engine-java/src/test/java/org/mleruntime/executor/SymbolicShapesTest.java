@@ -19,6 +19,7 @@ import org.mleruntime.ir.Shape;
 import org.mleruntime.ir.Tensor;
 import org.mleruntime.ir.Tensors;
 import org.mleruntime.ir.ValueInfo;
+import org.mleruntime.ops.ShapeRules;
 
 /**
  * A graph with a symbolic sequence length as exporters write one: its sizes computed from the input
@@ -102,5 +103,18 @@ class SymbolicShapesTest {
         Tensor longer = Tensors.of(DType.FLOAT32, Shape.of(2, 4), new double[8]);
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> session.run(Map.of("a", a, "b", longer)));
         assertTrue(e.getMessage().contains("dimension 'seq' is 3 in input 'a' but 4 in input 'b'"), e.getMessage());
+    }
+
+    /** An output whose size a model's constants make absurd is refused with its name and shape, not an internal error. */
+    @Test
+    void anOutputTooLargeToAllocateIsRefusedByName() {
+        Graph g = new Graph(List.of(new ValueInfo("x", DType.FLOAT32, new Shape(new long[] {Shape.BATCH}, new String[] {"n"}))),
+                List.of(new ValueInfo("y", DType.FLOAT32, ShapeRules.unknown(2))),
+                Map.of("target", Tensors.of(DType.INT64, Shape.of(2), 3_000_000_000L, 1)),
+                List.of(TestModels.node("grow", "Expand", List.of("x", "target"), List.of("y"), Map.of())));
+        Session session = new Session(g, CpuBackend.defaultBackend(), SessionOptions.defaults(), () -> { });
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> session.run(Map.of("x", Tensors.of(DType.FLOAT32, Shape.of(1), 1))));
+        assertTrue(e.getMessage().contains("output 'y'") && e.getMessage().contains("3000000000"), e.getMessage());
     }
 }
