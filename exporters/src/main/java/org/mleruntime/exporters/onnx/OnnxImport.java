@@ -57,7 +57,7 @@ public final class OnnxImport {
                 : model.producerName() + (model.producerVersion().isEmpty() ? "" : " " + model.producerVersion());
         return ModelDescription.model(g, "onnx", Long.toString(model.opsetVersion()), "onnx:" + graph.name(),
                 "ONNX graph '" + graph.name() + "' from " + producer + ", operator set " + model.opsetVersion(),
-                List.of(), List.of(), null, Map.of(), properties);
+                List.of(), List.of(), null, Map.of("predict", outputs.stream().map(ValueInfo::name).toList()), properties);
     }
 
     /**
