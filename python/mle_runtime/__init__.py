@@ -30,6 +30,7 @@ from .errors import (
     VersionError,
     java_errors,
 )
+from .exporters import NETWORK_OPTIONS as _NETWORK_OPTIONS
 from .exporters import export as _export
 from .engine import engine_info
 from .exporters import supported, supported_models
@@ -39,7 +40,7 @@ from .startup_cache import build_startup_cache
 
 
 _EXPORT_OPTIONS = ("description", "properties", "compression", "compression_level", "quantize", "calibration", "signing_key",
-                   "encryption_key")
+                   "encryption_key", *_NETWORK_OPTIONS)
 
 
 def export_model(model: Any, path: str | os.PathLike, **options: Any) -> dict[str, Any]:
@@ -47,7 +48,12 @@ def export_model(model: Any, path: str | os.PathLike, **options: Any) -> dict[st
 
     The framework is detected from the model's class (see `supported_models()`); an `onnx.ModelProto`, or
     the path of a `.onnx` file (whose external data files lie beside it), goes to the ONNX importer
-    (docs/ONNX.md). Options:
+    (docs/ONNX.md); a PyTorch module is exported by PyTorch's own ONNX exporter into memory and goes
+    there too (docs/MODELS.md, "Deep learning"). Options:
+
+    - for a PyTorch module, `example_inputs` (required: a tensor or array, or a tuple of them, one
+      call of forward), `dynamic_shapes` (torch.export's: by default the first axis of every input
+      is one dynamic batch; an example of batch 1 is fine), `input_names` and `output_names`;
 
     - `description` (str) and `properties` (a mapping of free-form metadata, stored as strings);
     - `compression`: None, "lz4", "zstd" or "brotli", per section, at `compression_level` (lz4 1-12,
@@ -71,7 +77,8 @@ def export_model(model: Any, path: str | os.PathLike, **options: Any) -> dict[st
         options.get("compression"), options.get("compression_level"), options.get("quantize"), options.get("calibration"),
         options.get("signing_key"), options.get("encryption_key"),
     )
-    report = _export(model, path, description=options.get("description"), properties=options.get("properties"), file_options=java_options)
+    report = _export(model, path, description=options.get("description"), properties=options.get("properties"), file_options=java_options,
+                     network_options={k: options.get(k) for k in _NETWORK_OPTIONS})
     return json.loads(report)
 
 

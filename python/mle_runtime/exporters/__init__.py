@@ -16,7 +16,7 @@ from typing import Any, Mapping
 from .._version import __version__
 from ..errors import UnsupportedModelError
 from ..ir import GraphBuilder
-from . import columns, onnx_models, registry, tables
+from . import columns, onnx_models, pytorch, registry, tables
 from .columns import INPUT_NAME
 from .registry import register, supported, supported_models
 
@@ -34,12 +34,23 @@ ROLE_METHODS = {
 _TYPED_METADATA = ("producer_name", "producer_version", "framework", "framework_version", "model_type", "description")
 
 
+# The options of deep-learning models (PyTorch's own vocabulary for what an exporter must be told).
+NETWORK_OPTIONS = ("example_inputs", "dynamic_shapes", "input_names", "output_names")
+
+
 def export(model: Any, path: str | os.PathLike, *, description: str | None = None, properties: Mapping[str, Any] | None = None,
-           file_options: Any = None) -> str:
-    """Converts and writes `model`; `file_options` is the engine's ExportOptions. Returns the writer's JSON report."""
+           file_options: Any = None, network_options: Mapping[str, Any] | None = None) -> str:
+    """Converts and writes `model`; `file_options` is the engine's ExportOptions, `network_options`
+    those of NETWORK_OPTIONS given. Returns the writer's JSON report."""
     clashes = sorted(set(properties or ()) & set(_TYPED_METADATA))
     if clashes:
         raise ValueError(f"properties may not set the typed metadata fields {clashes}; use description= for the description")
+    network_options = {k: v for k, v in (network_options or {}).items() if v is not None}
+    if pytorch.is_module(model):
+        saved = pytorch.saved_model(model, *(network_options.get(k) for k in NETWORK_OPTIONS))
+        return _export_saved(saved, path, description, properties, file_options)
+    if network_options:
+        raise ValueError(f"{sorted(network_options)} apply to PyTorch modules, not to {type(model).__module__}.{type(model).__qualname__}")
     onnx_model = onnx_models.saved_model(model)
     if onnx_model is not None:
         return _export_saved(onnx_model, path, description, properties, file_options)
@@ -97,7 +108,7 @@ def _add_output(builder: GraphBuilder, info: registry.ModelInfo, role: str, name
     return name
 
 
-__all__ = ["export", "register", "supported", "supported_models", "ROLE_METHODS"]
+__all__ = ["export", "register", "supported", "supported_models", "ROLE_METHODS", "NETWORK_OPTIONS"]
 
 
 def _export_saved(saved: registry.SavedModel, path: str | os.PathLike, description: str | None,
@@ -121,6 +132,8 @@ def _export_saved(saved: registry.SavedModel, path: str | os.PathLike, descripti
             converted.relabel(dtype, JArray(JString)(rendered))
         if saved.feature_names:
             converted.featureNames(JArray(JString)(saved.feature_names))
+        if saved.framework_name:
+            converted.metadata("framework", saved.framework_name)
         if saved.framework_version:
             converted.metadata("framework_version", saved.framework_version)
         if saved.model_type:

@@ -84,7 +84,9 @@ class SavedModel:
     `framework` names the Java converter; `classes` are the wrapper's class labels when they are not
     simply 0..K-1; `options` go to the converter (e.g. {"iterations": "all"}). `file`, when set, is
     the model's path, converted where it lies (files beside it are read too) instead of `content`;
-    an empty `framework_version` or `model_type` keeps what the converter recorded.
+    an empty `framework_version` or `model_type` keeps what the converter recorded, and
+    `framework_name` names the framework the model came from when it is not the converter's (a
+    PyTorch module exported as ONNX).
     """
 
     framework: str
@@ -96,6 +98,7 @@ class SavedModel:
     classes: Any = None
     options: dict[str, str] | None = None
     file: str | None = None
+    framework_name: str = ""
 
 
 FileConverter = Callable[[Any], SavedModel]
