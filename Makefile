@@ -24,7 +24,7 @@ venv: $(VENV)/.installed
 $(VENV)/.installed: python/pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e 'python[dev,torch]'
+	$(PY) -m pip install -q -e 'python[dev,torch,keras]'
 	touch $@
 
 jar:

@@ -49,11 +49,13 @@ def export_model(model: Any, path: str | os.PathLike, **options: Any) -> dict[st
     The framework is detected from the model's class (see `supported_models()`); an `onnx.ModelProto`, or
     the path of a `.onnx` file (whose external data files lie beside it), goes to the ONNX importer
     (docs/ONNX.md); a PyTorch module is exported by PyTorch's own ONNX exporter into memory and goes
-    there too (docs/MODELS.md, "Deep learning"). Options:
+    there too, as does a Keras 3 model on its torch backend (docs/MODELS.md, "Deep learning"). Options:
 
     - for a PyTorch module, `example_inputs` (required: a tensor or array, or a tuple of them, one
       call of forward), `dynamic_shapes` (torch.export's: by default the first axis of every input
-      is one dynamic batch; an example of batch 1 is fine), `input_names` and `output_names`;
+      is one dynamic batch; an example of batch 1 is fine), `input_names` and `output_names`; a
+      Keras 3 model on the torch backend takes the same options (`example_inputs` defaults to zeros
+      of its declared inputs);
 
     - `description` (str) and `properties` (a mapping of free-form metadata, stored as strings);
     - `compression`: None, "lz4", "zstd" or "brotli", per section, at `compression_level` (lz4 1-12,

@@ -16,7 +16,7 @@ from typing import Any, Mapping
 from .._version import __version__
 from ..errors import UnsupportedModelError
 from ..ir import GraphBuilder
-from . import columns, onnx_models, pytorch, registry, tables
+from . import columns, keras_models, onnx_models, pytorch, registry, tables
 from .columns import INPUT_NAME
 from .registry import register, supported, supported_models
 
@@ -34,7 +34,8 @@ ROLE_METHODS = {
 _TYPED_METADATA = ("producer_name", "producer_version", "framework", "framework_version", "model_type", "description")
 
 
-# The options of deep-learning models (PyTorch's own vocabulary for what an exporter must be told).
+# The options of deep-learning models (PyTorch's own vocabulary for what an exporter must be told);
+# Keras models take them too, as they export through their torch backend.
 NETWORK_OPTIONS = ("example_inputs", "dynamic_shapes", "input_names", "output_names")
 
 
@@ -46,11 +47,13 @@ def export(model: Any, path: str | os.PathLike, *, description: str | None = Non
     if clashes:
         raise ValueError(f"properties may not set the typed metadata fields {clashes}; use description= for the description")
     network_options = {k: v for k, v in (network_options or {}).items() if v is not None}
-    if pytorch.is_module(model):
-        saved = pytorch.saved_model(model, *(network_options.get(k) for k in NETWORK_OPTIONS))
-        return _export_saved(saved, path, description, properties, file_options)
+    for framework in (keras_models, pytorch):
+        if framework.is_model(model):
+            saved = framework.saved_model(model, *(network_options.get(k) for k in NETWORK_OPTIONS))
+            return _export_saved(saved, path, description, properties, file_options)
     if network_options:
-        raise ValueError(f"{sorted(network_options)} apply to PyTorch modules, not to {type(model).__module__}.{type(model).__qualname__}")
+        raise ValueError(f"{sorted(network_options)} apply to PyTorch and Keras models, not to "
+                         f"{type(model).__module__}.{type(model).__qualname__}")
     onnx_model = onnx_models.saved_model(model)
     if onnx_model is not None:
         return _export_saved(onnx_model, path, description, properties, file_options)

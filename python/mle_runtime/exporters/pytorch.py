@@ -25,7 +25,7 @@ FRAMEWORK = "pytorch"
 BATCH = "batch"
 
 
-def is_module(model: Any) -> bool:
+def is_model(model: Any) -> bool:
     torch = sys.modules.get("torch")
     return torch is not None and isinstance(model, torch.nn.Module)
 
@@ -39,9 +39,14 @@ def saved_model(module: Any, example_inputs: Any, dynamic_shapes: Any, input_nam
                          "forward, whose shapes and dtypes the file keeps (the first axis of each becomes a dynamic batch unless "
                          "dynamic_shapes says otherwise)")
     args = _as_tensors(torch, example_inputs)
+    varargs = _takes_varargs(module)
     if dynamic_shapes is None:
         dynamic_shapes = _batch_only(torch, args)
-    args = _at_least_two(torch, args, _dynamic_axes(module, args, dynamic_shapes))
+        # torch.export matches dynamic_shapes to forward's parameters: a forward(*args) (a Keras
+        # model on the torch backend) has one parameter holding all the arguments.
+        dynamic_shapes = (dynamic_shapes,) if varargs else dynamic_shapes
+    per_argument = dynamic_shapes[0] if varargs and isinstance(dynamic_shapes, (tuple, list)) and len(dynamic_shapes) == 1 else dynamic_shapes
+    args = _at_least_two(torch, args, _dynamic_axes(module, args, per_argument))
     training = module.training
     module.eval()
     try:
@@ -69,6 +74,11 @@ def _as_tensors(torch: Any, example_inputs: Any) -> tuple:
     elif not isinstance(example_inputs, tuple):
         example_inputs = (example_inputs,)
     return tuple(torch.from_numpy(a) if type(a).__module__ == "numpy" and hasattr(a, "shape") else a for a in example_inputs)
+
+
+def _takes_varargs(module: Any) -> bool:
+    parameters = list(inspect.signature(module.forward).parameters.values())
+    return bool(parameters) and parameters[0].kind == inspect.Parameter.VAR_POSITIONAL
 
 
 def _batch_only(torch: Any, args: tuple) -> tuple:
