@@ -117,4 +117,26 @@ class SymbolicShapesTest {
                 () -> session.run(Map.of("x", Tensors.of(DType.FLOAT32, Shape.of(1), 1))));
         assertTrue(e.getMessage().contains("output 'y'") && e.getMessage().contains("3000000000"), e.getMessage());
     }
+
+    /** A convolution and a pooling over a sequence of any length keep the batch's name and leave the length to each run. */
+    @Test
+    void windowsOverASymbolicLengthArePlannedPerRun() {
+        Shape x = new Shape(new long[] {Shape.BATCH, 2, Shape.BATCH}, new String[] {"batch", null, "seq"});
+        Graph g = new Graph(List.of(new ValueInfo("x", DType.FLOAT32, x)),
+                List.of(new ValueInfo("y", DType.FLOAT32, new Shape(new long[] {Shape.BATCH, 3, 1}, new String[] {"batch", null, null}))),
+                Map.of("w", Tensors.of(DType.FLOAT32, Shape.of(3, 2, 3), new double[18])),
+                List.of(TestModels.node("conv", "Conv", List.of("x", "w"), List.of("h"), Map.of()),
+                        TestModels.node("pool", "GlobalMaxPool", List.of("h"), List.of("y"), Map.of())));
+        Map<String, ValueInfo> types = org.mleruntime.planner.ShapeInference.infer(g);
+        Shape h = types.get("h").shape();
+        assertEquals("batch", h.symbol(0));
+        assertTrue(h.isSymbolic(2) && h.dim(1) == 3, h.toString());
+        Session session = new Session(g, CpuBackend.defaultBackend(), SessionOptions.defaults(), () -> { });
+        for (int length : new int[] {3, 11}) {
+            Map<String, Tensor> out = session.run(Map.of("x", Tensors.of(DType.FLOAT32, Shape.of(2, 2, length), new double[4 * length])));
+            assertEquals(Shape.of(2, 3, 1), out.get("y").shape());
+        }
+        assertThrows(InvalidInputException.class, () -> session.run(Map.of("x", Tensors.of(DType.FLOAT32, Shape.of(1, 2, 2), new double[4]))),
+                "a sequence shorter than the window is refused when the run is planned");
+    }
 }

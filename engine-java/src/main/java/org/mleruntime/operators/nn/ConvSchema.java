@@ -62,16 +62,37 @@ final class ConvSchema {
         }
     }
 
+    /**
+     * A size that any window fits, standing for a symbolic spatial axis (a sequence of any length)
+     * while a shape rule checks the window's attributes; that axis's output is symbolic, and the
+     * real size is checked when a run's shapes are planned.
+     */
+    private static final long ANY_LENGTH = 1L << 40;
+
+    /** X's spatial sizes, a symbolic one as a size any window fits (see {@link #withSpatial}). */
     static long[] spatial(Shape s) {
-        return Arrays.copyOfRange(s.dims(), 2, s.rank());
+        long[] sizes = Arrays.copyOfRange(s.dims(), 2, s.rank());
+        for (int i = 0; i < sizes.length; i++) {
+            if (s.isSymbolic(2 + i)) {
+                sizes[i] = ANY_LENGTH;
+            }
+        }
+        return sizes;
     }
 
-    /** [N, channels, spatial…] with N as in {@code s}. */
+    /** [N, channels, spatial…] with N (and its name) as in {@code s}; an axis symbolic in {@code s} stays symbolic, its size unknown. */
     static Shape withSpatial(Shape s, long channels, long[] spatial) {
         long[] d = new long[2 + spatial.length];
+        String[] names = new String[d.length];
         d[0] = s.dim(0);
+        names[0] = s.isSymbolic(0) ? s.symbol(0) : null;
         d[1] = channels;
-        System.arraycopy(spatial, 0, d, 2, spatial.length);
-        return new Shape(d);
+        names[1] = channels < 0 ? Shape.UNKNOWN : null;
+        for (int i = 0; i < spatial.length; i++) {
+            boolean symbolic = s.isSymbolic(2 + i);
+            d[2 + i] = symbolic ? Shape.BATCH : spatial[i];
+            names[2 + i] = symbolic ? Shape.UNKNOWN : null;
+        }
+        return new Shape(d, names);
     }
 }

@@ -38,9 +38,13 @@ final class PoolSchema {
     static List<ValueInfo> global(Node n, List<ValueInfo> in, List<Tensor> c) {
         Shape xs = input(n, in);
         arity(n, in, 1, 1);
-        long[] ones = new long[xs.rank() - 2];
-        Arrays.fill(ones, 1);
-        return List.of(out(n, in.getFirst().dtype(), ConvSchema.withSpatial(xs, xs.dim(1), ones)));
+        long[] dims = xs.dims().clone();
+        String[] names = new String[dims.length];
+        Arrays.fill(dims, 2, dims.length, 1);
+        for (int axis = 0; axis < 2; axis++) {
+            names[axis] = xs.isSymbolic(axis) ? xs.symbol(axis) : null;
+        }
+        return List.of(out(n, in.getFirst().dtype(), new Shape(dims, names)));
     }
 
     static WindowGeometry window(Node n, Shape xs) {
