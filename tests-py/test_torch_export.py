@@ -129,3 +129,58 @@ def test_network_options_are_refused_for_other_models(tmp_path):
     model = LinearRegression().fit(np.eye(3), np.arange(3.0))
     with pytest.raises(ValueError, match="example_inputs"):
         mle_runtime.export_model(model, tmp_path / "m.mle", example_inputs=(np.eye(3),))
+
+
+def test_one_dimensional_convolutions_over_sequences_of_any_length(tmp_path):
+    torch.manual_seed(4)
+    model = nn.Sequential(nn.Conv1d(8, 16, 5, padding=2), nn.ReLU(), nn.Conv1d(16, 4, 3, dilation=2), nn.AdaptiveAvgPool1d(1),
+                          nn.Flatten()).eval()
+    batch, length = torch.export.Dim("batch"), torch.export.Dim("length", min=8, max=512)
+    path = tmp_path / "conv1d.mle"
+    mle_runtime.export_model(model, path, example_inputs=(torch.randn(1, 8, 40),), dynamic_shapes=({0: batch, 2: length},))
+    with mle_runtime.load_model(path) as loaded:
+        for rows, steps in ((1, 40), (3, 97)):
+            _same(model, loaded, _rand(rows, 8, steps))
+
+
+class _Lstm(nn.Module):
+    """An LSTM called with initial states, batch first, returning its sequence output."""
+
+    def __init__(self, layers, bidirectional):
+        super().__init__()
+        self.rnn = nn.LSTM(6, 10, num_layers=layers, bidirectional=bidirectional, batch_first=True)
+
+    def forward(self, x, h0, c0):
+        return self.rnn(x, (h0, c0))[0]
+
+
+class _Gru(nn.Module):
+    def __init__(self, layers, bidirectional):
+        super().__init__()
+        self.rnn = nn.GRU(6, 10, num_layers=layers, bidirectional=bidirectional, batch_first=True)
+
+    def forward(self, x, h0):
+        return self.rnn(x, h0)[0]
+
+
+@pytest.mark.parametrize("kind", ["LSTM", "GRU"])
+@pytest.mark.parametrize("layers, bidirectional", [(1, False), (2, True)])
+def test_recurrent_layers_with_initial_states(tmp_path, kind, layers, bidirectional):
+    torch.manual_seed(5)
+    model = (_Lstm if kind == "LSTM" else _Gru)(layers, bidirectional).eval()
+    directions = 2 if bidirectional else 1
+    batch = torch.export.Dim("batch")
+    states = 2 if kind == "LSTM" else 1
+    example = (torch.randn(1, 7, 6), *[torch.randn(layers * directions, 1, 10) for _ in range(states)])
+    path = tmp_path / "rnn.mle"
+    mle_runtime.export_model(model, path, example_inputs=example,
+                             dynamic_shapes=({0: batch}, *[{1: batch} for _ in range(states)]))
+    rows = 3
+    inputs = [_rand(rows, 7, 6), *[_rand(layers * directions, rows, 10, seed=s + 1) for s in range(states)]]
+    with torch.inference_mode():
+        expected = model(*[torch.from_numpy(a) for a in inputs]).numpy()
+    with mle_runtime.load_model(path) as loaded:
+        names = [spec["name"] for spec in loaded.inputs]
+        got = loaded.run(dict(zip(names, inputs)))
+    got = list(got.values())[0]
+    assert np.abs(got - expected).max() <= 1e-5 * max(1.0, float(np.abs(expected).max()))
