@@ -42,8 +42,9 @@ import org.mleruntime.planner.ShapeInference;
  * built once and immutable afterwards. Any number of threads may call {@link #run} at once: each
  * call gets its own scratch memory (its thread's, see {@link ScratchMemory}), sized by the plan for its
  * number of rows. A large batch of a graph
- * whose operators are all row-independent is split by rows across a shared pool of threads; any
- * other run lets its kernels split their own work across the same pool ({@link Parallel}).
+ * whose operators are all row-independent is split by rows across a shared pool of threads; a run
+ * planned per shape of its inputs lets its kernels split their own work across the same pool
+ * ({@link Parallel}).
  *
  * <p>A graph whose only symbolic dimension is the batch, first in every value, has one plan that
  * scales with the rows. A graph with other symbolic dimensions (a sequence length, say), or whose
@@ -333,10 +334,14 @@ public final class Session {
             }
         }
         int parts = splittable ? (int) Math.min(options.threads(), rows / options.minRowsPerThread()) : 1;
-        if (parts <= 1) {
-            // One run over the whole input: its kernels may split their own work (a convolution's
+        if (parts <= 1 && byRows == null) {
+            // A network planned per shape: its kernels may split their own work (a convolution's
             // columns, a product's) between the session's threads instead.
             Parallel.within(options.threads(), POOL, () -> execute(prepared, selected, inputs, outputs, rows));
+        } else if (parts <= 1) {
+            // A graph planned by rows splits large batches by rows; a small one runs on the caller
+            // alone, without the cost of binding threads on every one-row call.
+            execute(prepared, selected, inputs, outputs, rows);
         } else {
             runSplit(prepared, selected, inputs, outputs, rows, parts);
         }

@@ -46,7 +46,7 @@ final class Im2col {
 
     /** Input channels copied out of X (all of them, once per run: the tiles of every image and group read them). */
     float[] channels(MemorySegment x, long xOffset, int channels) {
-        float[] values = new float[channels * inSize];
+        float[] values = new float[Math.toIntExact((long) channels * inSize)];
         MemorySegment.copy(x, F32, xOffset * Float.BYTES, values, 0, values.length);
         return values;
     }
