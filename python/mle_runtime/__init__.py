@@ -32,6 +32,7 @@ from .errors import (
 )
 from .exporters import NETWORK_OPTIONS as _NETWORK_OPTIONS
 from .exporters import export as _export
+from .exporters import is_network as _is_network
 from .engine import engine_info
 from .exporters import supported, supported_models
 from .model import Model
@@ -62,9 +63,10 @@ def export_model(model: Any, path: str | os.PathLike, **options: Any) -> dict[st
       zstd 1-22, brotli 0-11; each codec's default when None). Compressed sections are decoded once
       at load; uncompressed ones are used in place from the memory-mapped file;
     - `quantize`: None, "fp16" or "int8" for the weights (int8: one symmetric scale per output
-      channel). `calibration` (rows of inputs) is what the change of outputs is measured on, else
-      random rows inside the input ranges the model records; tree thresholds are never rounded in a
-      way that could change a decision. The report's "quantization" entry says what changed;
+      channel). `calibration` (rows of inputs; for a network, an array or tuple of arrays as forward
+      takes them) is what the change of outputs is measured on, else a network's example inputs,
+      else random rows inside the input ranges the model records; tree thresholds are never rounded
+      in a way that could change a decision. The report's "quantization" entry says what changed;
     - `signing_key`: an Ed25519 private key (raw 32 bytes, PEM text or a PEM file path) to sign with;
     - `encryption_key`: a 32-byte AES-256 key (or a key file) to encrypt every section with.
 
@@ -75,12 +77,16 @@ def export_model(model: Any, path: str | os.PathLike, **options: Any) -> dict[st
     unknown = sorted(set(options) - set(_EXPORT_OPTIONS))
     if unknown:
         raise TypeError(f"export_model() got unexpected options {unknown}; accepted: {', '.join(_EXPORT_OPTIONS)}")
+    calibration = options.get("calibration")
+    network = _is_network(model)
+    if network and calibration is not None and options.get("quantize") is None:
+        raise ValueError("calibration is only used with quantize='fp16' or 'int8'")
     java_options = _options.export_options(
-        options.get("compression"), options.get("compression_level"), options.get("quantize"), options.get("calibration"),
+        options.get("compression"), options.get("compression_level"), options.get("quantize"), None if network else calibration,
         options.get("signing_key"), options.get("encryption_key"),
     )
     report = _export(model, path, description=options.get("description"), properties=options.get("properties"), file_options=java_options,
-                     network_options={k: options.get(k) for k in _NETWORK_OPTIONS})
+                     network_options={k: options.get(k) for k in _NETWORK_OPTIONS}, calibration=calibration if network else None)
     return json.loads(report)
 
 

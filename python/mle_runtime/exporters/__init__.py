@@ -10,6 +10,7 @@ package must not write file bytes (the Java writer does) nor convert any particu
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from typing import Any, Mapping
 
@@ -39,10 +40,17 @@ _TYPED_METADATA = ("producer_name", "producer_version", "framework", "framework_
 NETWORK_OPTIONS = ("example_inputs", "dynamic_shapes", "input_names", "output_names")
 
 
+def is_network(model: Any) -> bool:
+    """Whether `model` is a deep-learning model (PyTorch or Keras), exported through PyTorch's exporter."""
+    return any(framework.is_model(model) for framework in (keras_models, pytorch))
+
+
 def export(model: Any, path: str | os.PathLike, *, description: str | None = None, properties: Mapping[str, Any] | None = None,
-           file_options: Any = None, network_options: Mapping[str, Any] | None = None) -> str:
+           file_options: Any = None, network_options: Mapping[str, Any] | None = None, calibration: Any = None) -> str:
     """Converts and writes `model`; `file_options` is the engine's ExportOptions, `network_options`
-    those of NETWORK_OPTIONS given. Returns the writer's JSON report."""
+    those of NETWORK_OPTIONS given, `calibration` a network's calibration inputs (an array or a tuple
+    of arrays, as forward takes them), measured on instead of its example. Returns the writer's JSON
+    report."""
     clashes = sorted(set(properties or ()) & set(_TYPED_METADATA))
     if clashes:
         raise ValueError(f"properties may not set the typed metadata fields {clashes}; use description= for the description")
@@ -50,6 +58,8 @@ def export(model: Any, path: str | os.PathLike, *, description: str | None = Non
     for framework in (keras_models, pytorch):
         if framework.is_model(model):
             saved = framework.saved_model(model, *(network_options.get(k) for k in NETWORK_OPTIONS))
+            if calibration is not None:
+                saved = dataclasses.replace(saved, examples=_calibration_inputs(calibration), examples_given=True)
             return _export_saved(saved, path, description, properties, file_options)
     if network_options:
         raise ValueError(f"{sorted(network_options)} apply to PyTorch and Keras models, not to "
@@ -111,13 +121,23 @@ def _add_output(builder: GraphBuilder, info: registry.ModelInfo, role: str, name
     return name
 
 
-__all__ = ["export", "register", "supported", "supported_models", "ROLE_METHODS", "NETWORK_OPTIONS"]
+def _calibration_inputs(calibration: Any) -> tuple:
+    import torch
+
+    arrays = pytorch.graph_inputs(torch, calibration)
+    if not arrays:
+        raise ValueError(f"a network's calibration must be an array or tensor, or a tuple of them (one per input); got {type(calibration).__name__}")
+    return arrays
+
+
+__all__ = ["export", "is_network", "register", "supported", "supported_models", "ROLE_METHODS", "NETWORK_OPTIONS"]
 
 
 def _export_saved(saved: registry.SavedModel, path: str | os.PathLike, description: str | None,
                   properties: Mapping[str, Any] | None, file_options: Any) -> str:
     """Converts a framework's own saved model in the engine and completes it with what Python knows."""
-    from jpype import JArray, JByte, JString
+    import numpy as np
+    from jpype import JArray, JByte, JLong, JString
 
     from .. import _jvm
     from ..errors import java_errors
@@ -147,4 +167,8 @@ def _export_saved(saved: registry.SavedModel, path: str | os.PathLike, descripti
             converted.metadata(str(key), str(value))
         if file_options is None:
             file_options = _jvm.bridge().exportOptions()
+        for example in saved.examples:
+            # `array` stays referenced here while Java copies it by address.
+            array = np.ascontiguousarray(example)
+            file_options.callInput(array.dtype.name, JArray(JLong)(list(array.shape)), array.ctypes.data, array.nbytes, saved.examples_given)
         return str(converted.write(os.fspath(path), file_options))

@@ -36,7 +36,7 @@ def saved_model(model: Any, example_inputs: Any, dynamic_shapes: Any, input_name
         example_inputs = _declared_example(model)
     saved = pytorch.saved_model(model, example_inputs, dynamic_shapes, input_names, output_names)
     return SavedModel(framework=saved.framework, source=f"{_name(model)} (Keras {keras.__version__})", content=saved.content,
-                      framework_version=keras.__version__, model_type=_name(model), framework_name=FRAMEWORK)
+                      framework_version=keras.__version__, model_type=_name(model), framework_name=FRAMEWORK, examples=saved.examples)
 
 
 def _name(model: Any) -> str:
@@ -45,7 +45,9 @@ def _name(model: Any) -> str:
 
 
 def _declared_example(model: Any) -> tuple:
-    """One row of zeros per declared input (a Sequential or Functional model built from keras.Input)."""
+    """Two rows per declared input (a Sequential or Functional model built from keras.Input): standard
+    normal values for a float input, zeros (a valid token or class index) for an integer one; a
+    quantization is measured on them when no calibration is given."""
     import numpy as np
 
     try:
@@ -55,4 +57,6 @@ def _declared_example(model: Any) -> tuple:
     if not inputs or any(d is None for i in inputs for d in i.shape[1:]):
         raise ValueError(f"exporting {_name(model)} needs example_inputs=(array, ...): the model declares no fixed input shapes "
                          "(a subclassed model, or one with variable axes)")
-    return tuple(np.zeros((1, *i.shape[1:]), dtype=str(i.dtype)) for i in inputs)
+    rng = np.random.default_rng(0)
+    return tuple(rng.standard_normal((2, *i.shape[1:])).astype(str(i.dtype)) if np.issubdtype(np.dtype(str(i.dtype)), np.floating)
+                 else np.zeros((2, *i.shape[1:]), dtype=str(i.dtype)) for i in inputs)

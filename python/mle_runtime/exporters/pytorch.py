@@ -59,7 +59,22 @@ def saved_model(module: Any, example_inputs: Any, dynamic_shapes: Any, input_nam
     finally:
         module.train(training)
     return SavedModel(framework="onnx", source=f"{_name(module)} (PyTorch {torch.__version__})", content=content,
-                      framework_version=torch.__version__, model_type=_name(module), framework_name=FRAMEWORK)
+                      framework_version=torch.__version__, model_type=_name(module), framework_name=FRAMEWORK,
+                      examples=graph_inputs(torch, args))
+
+
+def graph_inputs(torch: Any, values: Any) -> tuple:
+    """The arrays of the ONNX graph's inputs for these forward arguments: tensors and arrays in
+    order, nested tuples, lists and dicts flattened as the exporter flattens them."""
+    if isinstance(values, dict):
+        values = tuple(values.values())
+    if isinstance(values, (tuple, list)):
+        return tuple(a for v in values for a in graph_inputs(torch, v))
+    if isinstance(values, torch.Tensor):
+        return (values.detach().cpu().numpy(),)
+    if type(values).__module__ == "numpy" and hasattr(values, "shape"):
+        return (values,)
+    return ()
 
 
 def _name(module: Any) -> str:

@@ -86,7 +86,9 @@ class SavedModel:
     the model's path, converted where it lies (files beside it are read too) instead of `content`;
     an empty `framework_version` or `model_type` keeps what the converter recorded, and
     `framework_name` names the framework the model came from when it is not the converter's (a
-    PyTorch module exported as ONNX).
+    PyTorch module exported as ONNX); `examples` are the inputs of one call (numpy arrays, one per
+    graph input in order) that a quantization is measured on, the user's calibration inputs when
+    `examples_given`, else the export's example.
     """
 
     framework: str
@@ -99,6 +101,8 @@ class SavedModel:
     options: dict[str, str] | None = None
     file: str | None = None
     framework_name: str = ""
+    examples: tuple = ()
+    examples_given: bool = False
 
 
 FileConverter = Callable[[Any], SavedModel]

@@ -3,7 +3,9 @@ package org.mleruntime.bridge;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
 import org.mleruntime.format.Compression;
@@ -11,6 +13,7 @@ import org.mleruntime.format.EncryptionKey;
 import org.mleruntime.format.ModelFileWriter;
 import org.mleruntime.format.SigningKey;
 import org.mleruntime.format.WriteOptions;
+import org.mleruntime.ir.DType;
 import org.mleruntime.ir.Model;
 import org.mleruntime.ir.ModelMetadata;
 import org.mleruntime.ir.Shape;
@@ -21,7 +24,7 @@ import org.mleruntime.quantize.Quantizer;
 
 /**
  * What an export does beyond writing the model: compression, quantization (with its calibration
- * rows), signature and encryption, set call by call from Python, then applied to a model by
+ * rows or a network's example inputs), signature and encryption, set call by call from Python, then applied to a model by
  * {@link #write}. Keys arrive as the bytes of a key file or raw keys; a bad one is refused with
  * {@link IllegalArgumentException} when it is set.
  */
@@ -29,6 +32,8 @@ public final class ExportOptions {
     private WriteOptions write = WriteOptions.defaults();
     private QuantizationMode quantization;
     private Tensor calibration;
+    private final List<Tensor> call = new ArrayList<>();
+    private String whoseCall = "";
 
     /** Compression codec ("none", "lz4", "zstd", "brotli") at {@code level}, or the codec's default level when it is negative. */
     public void compression(String codec, int level) {
@@ -42,9 +47,26 @@ public final class ExportOptions {
 
     /** Copies {@code rows × cols} float64 values (C order) at native {@code address} as calibration rows. */
     public void calibration(long address, long rows, long cols) {
-        Tensor t = Tensors.zeros(org.mleruntime.ir.DType.FLOAT64, Shape.of(rows, cols));
+        Tensor t = Tensors.zeros(DType.FLOAT64, Shape.of(rows, cols));
         MemorySegment.copy(MemorySegment.ofAddress(address).reinterpret(rows * cols * 8), 0, t.data(), 0, rows * cols * 8);
         calibration = t;
+    }
+
+    /**
+     * Copies {@code byteLength} bytes at native {@code address} (C order) as the next input of the
+     * call a quantization is measured on when no calibration rows are given: a network's example
+     * ({@code given} false) or its calibration inputs.
+     */
+    public void callInput(String dtype, long[] dims, long address, long byteLength, boolean given) {
+        DType t = ModelWriter.dtype(dtype);
+        Shape shape = ModelWriter.shape(dims, "calibration input " + call.size());
+        if (!t.isNumeric() || byteLength != shape.elementCount() * t.byteSize()) {
+            throw new IllegalArgumentException("calibration input " + call.size() + " of " + dtype + shape + " cannot take " + byteLength + " bytes");
+        }
+        Tensor copy = Tensors.zeros(t, shape);
+        MemorySegment.copy(MemorySegment.ofAddress(address).reinterpret(byteLength), 0, copy.data(), 0, byteLength);
+        call.add(copy);
+        whoseCall = given ? "the calibration inputs given" : "the example inputs of the export";
     }
 
     public void signingKey(byte[] material) {
@@ -70,7 +92,7 @@ public final class ExportOptions {
         }
         Object quantized = null;
         if (quantization != null) {
-            Quantizer.Quantized q = Quantizer.quantize(out, quantization, calibration);
+            Quantizer.Quantized q = Quantizer.quantize(out, quantization, calibration, call, whoseCall);
             out = q.model();
             quantized = q.report().toMap();
         }

@@ -158,7 +158,7 @@ public final class ModelWriter {
         return options.write(new Model(graph, stamped), path);
     }
 
-    private static DType dtype(String label) {
+    static DType dtype(String label) {
         try {
             return DType.fromLabel(label);
         } catch (IllegalArgumentException e) {
@@ -166,7 +166,7 @@ public final class ModelWriter {
         }
     }
 
-    private static Shape shape(long[] dims, String name) {
+    static Shape shape(long[] dims, String name) {
         try {
             return new Shape(dims);
         } catch (IllegalArgumentException e) {

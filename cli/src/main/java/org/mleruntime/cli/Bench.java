@@ -52,7 +52,7 @@ final class Bench extends Command {
                 throw new UsageException("bench needs a model with one float matrix input; this one takes " + s.inputs());
             }
             ValueInfo input = s.inputs().getFirst();
-            Tensor batch = Calibration.random(model.graph(), model.metadata(), input, rows).rows();
+            Tensor batch = Calibration.random(model.graph(), model.metadata(), input, rows).values().get(input.name());
             Map<String, Tensor> one = Map.of(input.name(), batch.rows(0, 1));
             Map<String, Tensor> all = Map.of(input.name(), batch);
             long coldRow = timed(s, one);

@@ -42,6 +42,19 @@ public final class ConstantFolding implements GraphPass {
         return new ConstantFolding(backend, node -> node.opType().equals("Dequantize"), budget);
     }
 
+    /** The operators that only move values: their results hold no value their inputs do not. */
+    private static final java.util.Set<String> REARRANGING = java.util.Set.of("Slice", "Concat", "Reshape", "Transpose", "Squeeze", "Unsqueeze",
+            "Flatten", "Identity");
+
+    /**
+     * Folds only the nodes that move constant values without computing new ones (Slice, Concat,
+     * Reshape, Transpose, …): a weight an exporter rearranges in the graph (PyTorch's LSTM gate
+     * order) becomes one constant that a quantization can store, and the file grows by no value.
+     */
+    public static ConstantFolding rearranging(Backend backend, MemoryBudget budget) {
+        return new ConstantFolding(backend, node -> REARRANGING.contains(node.opType()), budget);
+    }
+
     @Override
     public String name() {
         return "constant-folding";

@@ -2,6 +2,7 @@ package org.mleruntime.quantize;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -19,11 +20,13 @@ import org.mleruntime.ir.Tensors;
 import org.mleruntime.ir.ValueInfo;
 
 /**
- * The rows a quantization is measured on, and the measure. Without rows from the user, rows are
- * drawn uniformly inside the input ranges the file records (metadata properties {@code input_min}
- * and {@code input_max}, which the Python SDK writes from a calibration sample), else inside the
- * range of the model's own split thresholds or three standard deviations around its scaler's mean,
- * else in [-1, 1]; the report says which.
+ * The inputs a quantization is measured on, and the measure. Rows given by the user come first;
+ * then the inputs of one call of a network (given for calibration, or the example its exporter
+ * traced); without either, rows are drawn
+ * uniformly inside the input ranges the file records (metadata properties {@code input_min} and
+ * {@code input_max}, which the Python SDK writes from a calibration sample), else inside the range
+ * of the model's own split thresholds or three standard deviations around its scaler's mean, else
+ * in [-1, 1]; the report says which.
  */
 public final class Calibration {
     public static final int RANDOM_ROWS = 256;
@@ -31,22 +34,53 @@ public final class Calibration {
 
     private Calibration() {}
 
-    /** Calibration rows with a sentence saying where they come from. */
-    public record Rows(Tensor rows, String source) {}
+    /** One tensor per graph input, the number of rows (the first axis), and a sentence saying where they come from. */
+    public record Inputs(Map<String, Tensor> values, int rows, String source) {
+        static final Inputs NONE = new Inputs(Map.of(), 0,
+                "no calibration: the model does not take one float matrix (give calibration inputs for a measure)");
+    }
 
-    static Rows given(Tensor rows, ValueInfo input) {
+    static Inputs given(Tensor rows, ValueInfo input) {
         if (rows.shape().rank() != 2 || rows.shape().dim(1) != input.shape().dim(1)) {
             throw new InvalidInputException("calibration rows must have shape [rows, " + input.shape().dim(1) + "], got " + rows.shape());
         }
-        Tensor converted = Tensors.zeros(input.dtype(), rows.shape());
-        for (long i = 0; i < rows.elementCount(); i++) {
-            converted.setDouble(i, rows.getDouble(i));
+        return new Inputs(Map.of(input.name(), converted(rows, input.dtype())), Math.toIntExact(rows.shape().dim(0)),
+                rows.shape().dim(0) + " rows given for calibration");
+    }
+
+    /** The inputs of one call, one per graph input in order, each converted to its input's dtype; {@code whose} says where they come from. */
+    static Inputs call(List<Tensor> examples, List<ValueInfo> inputs, String whose) {
+        if (examples.size() != inputs.size()) {
+            throw new InvalidInputException("calibration has " + examples.size() + " inputs for a model that takes " + inputs.size() + ": "
+                    + inputs.stream().map(ValueInfo::name).toList());
         }
-        return new Rows(converted, rows.shape().dim(0) + " rows given for calibration");
+        Map<String, Tensor> values = new LinkedHashMap<>();
+        for (int i = 0; i < examples.size(); i++) {
+            ValueInfo input = inputs.get(i);
+            Tensor example = examples.get(i);
+            if (example.dtype().isNumeric() != input.dtype().isNumeric() || example.shape().rank() != input.shape().rank()) {
+                throw new InvalidInputException("calibration input " + i + " is " + example.dtype().label() + example.shape() + " but input '"
+                        + input.name() + "' is " + input.dtype().label() + input.shape());
+            }
+            values.put(input.name(), converted(example, input.dtype()));
+        }
+        int rows = examples.getFirst().shape().rank() == 0 ? 1 : Math.toIntExact(examples.getFirst().shape().dim(0));
+        return new Inputs(values, rows, whose + " (" + rows + (rows == 1 ? " sample" : " samples") + ")");
+    }
+
+    private static Tensor converted(Tensor t, DType dtype) {
+        if (t.dtype() == dtype) {
+            return t;
+        }
+        Tensor out = Tensors.zeros(dtype, t.shape());
+        for (long i = 0; i < t.elementCount(); i++) {
+            out.setDouble(i, t.getDouble(i));
+        }
+        return out;
     }
 
     /** {@code count} random rows for {@code input} (a float matrix), drawn as the class comment says. */
-    public static Rows random(Graph graph, ModelMetadata metadata, ValueInfo input, int count) {
+    public static Inputs random(Graph graph, ModelMetadata metadata, ValueInfo input, int count) {
         int features = Math.toIntExact(input.shape().dim(1));
         double[] lo = new double[features];
         double[] hi = new double[features];
@@ -69,7 +103,7 @@ public final class Calibration {
                 rows.setDouble((long) i * features + j, lo[j] + (hi[j] - lo[j]) * r.nextDouble());
             }
         }
-        return new Rows(rows, count + " random rows, uniform " + source);
+        return new Inputs(Map.of(input.name(), rows), count, count + " random rows, uniform " + source);
     }
 
     private static String recorded(ModelMetadata metadata, double[] lo, double[] hi) {
@@ -178,9 +212,8 @@ public final class Calibration {
         return false;
     }
 
-    /** Runs both graphs on the rows and measures the change of every output. */
-    static List<QuantizationReport.OutputChange> compare(Graph original, Graph quantized, String inputName, Tensor rows) {
-        Map<String, Tensor> in = Map.of(inputName, rows);
+    /** Runs both graphs on the inputs and measures the change of every output. */
+    static List<QuantizationReport.OutputChange> compare(Graph original, Graph quantized, Map<String, Tensor> in) {
         Map<String, Tensor> before = session(original).run(in);
         Map<String, Tensor> after = session(quantized).run(in);
         List<QuantizationReport.OutputChange> out = new ArrayList<>();

@@ -22,13 +22,16 @@ import org.mleruntime.planner.ShapeInference;
 
 /**
  * Rewrites a model with quantized weights. The weights are the float constants a node multiplies
- * by or adds up: the B matrix of Gemm and MatMul, the leaves of TreeEnsemble and
- * ObliviousTreeEnsemble. In int8, matrices go to QGemm (one scale per output column, read in place
- * by its kernel) and leaves to Dequantize (one scale per output column, folded back to floats when
- * a session is built); in float16 every weight goes to Dequantize. Biases, scaler parameters and
- * labels stay exact. Tree thresholds are decisions, not weights: the float64 thresholds of an
- * ensemble move into its float32 node records only when every one is an exact float32, so that no
- * decision can change; otherwise they are kept, and the report says so.
+ * by or adds up: the B matrix of Gemm and MatMul, the filters of Conv and ConvTranspose, the W and
+ * R matrices of LSTM, GRU and RNN, an embedding table that Gather reads rows of, and the leaves of
+ * TreeEnsemble and ObliviousTreeEnsemble. In int8, the matrix of a product of rows (a rank-2 A)
+ * goes to QGemm (one scale per output column, read in place by its kernel); every other weight to
+ * Dequantize (one scale per output channel, folded back to floats when a session is built, so the
+ * file is smaller and the kernels unchanged); in float16 every weight goes to Dequantize. Biases,
+ * normalisation parameters, scaler parameters and labels stay exact. Tree thresholds are
+ * decisions, not weights: the float64 thresholds of an ensemble move into its float32 node records
+ * only when every one is an exact float32, so that no decision can change; otherwise they are
+ * kept, and the report says so.
  */
 public final class Quantizer {
     private Quantizer() {}
@@ -36,32 +39,68 @@ public final class Quantizer {
     /** The quantized model and the report of what changed. */
     public record Quantized(Model model, QuantizationReport report) {}
 
-    /**
-     * Quantizes {@code model} and measures the change of its outputs on {@code calibration} rows
-     * (float [rows, features] for the model's one input), or on random rows when it is null.
-     */
+    /** {@link #quantize(Model, QuantizationMode, Tensor, List, String)} with no inputs of a call. */
     public static Quantized quantize(Model model, QuantizationMode mode, Tensor calibration) {
+        return quantize(model, mode, calibration, List.of(), "");
+    }
+
+    /**
+     * Quantizes {@code model} and measures the change of its outputs: on {@code calibration} rows
+     * (float [rows, features] for a model with one float matrix input), else on {@code call} (one
+     * tensor per graph input, in order: the inputs of one call of a network, which {@code whose}
+     * names for the report), else on random rows when the model takes one float matrix; {@code call}
+     * may be empty.
+     */
+    public static Quantized quantize(Model model, QuantizationMode mode, Tensor calibration, List<Tensor> call, String whose) {
         Graph original = model.graph().validated();
-        Rewrite rewrite = new Rewrite(original, mode);
+        Graph rearranged = withWeightsRearranged(original);
+        Rewrite rewrite = new Rewrite(rearranged, mode, ShapeInference.infer(dequantized(rearranged)));
         Graph quantized = rewrite.apply();
-        ShapeInference.infer(ConstantFolding.dequantizing(CpuBackend.defaultBackend(), MemoryBudget.unlimited()).apply(quantized));
-        String source = "no calibration: the model does not take one float matrix";
-        int rows = 0;
-        List<QuantizationReport.OutputChange> outputs = List.of();
+        ShapeInference.infer(dequantized(quantized));
         List<ValueInfo> inputs = original.inputs();
-        if (inputs.size() == 1 && inputs.getFirst().dtype().isFloating() && inputs.getFirst().shape().rank() == 2) {
-            ValueInfo input = inputs.getFirst();
-            Calibration.Rows sample = calibration != null ? Calibration.given(calibration, input)
-                    : Calibration.random(original, model.metadata(), input, Calibration.RANDOM_ROWS);
-            source = sample.source();
-            rows = Math.toIntExact(sample.rows().shape().dim(0));
-            outputs = Calibration.compare(original, quantized, input.name(), sample.rows());
-        } else if (calibration != null) {
-            throw new InvalidModelException("calibration rows need a model with one float input of rank 2; this one takes " + inputs);
+        boolean oneMatrix = inputs.size() == 1 && inputs.getFirst().dtype().isFloating() && inputs.getFirst().shape().rank() == 2;
+        if (calibration != null && !oneMatrix) {
+            throw new InvalidModelException("calibration rows need a model with one float input of rank 2; this one takes " + inputs
+                    + " (give a network's calibration as one array per input)");
         }
+        Calibration.Inputs sample;
+        if (calibration != null) {
+            sample = Calibration.given(calibration, inputs.getFirst());
+        } else if (!call.isEmpty()) {
+            sample = Calibration.call(call, inputs, whose);
+        } else if (oneMatrix) {
+            sample = Calibration.random(original, model.metadata(), inputs.getFirst(), Calibration.RANDOM_ROWS);
+        } else {
+            sample = Calibration.Inputs.NONE;
+        }
+        List<QuantizationReport.OutputChange> outputs = sample.values().isEmpty() ? List.of() : Calibration.compare(original, quantized, sample.values());
         QuantizationReport report = new QuantizationReport(mode.label(), rewrite.changes, rewrite.kept, rewrite.thresholds,
-                weightBytes(original), weightBytes(quantized), source, rows, outputs);
+                weightBytes(original), weightBytes(quantized), sample.source(), sample.rows(), outputs);
         return new Quantized(new Model(quantized, model.metadata()), report);
+    }
+
+    /**
+     * {@code graph} with the constants it only slices, concatenates or reshapes folded into the
+     * weights its nodes read, and the constants left without a reader dropped.
+     */
+    private static Graph withWeightsRearranged(Graph graph) {
+        Graph folded = ConstantFolding.rearranging(CpuBackend.defaultBackend(), MemoryBudget.unlimited()).apply(graph);
+        if (folded == graph) {
+            return graph;
+        }
+        Set<String> read = new HashSet<>();
+        folded.nodes().forEach(n -> read.addAll(n.inputs()));
+        folded.outputs().forEach(v -> read.add(v.name()));
+        Set<String> readBefore = new HashSet<>();
+        graph.nodes().forEach(n -> readBefore.addAll(n.inputs()));
+        Map<String, Tensor> constants = new LinkedHashMap<>(folded.constants());
+        constants.keySet().removeIf(name -> !read.contains(name) && (readBefore.contains(name) || !graph.constants().containsKey(name)));
+        return folded.withNodes(folded.nodes(), constants).validated();
+    }
+
+    /** {@code graph} as a session sees it: the weights of an already quantized graph are float constants there. */
+    private static Graph dequantized(Graph graph) {
+        return ConstantFolding.dequantizing(CpuBackend.defaultBackend(), MemoryBudget.unlimited()).apply(graph);
     }
 
     private static long weightBytes(Graph g) {
@@ -72,6 +111,7 @@ public final class Quantizer {
     private static final class Rewrite {
         private final Graph graph;
         private final QuantizationMode mode;
+        private final Map<String, ValueInfo> types;
         private final Map<String, Tensor> constants;
         private final List<Node> dequantizers = new ArrayList<>();
         private final Set<String> taken = new HashSet<>();
@@ -80,9 +120,10 @@ public final class Quantizer {
         final List<String> kept = new ArrayList<>();
         final List<QuantizationReport.ThresholdDecision> thresholds = new ArrayList<>();
 
-        Rewrite(Graph graph, QuantizationMode mode) {
+        Rewrite(Graph graph, QuantizationMode mode, Map<String, ValueInfo> types) {
             this.graph = graph;
             this.mode = mode;
+            this.types = types;
             this.constants = new LinkedHashMap<>(graph.constants());
             graph.inputs().forEach(v -> taken.add(v.name()));
             taken.addAll(graph.constants().keySet());
@@ -97,7 +138,11 @@ public final class Quantizer {
             for (Node n : graph.nodes()) {
                 nodes.add(switch (n.opType()) {
                     case "Gemm" -> matrix(n, n.intAttr("transB", 0) != 0);
-                    case "MatMul" -> matrix(n, false);
+                    case "MatMul" -> rowsTimes(n) ? matrix(n, false) : channels(n, 1, -1);
+                    case "Conv" -> channels(n, 1, 0);
+                    case "ConvTranspose" -> channels(n, 1, 1);
+                    case "LSTM", "GRU", "RNN" -> channels(channels(n, 1, 1), 2, 1);
+                    case "Gather" -> n.intAttr("axis", 0) == 0 ? channels(n, 0, 0) : n;
                     case "TreeEnsemble" -> thresholds(leaves(n));
                     case "ObliviousTreeEnsemble" -> leaves(n);
                     default -> n;
@@ -153,20 +198,37 @@ public final class Quantizer {
             return new Node(n.name(), "QGemm", OperatorSet.VERSION, inputs, n.outputs(), Map.of());
         }
 
-        private Node leaves(Node n) {
-            Tensor w = weight(n, 3);
-            if (w == null) {
+        /** Whether a MatMul multiplies a matrix of rows (rank 2), the only product QGemm takes. */
+        private boolean rowsTimes(Node n) {
+            ValueInfo a = types.get(n.inputs().getFirst());
+            Tensor b = graph.constants().get(n.inputs().get(1));
+            return a != null && a.shape().rank() == 2 && b != null && b.shape().rank() == 2;
+        }
+
+        /**
+         * The weight at {@code index} stored as int8 with one scale per channel along {@code channelAxis}
+         * (from the end when negative; float16 in that mode), read through a Dequantize the session
+         * folds at build.
+         */
+        private Node channels(Node n, int index, int channelAxis) {
+            Tensor w = weight(n, index);
+            if (w == null || w.shape().rank() < 2) {
                 return n;
             }
-            String name = n.inputs().get(3);
+            int axis = channelAxis < 0 ? channelAxis + w.shape().rank() : channelAxis;
+            String name = n.inputs().get(index);
             if (mode == QuantizationMode.FP16) {
-                return n.withInputs(replaceInput(n, 3, toFloat16(n, name, w)));
+                return n.withInputs(replaceInput(n, index, toFloat16(n, name, w)));
             }
-            String[] stored = int8(n, name, w, WeightCodec.int8(w, 1));
+            String[] stored = int8(n, name, w, WeightCodec.int8(w, axis));
             String out = unique(name + ".dequantized");
             dequantizers.add(new Node(unique("dequantize_" + name), "Dequantize", OperatorSet.VERSION, List.of(stored), List.of(out),
-                    Map.of("axis", new Attribute.Int(1))));
-            return n.withInputs(replaceInput(n, 3, out));
+                    Map.of("axis", new Attribute.Int(axis))));
+            return n.withInputs(replaceInput(n, index, out));
+        }
+
+        private Node leaves(Node n) {
+            return channels(n, 3, 1);
         }
 
         /** Adds int8 values and their scales, next to each other, in place of {@code name}; returns their names. */

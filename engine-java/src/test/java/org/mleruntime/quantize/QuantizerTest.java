@@ -3,12 +3,14 @@ package org.mleruntime.quantize;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mleruntime.MleModel;
@@ -25,6 +27,9 @@ import org.mleruntime.ir.Model;
 import org.mleruntime.ir.Node;
 import org.mleruntime.ir.Tensor;
 import org.mleruntime.ir.Tensors;
+import org.mleruntime.ir.ValueInfo;
+import org.mleruntime.ir.Shape;
+import org.mleruntime.ir.Attribute;
 
 class QuantizerTest {
     @TempDir
@@ -173,5 +178,70 @@ class QuantizerTest {
                     Tensors.toDoubles(m.run(Map.of("input", Tensors.of(rows))).get("probabilities")));
             assertEquals(1, f.header().flags() & org.mleruntime.format.FileHeader.FLAG_QUANTIZED, "the file says it needs a 1.1 reader");
         }
+    }
+
+    /** x [batch, 3, 6, 6] → Conv (4 filters 3×3) → Reshape [batch, 4, 16] → MatMul by [16, 5] (its rows given as two slices concatenated). */
+    private static Model network() {
+        Random r = new Random(5);
+        Map<String, Tensor> c = new java.util.LinkedHashMap<>();
+        c.put("filters", Tensors.of(DType.FLOAT32, Shape.of(4, 3, 3, 3), normal(r, 108)));
+        c.put("filter_bias", Tensors.of(DType.FLOAT32, Shape.of(4), normal(r, 4)));
+        c.put("shape", Tensors.of(DType.INT64, Shape.of(3), new double[] {0, 4, 16}));
+        c.put("top", Tensors.of(DType.FLOAT32, Shape.of(10, 5), normal(r, 50)));
+        c.put("bottom", Tensors.of(DType.FLOAT32, Shape.of(6, 5), normal(r, 30)));
+        List<Node> nodes = List.of(
+                TestModels.node("conv", "Conv", List.of("x", "filters", "filter_bias"), List.of("features"), Map.of()),
+                TestModels.node("rows", "Reshape", List.of("features", "shape"), List.of("sequence"), Map.of()),
+                TestModels.node("stack", "Concat", List.of("top", "bottom"), List.of("projection"), Map.of("axis", new Attribute.Int(0))),
+                TestModels.node("project", "MatMul", List.of("sequence", "projection"), List.of("y"), Map.of()));
+        Graph g = new Graph(List.of(new ValueInfo("x", DType.FLOAT32, Shape.of(Shape.BATCH, 3, 6, 6))),
+                List.of(new ValueInfo("y", DType.FLOAT32, Shape.of(Shape.BATCH, 4, 5))), c, nodes);
+        return new Model(g, SampleModels.sequenceSpread().metadata());
+    }
+
+    private static double[] normal(Random r, int n) {
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = r.nextGaussian();
+        }
+        return v;
+    }
+
+    @Test
+    void int8FiltersAndProductsOfTensorsAreDequantizedAtBuildAndMeasuredOnTheExample() {
+        Model net = network();
+        Tensor example = Tensors.of(DType.FLOAT32, Shape.of(2, 3, 6, 6), normal(new Random(9), 216));
+        Quantizer.Quantized q = Quantizer.quantize(net, QuantizationMode.INT8, null, List.of(example), "the example inputs");
+        Graph g = q.model().graph();
+        assertEquals(List.of("Dequantize", "Dequantize", "Conv", "Reshape", "MatMul"), ops(g), "no QGemm for a product of rank-3 tensors");
+        assertArrayEquals(new long[] {4}, g.constants().get("filters.scale").shape().dims(), "one scale per output channel of the filters");
+        assertArrayEquals(new long[] {5}, g.constants().get("projection.scale").shape().dims(), "one scale per output column of the product");
+        assertFalse(g.constants().containsKey("top") || g.constants().containsKey("bottom"), "the rows the graph concatenated are folded away");
+        assertTrue(g.constants().containsKey("filter_bias"), "biases stay exact");
+        QuantizationReport r = q.report();
+        assertTrue(r.calibration().contains("example inputs"), r.calibration());
+        assertEquals(2, r.calibrationRows());
+        double change = r.outputs().getFirst().maxRelChange();
+        assertTrue(change > 0 && change < 0.05, "int8 output within 5 % of its magnitude: " + change);
+        Map<String, Tensor> in = Map.of("x", example);
+        Tensor before = new Session(net.graph(), CpuBackend.defaultBackend(), SessionOptions.defaults(), () -> { }).run(in).get("y");
+        Tensor after = new Session(g, CpuBackend.defaultBackend(), SessionOptions.defaults(), () -> { }).run(in).get("y");
+        assertEquals(r.outputs().getFirst().maxAbsChange(), maxAbsDiff(before, after), 1e-12);
+    }
+
+    @Test
+    void float16NetworksWithoutAnExampleAreNotMeasured() {
+        QuantizationReport r = Quantizer.quantize(network(), QuantizationMode.FP16, null).report();
+        assertEquals(2, r.tensors().size());
+        assertTrue(r.outputs().isEmpty() && r.calibration().startsWith("no calibration"), r.calibration());
+    }
+
+    @Test
+    void examplesThatDoNotMatchTheInputsAreRefusedByName() {
+        Tensor wrongRank = Tensors.of(DType.FLOAT32, Shape.of(2, 108), new double[216]);
+        var e = assertThrows(org.mleruntime.InvalidInputException.class,
+                () -> Quantizer.quantize(network(), QuantizationMode.INT8, null, List.of(wrongRank), "given"));
+        assertTrue(e.getMessage().contains("input 'x'"), e.getMessage());
+        assertThrows(org.mleruntime.InvalidInputException.class, () -> Quantizer.quantize(network(), QuantizationMode.INT8, null, List.of(wrongRank, wrongRank), "given"));
     }
 }

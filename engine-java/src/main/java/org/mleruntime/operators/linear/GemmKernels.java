@@ -84,7 +84,7 @@ public final class GemmKernels {
     }
 
     /** y = β·C broadcast to y's shape: row by row when C is a row (a bias), element by element otherwise. */
-    private static void fill(Tensor y, Tensor c, float beta) {
+    static void fill(Tensor y, Tensor c, float beta) {
         int m = Math.toIntExact(y.shape().dim(1));
         if (c.dtype() == DType.FLOAT32 && Broadcast.isRow(c.shape(), m) || c.elementCount() == 1 && c.dtype() == DType.FLOAT32) {
             float[] row = new float[m];

@@ -4,15 +4,20 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.List;
+import java.util.function.Supplier;
 import org.mleruntime.ir.DType;
 import org.mleruntime.ir.Node;
 import org.mleruntime.ir.Tensor;
+import org.mleruntime.kernels.DerivedConstants;
+import org.mleruntime.kernels.FloatGemm;
 import org.mleruntime.kernels.Kernel;
 import org.mleruntime.kernels.MathKernels;
+import org.mleruntime.kernels.SplitGemm;
 
 /**
  * Kernels of the quantized-weight operators. {@code QGemm} reads int8 weights in place where their
- * smaller size makes a layer faster and dequantizes them once where it does not; {@code Dequantize},
+ * smaller size makes a layer faster (a few rows times a large layer) and works on a float copy
+ * made once where it does not; {@code Dequantize},
  * which a session folds into float constants when it is built, is for weights kernels read as floats.
  */
 public final class QuantizedKernels {
@@ -55,23 +60,45 @@ public final class QuantizedKernels {
      */
     static final long DEQUANTIZE_AT_MOST_BYTES = 1L << 20;
 
+    /**
+     * From this many rows of A, a float32 product is bound by arithmetic rather than by reading the
+     * weights: it runs on a float copy of them packed for the GEMM (made on the first such call,
+     * shared by the model's sessions), as fast as unquantized weights; fewer rows read the int8
+     * values in place.
+     */
+    static final int PACKED_FROM_ROWS = 8;
+
+    /** What the packed float copy of int8 weights depends on. */
+    private record PackedDequantized(FloatGemm gemm) {}
+
     public static Kernel qgemm(MathKernels math, DType dtype, List<Tensor> constants) {
         Tensor q = constants.get(1);
         Tensor scale = constants.get(2);
         int m = Math.toIntExact(q.shape().dim(0));
         int k = Math.toIntExact(q.shape().dim(1));
-        MemorySegment weights = null;
-        if ((long) m * k * dtype.byteSize() <= DEQUANTIZE_AT_MOST_BYTES) {
-            Tensor w = Tensor.numeric(dtype, q.shape(), Arena.ofAuto().allocate(Math.max(1, (long) m * k * dtype.byteSize()), 64)
-                    .asSlice(0, (long) m * k * dtype.byteSize()));
-            for (long i = 0; i < (long) m * k; i++) {
-                double s = scale.getDouble(i / k);
-                byte v = q.data().get(ValueLayout.JAVA_BYTE, i);
-                w.setDouble(i, dtype == DType.FLOAT32 ? v * (float) s : v * s);
-            }
-            weights = w.data();
+        boolean small = (long) m * k * dtype.byteSize() <= DEQUANTIZE_AT_MOST_BYTES;
+        if (dtype == DType.FLOAT32) {
+            FloatGemm gemm = math.floatGemm();
+            Supplier<FloatGemm.PackedMatrix> packed = () -> DerivedConstants.of(q, new PackedDequantized(gemm),
+                    t -> gemm.packRight(true, k, m, dequantized(t, scale, dtype).data(), 0, k));
+            FloatGemm.PackedMatrix packedNow = small ? packed.get() : null;
+            return (in, out) -> {
+                Tensor a = in[0];
+                Tensor y = out[0];
+                Tensor bias = in.length > 3 ? in[3] : null;
+                int n = Math.toIntExact(a.shape().dim(0));
+                if (packedNow == null && n < PACKED_FROM_ROWS) {
+                    math.gemmInt8TransB(dtype, a.data(), in[1].data(), in[2].data(), bias == null ? MemorySegment.NULL : bias.data(),
+                            bias == null ? 0 : bias.elementCount(), y.data(), n, k, m);
+                    return;
+                }
+                if (bias != null) {
+                    GemmKernels.fill(y, bias, 1);
+                }
+                SplitGemm.sgemm(gemm, false, n, a.data(), 0, k, packedNow != null ? packedNow : packed.get(), bias != null, y.data(), 0, m);
+            };
         }
-        MemorySegment dequantized = weights;
+        MemorySegment dequantized = small ? dequantized(q, scale, dtype).data() : null;
         return (in, out) -> {
             Tensor a = in[0];
             Tensor y = out[0];
@@ -85,5 +112,18 @@ public final class QuantizedKernels {
                 math.gemmInt8TransB(a.dtype(), a.data(), in[1].data(), in[2].data(), b, biasLength, y.data(), n, k, m);
             }
         };
+    }
+
+    /** The [M, K] int8 rows times their scales, as {@code dtype}. */
+    private static Tensor dequantized(Tensor q, Tensor scale, DType dtype) {
+        long count = q.elementCount();
+        long k = q.shape().dim(1);
+        Tensor w = Tensor.numeric(dtype, q.shape(), Arena.ofAuto().allocate(Math.max(1, count * dtype.byteSize()), 64).asSlice(0, count * dtype.byteSize()));
+        for (long i = 0; i < count; i++) {
+            double s = scale.getDouble(i / k);
+            byte v = q.data().get(ValueLayout.JAVA_BYTE, i);
+            w.setDouble(i, dtype == DType.FLOAT32 ? v * (float) s : v * s);
+        }
+        return w;
     }
 }

@@ -110,6 +110,35 @@ class QuantizedKernelsTest {
         }
     }
 
+    @Test
+    void float32QgemmReadsInt8ForFewRowsAndAPackedFloatCopyForMany() {
+        MathKernels math = MathKernelsProvider.selected();
+        int k = 1024;
+        for (int m : new int[] {20, 300}) {
+            Tensor q = random(DType.INT8, m, k);
+            Tensor scale = random(DType.FLOAT32, m);
+            Tensor bias = random(DType.FLOAT32, m);
+            Kernel kernel = QuantizedKernels.qgemm(math, DType.FLOAT32, java.util.Arrays.asList(null, q, scale, bias));
+            for (int rows : new int[] {1, QuantizedKernels.PACKED_FROM_ROWS - 1, QuantizedKernels.PACKED_FROM_ROWS, 37}) {
+                Tensor a = random(DType.FLOAT32, rows, k);
+                Tensor y = Tensors.zeros(DType.FLOAT32, Shape.of(rows, m));
+                kernel.compute(new Tensor[] {a, q, scale, bias}, new Tensor[] {y});
+                for (int r = 0; r < rows; r++) {
+                    for (int j = 0; j < m; j++) {
+                        double sum = bias.getDouble(j);
+                        double magnitude = Math.abs(sum);
+                        for (int p = 0; p < k; p++) {
+                            double term = a.getDouble((long) r * k + p) * (float) (q.getDouble((long) j * k + p) * (float) scale.getDouble(j));
+                            sum += term;
+                            magnitude += Math.abs(term);
+                        }
+                        assertEquals(sum, y.getDouble((long) r * m + j), 1e-5 * magnitude, "m=" + m + " rows=" + rows);
+                    }
+                }
+            }
+        }
+    }
+
     private static List<Double> toList(Tensor t) {
         return java.util.Arrays.stream(Tensors.toDoubles(t)).boxed().toList();
     }
