@@ -43,11 +43,13 @@ def test_a_batch_of_one_as_example_gives_a_dynamic_batch(tmp_path):
 
 def test_numpy_example_and_the_module_keeps_its_training_mode(tmp_path):
     torch.manual_seed(1)
-    model = nn.Sequential(nn.Linear(6, 8), nn.Dropout(0.5), nn.Tanh())
+    model = nn.Sequential(nn.Linear(6, 8), nn.Dropout(0.5), nn.Tanh(), nn.Dropout(0.5))
     model.train()
+    model[3].eval()
     path = tmp_path / "m.mle"
     mle_runtime.export_model(model, path, example_inputs=_rand(3, 6))
-    assert model.training, "export leaves the module in the mode it was in"
+    assert model.training and model[1].training, "export leaves the module in the mode it was in"
+    assert not model[3].training, "and each submodule in its own"
     model.eval()
     with mle_runtime.load_model(path) as loaded:
         _same(model, loaded, _rand(5, 6))

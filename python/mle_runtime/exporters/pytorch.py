@@ -47,7 +47,8 @@ def saved_model(module: Any, example_inputs: Any, dynamic_shapes: Any, input_nam
         dynamic_shapes = (dynamic_shapes,) if varargs else dynamic_shapes
     per_argument = dynamic_shapes[0] if varargs and isinstance(dynamic_shapes, (tuple, list)) and len(dynamic_shapes) == 1 else dynamic_shapes
     args = _at_least_two(torch, args, _dynamic_axes(module, args, per_argument))
-    training = module.training
+    # Each submodule's own mode: a wrapper in training mode around a model in eval mode stays so.
+    modes = {m: m.training for m in module.modules()}
     module.eval()
     try:
         with _quiet_exporter():
@@ -57,7 +58,8 @@ def saved_model(module: Any, example_inputs: Any, dynamic_shapes: Any, input_nam
     except Exception as exc:
         raise ModelError(f"PyTorch could not export {_name(module)}: {_first_lines(exc)}") from exc
     finally:
-        module.train(training)
+        for m, training in modes.items():
+            m.training = training
     return SavedModel(framework="onnx", source=f"{_name(module)} (PyTorch {torch.__version__})", content=content,
                       framework_version=torch.__version__, model_type=_name(module), framework_name=FRAMEWORK,
                       examples=graph_inputs(torch, args))

@@ -9,6 +9,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.mleruntime.InvalidInputException;
+import org.mleruntime.InvalidModelException;
 import org.mleruntime.TestModels;
 import org.mleruntime.ir.Attribute;
 import org.mleruntime.ir.DType;
@@ -116,6 +117,22 @@ class CoreKernelsTest {
         assertEquals(Double.doubleToRawLongBits(-0.0), Double.doubleToRawLongBits(sin[1]));
         assertEquals(Double.NaN, cos[8]);
         assertEquals(Double.NaN, sin[8]);
+    }
+
+    @Test
+    void isNanAndIsInf() {
+        for (DType dtype : List.of(DType.FLOAT32, DType.FLOAT64)) {
+            Tensor x = Tensors.of(dtype, Shape.of(1, 4), Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, -1);
+            Tensor nan = OperatorHarness.run("IsNaN", Map.of(), x);
+            assertEquals(DType.BOOL, nan.dtype());
+            assertArrayEquals(new double[] {1, 0, 0, 0}, Tensors.toDoubles(nan));
+            assertArrayEquals(new double[] {0, 1, 1, 0}, Tensors.toDoubles(OperatorHarness.run("IsInf", Map.of(), x)));
+            assertArrayEquals(new double[] {0, 1, 0, 0},
+                    Tensors.toDoubles(OperatorHarness.run("IsInf", Map.of("detect_negative", new Attribute.Int(0)), x)));
+            assertArrayEquals(new double[] {0, 0, 1, 0},
+                    Tensors.toDoubles(OperatorHarness.run("IsInf", Map.of("detect_positive", new Attribute.Int(0)), x)));
+        }
+        assertThrows(InvalidModelException.class, () -> OperatorHarness.run("IsNaN", Map.of(), Tensors.of(DType.INT64, Shape.of(1, 2), 1, 2)));
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.util.List;
 import java.util.function.DoubleBinaryOperator;
+import java.util.function.DoublePredicate;
 import java.util.function.DoubleUnaryOperator;
 import org.mleruntime.ir.DType;
 import org.mleruntime.ir.Node;
@@ -68,6 +69,19 @@ public final class ElementwiseKernels {
         return (in, out) -> {
             for (long i = 0; i < out[0].elementCount(); i++) {
                 out[0].setLong(i, in[0].getLong(i) == 0 ? 1 : 0);
+            }
+        };
+    }
+
+    /** IsNaN, or IsInf with the signs its attributes {@code detect_negative} and {@code detect_positive} (default both) detect. */
+    public static Kernel floatPredicate(Node node) {
+        boolean negative = node.intAttr("detect_negative", 1) != 0;
+        boolean positive = node.intAttr("detect_positive", 1) != 0;
+        DoublePredicate test = node.opType().equals("IsNaN") ? Double::isNaN
+                : x -> x == Double.NEGATIVE_INFINITY && negative || x == Double.POSITIVE_INFINITY && positive;
+        return (in, out) -> {
+            for (long i = 0; i < out[0].elementCount(); i++) {
+                out[0].setLong(i, test.test(in[0].getDouble(i)) ? 1 : 0);
             }
         };
     }

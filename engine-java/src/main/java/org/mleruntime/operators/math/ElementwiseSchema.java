@@ -36,6 +36,13 @@ final class ElementwiseSchema {
         return List.of(out(n, in.getFirst().dtype(), in.getFirst().shape()));
     }
 
+    /** IsNaN and IsInf: a bool per element of a float tensor. */
+    static List<ValueInfo> floatPredicate(Node n, List<ValueInfo> in, List<Tensor> c) {
+        arity(n, in, 1, 1);
+        floating(n, in.getFirst());
+        return List.of(out(n, DType.BOOL, in.getFirst().shape()));
+    }
+
     static List<ValueInfo> clip(Node n, List<ValueInfo> in, List<Tensor> c) {
         arity(n, in, 3, 3);
         ValueInfo x = in.getFirst();

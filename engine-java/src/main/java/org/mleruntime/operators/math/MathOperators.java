@@ -17,6 +17,8 @@ public final class MathOperators implements OperatorFamily, CpuKernelProvider {
             "Erf", "Reciprocal", "Floor", "Ceil", "LeakyRelu", "Elu", "Selu", "Softplus", "Softsign", "HardSigmoid", "HardSwish", "Gelu");
     /** The functions computed to numpy's last bit through {@link MathFunctionKernel}. */
     private static final List<String> MATH_FUNCTIONS = List.of("Log1p", "Expm1", "Sqrt");
+    /** Which floats are NaN, or infinite: bools of the input's shape. */
+    private static final List<String> FLOAT_PREDICATES = List.of("IsNaN", "IsInf");
 
     @Override
     public void addSchemas(SchemaRegistry schemas) {
@@ -30,6 +32,9 @@ public final class MathOperators implements OperatorFamily, CpuKernelProvider {
             schemas.add(op, ElementwiseSchema::logic);
         }
         schemas.add("Not", ElementwiseSchema::logic);
+        for (String op : FLOAT_PREDICATES) {
+            schemas.add(op, ElementwiseSchema::floatPredicate);
+        }
         for (String op : UNARY) {
             schemas.add(op, ElementwiseSchema::floatUnary);
         }
@@ -57,6 +62,9 @@ public final class MathOperators implements OperatorFamily, CpuKernelProvider {
             }
         }
         kernels.add("Not", (node, in, c, math) -> ElementwiseKernels.not());
+        for (String op : FLOAT_PREDICATES) {
+            kernels.add(op, (node, in, c, math) -> ElementwiseKernels.floatPredicate(node));
+        }
         for (String op : UNARY) {
             kernels.add(op, (node, in, c, math) -> ElementwiseKernels.unary(node));
         }

@@ -10,11 +10,12 @@ import org.mleruntime.ir.ValueInfo;
 import org.mleruntime.kernels.Broadcast;
 import org.mleruntime.kernels.CopyKernel;
 import org.mleruntime.kernels.Kernel;
+import org.mleruntime.ops.ShapeRules;
 
 /**
  * CPU kernels of the data-movement operators of {@link LayoutSchema}. They move elements of any
  * dtype (strings included) in runs as long as the layouts allow: the innermost axis when it stays
- * innermost, whole blocks for Gather, Split and Slice's untouched inner axes.
+ * innermost, whole blocks for Gather, GatherND, Split and Slice's untouched inner axes.
  */
 final class LayoutKernels {
     private LayoutKernels() {}
@@ -125,15 +126,89 @@ final class LayoutKernels {
             }
             long picks = indices.elementCount();
             for (long p = 0; p < picks; p++) {
-                long k = indices.getLong(p);
-                if (k < -size || k >= size) {
-                    throw new InvalidInputException("index " + k + " at position " + p + " of node '" + node.name()
-                            + "' is outside an axis of size " + size);
-                }
-                long from = k < 0 ? k + size : k;
+                long from = position(node, indices, p, size);
                 for (long o = 0; o < outer; o++) {
                     CopyKernel.copy(data, (o * size + from) * inner, out[0], (o * picks + p) * inner, inner);
                 }
+            }
+        };
+    }
+
+    /**
+     * The position on an axis of {@code size} that element {@code at} of {@code indices} names, a
+     * negative index counting from the end; an index outside the axis fails the run, naming it.
+     */
+    private static long position(Node node, Tensor indices, long at, long size) {
+        long k = indices.getLong(at);
+        if (k < -size || k >= size) {
+            throw new InvalidInputException("index " + k + " at position " + at + " of the indices of node '" + node.name()
+                    + "' (" + node.opType() + ") is outside an axis of size " + size);
+        }
+        return k < 0 ? k + size : k;
+    }
+
+    /** GatherElements, walking the indices in order with the data offset of their coordinates off the axis. */
+    static Kernel gatherElements(Node node) {
+        return (in, out) -> {
+            Tensor data = in[0];
+            Tensor indices = in[1];
+            Shape s = data.shape();
+            long[] dims = indices.shape().dims();
+            int rank = dims.length;
+            int axis = ShapeRules.axis(node, node.intAttr("axis", 0), rank);
+            for (int a = 0; a < rank; a++) {
+                if (a != axis && dims[a] > s.dim(a)) {
+                    throw new InvalidInputException("the indices " + indices.shape() + " of node '" + node.name()
+                            + "' (GatherElements) are larger than the data " + s + " on axis " + a);
+                }
+            }
+            if (out[0].elementCount() == 0) {
+                return;
+            }
+            long[] strides = strides(s);
+            long[] index = new long[rank];
+            long offset = 0;
+            for (long p = 0; p < out[0].elementCount(); p++) {
+                CopyKernel.copy(data, offset + position(node, indices, p, s.dim(axis)) * strides[axis], out[0], p, 1);
+                for (int a = rank - 1; a >= 0; a--) {
+                    long step = a == axis ? 0 : strides[a];
+                    if (++index[a] < dims[a]) {
+                        offset += step;
+                        break;
+                    }
+                    offset -= (dims[a] - 1) * step;
+                    index[a] = 0;
+                }
+            }
+        };
+    }
+
+    /** GatherND: each index tuple's slice of the data, a contiguous block, is copied whole. */
+    static Kernel gatherNd(Node node) {
+        int batchDims = (int) node.intAttr("batch_dims", 0);
+        return (in, out) -> {
+            Tensor data = in[0];
+            Tensor indices = in[1];
+            Shape s = data.shape();
+            Shape is = indices.shape();
+            for (int a = 0; a < batchDims; a++) {
+                if (s.dim(a) != is.dim(a)) {
+                    throw new InvalidInputException("batch axis " + a + " of the data " + s + " and the indices " + is
+                            + " of node '" + node.name() + "' (GatherND) differ");
+                }
+            }
+            int tupleLength = (int) is.dim(is.rank() - 1);
+            long[] strides = strides(s);
+            long block = strides[batchDims + tupleLength - 1];
+            long perBatch = LayoutSchema.product(s, batchDims, s.rank());
+            long tuplesPerBatch = LayoutSchema.product(is, batchDims, is.rank() - 1);
+            long tuples = LayoutSchema.product(is, 0, is.rank() - 1);
+            for (long t = 0; t < tuples; t++) {
+                long from = t / tuplesPerBatch * perBatch;
+                for (int j = 0; j < tupleLength; j++) {
+                    from += position(node, indices, t * tupleLength + j, s.dim(batchDims + j)) * strides[batchDims + j];
+                }
+                CopyKernel.copy(data, from, out[0], t * block, block);
             }
         };
     }

@@ -7,6 +7,7 @@ import static org.mleruntime.ops.ShapeRules.error;
 import static org.mleruntime.ops.ShapeRules.knownInts;
 import static org.mleruntime.ops.ShapeRules.out;
 import static org.mleruntime.ops.ShapeRules.sameDtype;
+import static org.mleruntime.ops.ShapeRules.sameSize;
 import static org.mleruntime.ops.ShapeRules.unknown;
 
 import java.util.ArrayList;
@@ -21,7 +22,8 @@ import org.mleruntime.ir.ValueInfo;
 
 /**
  * The shape rules of ONNX's data-movement operators (opset 13 and later): Shape, Transpose,
- * Squeeze, Unsqueeze, Flatten, Gather, Slice, Split, Expand, ConstantOfShape, Range and Where.
+ * Squeeze, Unsqueeze, Flatten, Gather, GatherElements, GatherND, Slice, Split, Expand,
+ * ConstantOfShape, Range and Where.
  * Sizes that come from another value (Slice's starts, Expand's shape) are read when that value is
  * known while planning — a constant, or a shape computation folded for the concrete inputs — and
  * are symbolic otherwise, to be known when a run's input shapes are.
@@ -196,10 +198,7 @@ final class LayoutSchema {
         arity(n, in, 2, 2);
         Shape data = in.get(0).shape();
         Shape indices = in.get(1).shape();
-        DType it = in.get(1).dtype();
-        if (it != DType.INT64 && it != DType.INT32) {
-            throw error(n, "indices must be int64 or int32, found " + it.label());
-        }
+        indexDtype(n, in.get(1));
         if (data.rank() == 0) {
             throw error(n, "cannot gather from a scalar");
         }
@@ -215,6 +214,76 @@ final class LayoutSchema {
             names.add(indices.symbol(i));
         }
         for (int i = axis + 1; i < data.rank(); i++) {
+            dims.add(data.dim(i));
+            names.add(data.symbol(i));
+        }
+        return List.of(out(n, in.get(0).dtype(), shape(dims, names)));
+    }
+
+    private static void indexDtype(Node n, ValueInfo indices) {
+        DType it = indices.dtype();
+        if (it != DType.INT64 && it != DType.INT32) {
+            throw error(n, "indices must be int64 or int32, found " + it.label());
+        }
+    }
+
+    /**
+     * GatherElements: {@code Y[i…] = X[i…]} with the coordinate on {@code axis} taken from the indices
+     * ({@code numpy.take_along_axis}). Indices have the data's rank and, off the axis, sizes no larger
+     * than the data's (PyTorch's {@code gather}); the output has the indices' shape.
+     */
+    static List<ValueInfo> gatherElements(Node n, List<ValueInfo> in, List<Tensor> c) {
+        arity(n, in, 2, 2);
+        Shape data = in.get(0).shape();
+        Shape indices = in.get(1).shape();
+        indexDtype(n, in.get(1));
+        if (data.rank() == 0 || indices.rank() != data.rank()) {
+            throw error(n, "indices " + indices + " must have the rank of the data " + data + ", at least 1");
+        }
+        int axis = axis(n, n.intAttr("axis", 0), data.rank());
+        for (int i = 0; i < data.rank(); i++) {
+            if (i != axis && !data.isSymbolic(i) && !indices.isSymbolic(i) && indices.dim(i) > data.dim(i)) {
+                throw error(n, "indices " + indices + " are larger than the data " + data + " on axis " + i);
+            }
+        }
+        return List.of(out(n, in.get(0).dtype(), indices));
+    }
+
+    /**
+     * GatherND: each tuple on the last axis of the indices addresses a slice of the data, after the
+     * first {@code batch_dims} axes, which data and indices share. The tuples' length must be known
+     * while planning, since it decides the output's rank.
+     */
+    static List<ValueInfo> gatherNd(Node n, List<ValueInfo> in, List<Tensor> c) {
+        arity(n, in, 2, 2);
+        Shape data = in.get(0).shape();
+        Shape indices = in.get(1).shape();
+        indexDtype(n, in.get(1));
+        long batchDims = n.intAttr("batch_dims", 0);
+        if (batchDims < 0 || batchDims >= Math.min(data.rank(), indices.rank())) {
+            throw error(n, "batch_dims " + batchDims + " must be at least 0 and below the ranks of the data " + data
+                    + " and the indices " + indices);
+        }
+        int b = (int) batchDims;
+        int last = indices.rank() - 1;
+        if (indices.isSymbolic(last)) {
+            throw error(n, "the last axis of the indices " + indices + " must have a known size: the length of each index tuple");
+        }
+        long tuple = indices.dim(last);
+        if (tuple < 1 || tuple > data.rank() - b) {
+            throw error(n, "index tuples of length " + tuple + " do not address the data " + data + " after " + b + " batch axes");
+        }
+        for (int i = 0; i < b; i++) {
+            sameSize(n, data.dim(i), indices.dim(i), "batch axis " + i + " of the data " + data + " and the indices " + indices);
+        }
+        List<Long> dims = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < last; i++) {
+            boolean fixedByData = i < b && indices.isSymbolic(i) && !data.isSymbolic(i);
+            dims.add(fixedByData ? data.dim(i) : indices.dim(i));
+            names.add(fixedByData ? null : indices.symbol(i));
+        }
+        for (int i = b + (int) tuple; i < data.rank(); i++) {
             dims.add(data.dim(i));
             names.add(data.symbol(i));
         }

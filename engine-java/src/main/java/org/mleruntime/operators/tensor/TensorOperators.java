@@ -28,6 +28,8 @@ public final class TensorOperators implements OperatorFamily, CpuKernelProvider 
         schemas.addAcrossRows("Squeeze", LayoutSchema::squeeze);
         schemas.addAcrossRows("Unsqueeze", LayoutSchema::unsqueeze);
         schemas.addAcrossRows("Gather", LayoutSchema::gather);
+        schemas.addAcrossRows("GatherElements", LayoutSchema::gatherElements);
+        schemas.addAcrossRows("GatherND", LayoutSchema::gatherNd);
         schemas.addAcrossRows("Slice", LayoutSchema::slice);
         schemas.addAcrossRows("Split", LayoutSchema::split);
         schemas.addAcrossRows("Expand", LayoutSchema::expand);
@@ -53,6 +55,8 @@ public final class TensorOperators implements OperatorFamily, CpuKernelProvider 
         kernels.add("Where", (node, in, c, math) -> LayoutKernels.where());
         kernels.add("Transpose", (node, in, c, math) -> LayoutKernels.transpose(node, in.getFirst()));
         kernels.add("Gather", (node, in, c, math) -> LayoutKernels.gather(node));
+        kernels.add("GatherElements", (node, in, c, math) -> LayoutKernels.gatherElements(node));
+        kernels.add("GatherND", (node, in, c, math) -> LayoutKernels.gatherNd(node));
         kernels.add("Slice", (node, in, c, math) -> LayoutKernels.slice(node));
         kernels.add("Split", (node, in, c, math) -> LayoutKernels.split(node));
         kernels.add("Expand", (node, in, c, math) -> LayoutKernels.expand());

@@ -27,11 +27,15 @@ public final class OperatorMappings {
             add(op, 7, NativeMappings::same);
         }
         add("Expand", 8, NativeMappings::same);
-        for (String op : List.of("Erf", "Where", "BatchNormalization")) {
+        for (String op : List.of("Erf", "Where", "BatchNormalization", "IsNaN")) {
             add(op, 9, NativeMappings::same);
         }
         add("Mod", 10, NativeMappings::same);
-        add("Range", 11, NativeMappings::same);
+        add("IsInf", 10, NativeMappings::same);
+        // GatherND's batch_dims came in set 12; its absence in set 11 means 0, the engine's default.
+        for (String op : List.of("Range", "GatherElements", "GatherND")) {
+            add(op, 11, NativeMappings::same);
+        }
         for (String op : List.of("GreaterOrEqual", "LessOrEqual", "Einsum")) {
             add(op, 12, NativeMappings::same);
         }
