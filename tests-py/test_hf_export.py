@@ -8,8 +8,7 @@ import mle_runtime
 import numpy as np
 import pytest
 import torch
-
-transformers = pytest.importorskip("transformers")
+import transformers
 
 # The exporter's own deprecation and tracing notes, not this package's.
 pytestmark = pytest.mark.filterwarnings("ignore::FutureWarning", "ignore::UserWarning", "ignore::DeprecationWarning")
