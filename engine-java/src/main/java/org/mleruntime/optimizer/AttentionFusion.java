@@ -24,8 +24,10 @@ import org.mleruntime.planner.ShapeInference;
  * it, where it is true: the mask is then negated by a Not), or the causal mask torch builds
  * ({@code Where(Trilu(ones[Sq, Skv]) == 0, −∞, 0)}), which becomes {@code is_causal}. Q, K and V
  * are float32 and 4-D [B, H, S, size] (or 3-D [B·H, S, size], one head per batch entry), with the
- * same batch and heads. The scale is applied once instead of twice, so outputs change within
- * float32 rounding; a row whose every key is masked gives zeros where the primitives give NaN.
+ * same batch and heads. The probabilities may be guarded as PyTorch's attention writes it,
+ * {@code Where(IsNaN(p), 0, p)}. The scale is applied once instead of twice, so outputs change
+ * within float32 rounding; a row whose every key is masked gives zeros where the unguarded
+ * primitives give NaN.
  */
 public final class AttentionFusion implements GraphPass {
     private static final long SLICE_TO_END = Long.MAX_VALUE;
@@ -78,7 +80,10 @@ public final class AttentionFusion implements GraphPass {
     }
 
     private static Match match(Node product, Uses uses, Map<String, Tensor> constants, Map<String, ValueInfo> types) {
-        Node softmax = privateProducer(product.inputs().get(0), uses);
+        String probabilities = product.inputs().get(0);
+        String unguarded = unguarded(probabilities, uses, constants);
+        // The guard reads the probabilities twice; the guard itself is what no other node may read.
+        Node softmax = unguarded.equals(probabilities) ? privateProducer(probabilities, uses) : uses.producer(unguarded);
         if (softmax == null || !softmax.opType().equals("Softmax") || !lastAxis(softmax, types)) {
             return null;
         }
@@ -134,6 +139,23 @@ public final class AttentionFusion implements GraphPass {
         boolean causal = mask != null && isCausalMask(mask, q.value(), kScaled.value(), uses, constants);
         Match m = new Match(q.value(), kScaled.value(), v, causal ? null : mask, maskMarksMasked && !causal, scale, causal);
         return fits(m, types) ? m : null;
+    }
+
+    /**
+     * The probabilities under {@code Where(IsNaN(p), 0, p)}, the guard PyTorch's attention writes for
+     * rows whose every key is masked (NaN there becomes 0, which Attention gives for such rows), else
+     * the value itself. The guard's two reads must be p's only ones.
+     */
+    private static String unguarded(String value, Uses uses, Map<String, Tensor> constants) {
+        Node where = privateProducer(value, uses);
+        if (where == null || !where.opType().equals("Where") || where.inputs().size() != 3 || !Scalars.near(constants, where.inputs().get(1), 0)) {
+            return value;
+        }
+        String p = where.inputs().get(2);
+        Node isNaN = privateProducer(where.inputs().get(0), uses);
+        boolean guard = isNaN != null && isNaN.opType().equals("IsNaN") && isNaN.inputs().getFirst().equals(p) && uses.reads(p) == 2
+                && !uses.isGraphOutput(p);
+        return guard ? p : value;
     }
 
     /** Q, K and V float32 of one rank (3 or 4) with the same batch (and heads), the mask reaching every key. */

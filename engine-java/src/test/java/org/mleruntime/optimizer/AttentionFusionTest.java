@@ -136,4 +136,36 @@ class AttentionFusionTest {
         assertTrue(ops(attention("", -1, true)).contains("Softmax"), "scores read by a graph output");
         assertSameOutputs(attention("column_mask", -1, false));
     }
+
+    /** {@code g} with its probabilities p guarded as PyTorch writes it, Where(IsNaN(p), 0, p), and p also read by {@code alsoReading}. */
+    private static Graph guarded(Graph g, String alsoReading) {
+        Map<String, Tensor> c = new LinkedHashMap<>(g.constants());
+        c.put("zero", Tensors.of(DType.FLOAT32, Shape.of(), 0));
+        List<Node> nodes = new ArrayList<>();
+        for (Node n : g.nodes()) {
+            if (n.name().equals("pv")) {
+                nodes.add(TestModels.node("nan", "IsNaN", List.of("p"), List.of("p_nan"), Map.of()));
+                nodes.add(TestModels.node("guard", "Where", List.of("p_nan", "zero", "p"), List.of("p_guarded"), Map.of()));
+                if (!alsoReading.isEmpty()) {
+                    nodes.add(TestModels.node("other", alsoReading, List.of("p"), List.of("p_other"), Map.of()));
+                }
+                nodes.add(TestModels.node("pv", "MatMul", List.of("p_guarded", "v"), List.of("y"), Map.of()));
+            } else {
+                nodes.add(n);
+            }
+        }
+        List<ValueInfo> outputs = new ArrayList<>(g.outputs());
+        if (!alsoReading.isEmpty()) {
+            outputs.add(new ValueInfo("p_other", DType.FLOAT32, Shape.of(-1, HEADS, SEQ, SEQ)));
+        }
+        return new Graph(g.inputs(), outputs, c, nodes);
+    }
+
+    @Test
+    void probabilitiesGuardedAgainstNaNAreAttentionToo() {
+        Graph g = guarded(attention("mask", -1, false), "");
+        assertEquals(List.of("Attention"), ops(g));
+        assertSameOutputs(g);
+        assertTrue(ops(guarded(attention("mask", -1, false), "Neg")).contains("Softmax"), "probabilities read beyond the guard");
+    }
 }
