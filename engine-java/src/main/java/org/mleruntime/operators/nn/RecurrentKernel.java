@@ -165,15 +165,30 @@ final class RecurrentKernel implements Kernel {
         MemorySegment projectedSegment = MemorySegment.ofArray(projected);
         for (int d = 0; d < dirs; d++) {
             boolean reverse = reverseOnly || d == 1;
+            Tensor bias = in.length > 3 ? in[3] : null;
+            if (bias != null) {
+                fillBiases(projected, bias, d, seq * batch, gh);
+            }
             SplitGemm.sgemm(gemm, false, true, seq * batch, gh, inputs, stepsSegment, 0, inputs, in[1].data(), (long) d * gh * inputs, inputs,
-                    false, projectedSegment, 0, gh);
-            addBiases(projected, in.length > 3 ? in[3] : null, d, seq * batch, gh);
+                    bias != null, projectedSegment, 0, gh);
             initial(in.length > 5 ? in[5] : null, d, batch, h);
             initial(gates == 4 && in.length > 6 ? in[6] : null, d, batch, c);
             float[] peepholes = gates == 4 && in.length > 7 && in[7] != null ? slice(in[7], (long) d * 3 * hidden, 3 * hidden) : null;
-            float[] recurrentBias = in.length > 3 && in[3] != null ? slice(in[3], (long) d * 2 * gh + gh, gh) : new float[gh];
+            float[] recurrentBias = bias != null ? slice(bias, (long) d * 2 * gh + gh, gh) : new float[gh];
             Activation[] fs = Arrays.copyOfRange(activations, d * activations.length / dirs, (d + 1) * activations.length / dirs);
+            // When every sequence runs the full length, a step's projected rows are contiguous for the whole batch:
+            // H·Rᵀ is added to them in the product itself, and the cell works on them in place.
+            boolean inPlace = transposedR != null && gates != 3 && peepholes == null && Arrays.stream(lengths).allMatch(length -> length == seq);
             for (int step = 0; step < seq; step++) {
+                if (inPlace) {
+                    int t = reverse ? seq - 1 - step : step;
+                    SplitGemm.sgemm(gemm, false, batch, MemorySegment.ofArray(h), 0, hidden, transposedR[d], true, projectedSegment, (long) t * batch * gh, gh);
+                    for (int b = 0; b < batch; b++) {
+                        cellInPlace(projected, (t * batch + b) * gh, h, c, b * hidden, fs);
+                        System.arraycopy(h, b * hidden, y, ((t * dirs + d) * batch + b) * hidden, hidden);
+                    }
+                    continue;
+                }
                 if (transposedR != null) {
                     SplitGemm.sgemm(gemm, false, batch, MemorySegment.ofArray(h), 0, hidden, transposedR[d], false, MemorySegment.ofArray(recurrent), 0, gh);
                 } else {
@@ -198,6 +213,37 @@ final class RecurrentKernel implements Kernel {
         write(out, 0, y, seq, dirs, batch, true);
         write(out, 1, lastH, 1, dirs, batch, false);
         write(out, 2, lastC, 1, dirs, batch, false);
+    }
+
+    /**
+     * One LSTM (no peepholes) or RNN cell step for batch entry at {@code state}, on pre-activations
+     * that already hold H·Rᵀ: activations over whole runs of gates (LSTM's i, o and f at once), then
+     * the new H (and C).
+     */
+    private void cellInPlace(float[] gate, int p, float[] h, float[] c, int state, Activation[] fs) {
+        int n = hidden;
+        if (clip != Float.POSITIVE_INFINITY) {
+            for (int j = p; j < p + gates * n; j++) {
+                gate[j] = clip(gate[j]);
+            }
+        }
+        if (gates == 1) {
+            System.arraycopy(gate, p, h, state, n);
+            fs[0].apply(math, h, state, n);
+            System.arraycopy(h, state, c, state, n);
+            return;
+        }
+        fs[0].apply(math, gate, p, 3 * n);
+        fs[1].apply(math, gate, p + 3 * n, n);
+        for (int j = 0; j < n; j++) {
+            float cNew = gate[p + 2 * n + j] * c[state + j] + gate[p + j] * gate[p + 3 * n + j];
+            c[state + j] = cNew;
+            h[state + j] = cNew;
+        }
+        fs[2].apply(math, h, state, n);
+        for (int j = 0; j < n; j++) {
+            h[state + j] *= gate[p + n + j];
+        }
     }
 
     /**
@@ -312,19 +358,18 @@ final class RecurrentKernel implements Kernel {
         return lengths;
     }
 
-    /** Adds Wb + Rb of direction d to every projected step. */
-    private void addBiases(float[] projected, Tensor bias, int d, int rows, int gh) {
-        if (bias == null) {
-            return;
-        }
+    /** Fills every projected step with Wb + Rb of direction d, which the input product then adds to. */
+    private void fillBiases(float[] projected, Tensor bias, int d, int rows, int gh) {
         float[] wb = slice(bias, (long) d * 2 * gh, gh);
         float[] rb = slice(bias, (long) d * 2 * gh + gh, gh);
+        float[] row = new float[gh];
+        for (int j = 0; j < gh; j++) {
+            // GRU keeps Rbₕ apart: the cell adds it to the recurrent product, inside the reset gate or beside it.
+            boolean apart = gates == 3 && j >= 2 * hidden;
+            row[j] = wb[j] + (apart ? 0 : rb[j]);
+        }
         for (int r = 0; r < rows; r++) {
-            for (int j = 0; j < gh; j++) {
-                // GRU keeps Rbₕ apart: the cell adds it to the recurrent product, inside the reset gate or beside it.
-                boolean apart = gates == 3 && j >= 2 * hidden;
-                projected[r * gh + j] += wb[j] + (apart ? 0 : rb[j]);
-            }
+            System.arraycopy(row, 0, projected, r * gh, gh);
         }
     }
 
