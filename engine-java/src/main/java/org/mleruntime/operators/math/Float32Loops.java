@@ -43,6 +43,11 @@ final class Float32Loops {
         float[] r = new float[(int) Math.min(CHUNK, Math.max(period, 1))];
         boolean scalar = period == 1;
         float s = scalar ? repeated.data().getAtIndex(F32, 0) : 0;
+        // A repeating operand that fits the buffer (a bias row) is read once, not once per run.
+        boolean resident = !scalar && period <= r.length;
+        if (resident) {
+            MemorySegment.copy(repeated.data(), F32, 0, r, 0, (int) period);
+        }
         for (long start = 0; start < count; start += x.length) {
             int length = (int) Math.min(x.length, count - start);
             MemorySegment.copy(full.data(), F32, start * Float.BYTES, x, 0, length);
@@ -52,8 +57,10 @@ final class Float32Loops {
                 for (int done = 0; done < length; ) {
                     long at = (start + done) % period;
                     int run = (int) Math.min(Math.min(length - done, period - at), r.length);
-                    MemorySegment.copy(repeated.data(), F32, at * Float.BYTES, r, 0, run);
-                    apply(op, x, done, r, run, aFull);
+                    if (!resident) {
+                        MemorySegment.copy(repeated.data(), F32, at * Float.BYTES, r, 0, run);
+                    }
+                    apply(op, x, done, r, resident ? (int) at : 0, run, aFull);
                     done += run;
                 }
             }
@@ -181,37 +188,37 @@ final class Float32Loops {
         }
     }
 
-    /** x[from + i] = x[from + i] op r[i] (or r[i] op x[from + i]) for i below n. */
-    private static void apply(String op, float[] x, int from, float[] r, int n, boolean fullFirst) {
+    /** x[from + i] = x[from + i] op r[at + i] (or r[at + i] op x[from + i]) for i below n. */
+    private static void apply(String op, float[] x, int from, float[] r, int at, int n, boolean fullFirst) {
         switch (op) {
             case "Add" -> {
                 for (int i = 0; i < n; i++) {
-                    x[from + i] += r[i];
+                    x[from + i] += r[at + i];
                 }
             }
             case "Mul" -> {
                 for (int i = 0; i < n; i++) {
-                    x[from + i] *= r[i];
+                    x[from + i] *= r[at + i];
                 }
             }
             case "Sub" -> {
                 for (int i = 0; i < n; i++) {
-                    x[from + i] = fullFirst ? x[from + i] - r[i] : r[i] - x[from + i];
+                    x[from + i] = fullFirst ? x[from + i] - r[at + i] : r[at + i] - x[from + i];
                 }
             }
             case "Div" -> {
                 for (int i = 0; i < n; i++) {
-                    x[from + i] = fullFirst ? x[from + i] / r[i] : r[i] / x[from + i];
+                    x[from + i] = fullFirst ? x[from + i] / r[at + i] : r[at + i] / x[from + i];
                 }
             }
             case "Min" -> {
                 for (int i = 0; i < n; i++) {
-                    x[from + i] = Math.min(x[from + i], r[i]);
+                    x[from + i] = Math.min(x[from + i], r[at + i]);
                 }
             }
             default -> {
                 for (int i = 0; i < n; i++) {
-                    x[from + i] = Math.max(x[from + i], r[i]);
+                    x[from + i] = Math.max(x[from + i], r[at + i]);
                 }
             }
         }
