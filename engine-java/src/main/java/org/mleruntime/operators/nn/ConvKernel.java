@@ -95,17 +95,19 @@ final class ConvKernel implements Kernel {
         initialise(y, in.length > 2 ? in[2] : null, images, maps, positions);
         long work = (long) images * maps * positions * k;
         if (groupChannels == 1 && groups > 1) {
-            DepthwiseConv depthwise = new DepthwiseConv(g);
+            DepthwiseConv depthwise = new DepthwiseConv(g, math);
             // Each output plane (image and map) on its own, a run of them per thread.
             Parallel.forRanges(images * maps, work, (first, last) -> {
-                float[] plane = new float[depthwise.inputPlane()];
-                float[] sums = new float[depthwise.outputPlane()];
+                float[] phases = new float[depthwise.phasesSize()];
+                float[] weights = new float[depthwise.taps()];
+                float[] sums = new float[depthwise.sumsSize()];
                 for (int p = first; p < last; p++) {
                     int n = p / maps;
                     int map = p % maps;
                     int channel = map / groupMaps;
-                    depthwise.plane(x.data(), ((long) n * channels + channel) * inSize, w.data(), (long) map * k, y.data(), (long) p * positions,
-                            plane, sums);
+                    boolean samePlane = p > first && map % groupMaps > 0;
+                    depthwise.plane(x.data(), ((long) n * channels + channel) * inSize, samePlane, w.data(), (long) map * k,
+                            y.data(), (long) p * positions, phases, weights, sums);
                     activate(y.data(), (long) p * positions, 1, positions, positions);
                 }
             });
