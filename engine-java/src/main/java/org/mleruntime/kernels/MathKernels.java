@@ -105,6 +105,9 @@ public interface MathKernels {
      */
     void tapSums(float[] x, int[] offsets, float[] weights, float[] out, int n);
 
+    /** out[at + i] = x[from + i · step] for i in [0, n): one phase of a strided row (step ≥ 1). */
+    void stridedCopy(float[] x, int from, int step, float[] out, int at, int n);
+
     /** x[i] = 1 / (1 + e^(−x[i])) for i in [from, from + n), to float precision. */
     void sigmoid(float[] x, int from, int n);
 

@@ -258,6 +258,13 @@ public final class PlainMathKernels implements MathKernels {
     }
 
     @Override
+    public void stridedCopy(float[] x, int from, int step, float[] out, int at, int n) {
+        for (int i = 0; i < n; i++) {
+            out[at + i] = x[from + i * step];
+        }
+    }
+
+    @Override
     public void sigmoid(float[] x, int from, int n) {
         for (int i = from; i < from + n; i++) {
             x[i] = (float) (1 / (1 + Math.exp(-x[i])));

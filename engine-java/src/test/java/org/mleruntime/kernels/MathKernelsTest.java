@@ -122,6 +122,26 @@ class MathKernelsTest {
 
     @ParameterizedTest
     @MethodSource("implementations")
+    void stridedCopyTakesEveryStepthValue(MathKernels math) {
+        float[] x = new float[200];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = i;
+        }
+        for (int step : new int[] {1, 2, 3}) {
+            for (int n : new int[] {0, 5, 16, 33, 60}) {
+                float[] out = new float[n + 2];
+                math.stridedCopy(x, 3, step, out, 1, n);
+                for (int i = 0; i < n; i++) {
+                    assertEquals(3 + i * step, out[1 + i], math.name() + " step " + step + ", n " + n);
+                }
+                assertEquals(0, out[0]);
+                assertEquals(0, out[n + 1]);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("implementations")
     void gemmMatchesReference(MathKernels math) {
         for (DType t : List.of(DType.FLOAT64, DType.FLOAT32)) {
             for (int[] dims : new int[][] {{1, 1, 1}, {4, 6, 11}, {9, 3, 16}, {3, 8, 2}, {2, 5, 77}, {13, 70, 35}, {8, 64, 64}}) {

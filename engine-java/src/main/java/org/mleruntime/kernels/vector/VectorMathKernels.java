@@ -710,6 +710,23 @@ public final class VectorMathKernels implements MathKernels {
         }
     }
 
+    /** Gathers a vector of strided values per instruction, where C2 would copy them one by one. */
+    @Override
+    public void stridedCopy(float[] x, int from, int step, float[] out, int at, int n) {
+        int lanes = F.length();
+        int i = 0;
+        if (step > 1 && n >= lanes) {
+            int[] index = new int[lanes];
+            for (int lane = 0; lane < lanes; lane++) {
+                index[lane] = lane * step;
+            }
+            for (; i + lanes <= n; i += lanes) {
+                FloatVector.fromArray(F, x, from + i * step, index, 0).intoArray(out, at + i);
+            }
+        }
+        SCALAR.stridedCopy(x, from + i * step, step, out, at + i, n - i);
+    }
+
     @Override
     public void sigmoid(float[] x, int from, int n) {
         int bound = from + F.loopBound(n);

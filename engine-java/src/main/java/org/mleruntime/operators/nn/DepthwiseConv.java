@@ -65,48 +65,45 @@ final class DepthwiseConv {
         return (d * phase[1] + h) * phase[2] + w;
     }
 
-    /** Floats of the padded, phased input plane: the size of {@link #plane}'s {@code phases} scratch. */
-    int phasesSize() {
-        return Math.toIntExact(stride[0] * stride[1] * stride[2] * phaseSize);
-    }
-
-    /** Floats of the run of sums: the size of {@link #plane}'s {@code sums} scratch. */
-    int sumsSize() {
-        return run;
-    }
-
-    /** Floats of the map's weights: the size of {@link #plane}'s {@code weights} scratch. */
-    int taps() {
-        return offsets.length;
-    }
-
     /**
      * Adds to output plane {@code yAt} of Y (which holds the bias) the convolution of input plane
      * {@code xAt} of X with the map's weights at {@code wAt} of W ([maps, 1, k1, …]), through the
-     * caller's arrays; {@code phases} may still hold the same input plane ({@code samePlane}), as when
-     * a channel has several maps.
+     * caller's {@link Scratch}; it may still hold the same input plane ({@code samePlane}), as when a
+     * channel has several maps.
      */
-    void plane(MemorySegment x, long xAt, boolean samePlane, MemorySegment w, long wAt, MemorySegment y, long yAt,
-               float[] phases, float[] weights, float[] sums) {
+    void plane(MemorySegment x, long xAt, boolean samePlane, MemorySegment w, long wAt, MemorySegment y, long yAt, Scratch scratch) {
         if (!samePlane) {
-            split(x, xAt, phases);
+            MemorySegment.copy(x, F32, xAt * Float.BYTES, scratch.input, 0, scratch.input.length);
+            split(scratch.input, scratch.phases);
         }
-        MemorySegment.copy(w, F32, wAt * Float.BYTES, weights, 0, weights.length);
-        math.tapSums(phases, offsets, weights, sums, run);
+        MemorySegment.copy(w, F32, wAt * Float.BYTES, scratch.weights, 0, scratch.weights.length);
+        math.tapSums(scratch.phases, offsets, scratch.weights, scratch.sums, run);
+        float[] output = scratch.output;
+        MemorySegment.copy(y, F32, yAt * Float.BYTES, output, 0, output.length);
         int width = Math.toIntExact(out[2]);
-        long at = yAt;
+        int at = 0;
         for (long od = 0; od < out[0]; od++) {
             for (long oh = 0; oh < out[1]; oh++, at += width) {
                 int from = Math.toIntExact(position(od, oh, 0));
                 for (int ow = 0; ow < width; ow++) {
-                    y.setAtIndex(F32, at + ow, y.getAtIndex(F32, at + ow) + sums[from + ow]);
+                    output[at + ow] += scratch.sums[from + ow];
                 }
             }
         }
+        MemorySegment.copy(output, 0, y, F32, yAt * Float.BYTES, output.length);
     }
 
-    /** Copies input plane {@code xAt} into its padded form split into phases, zero where the padding is. */
-    private void split(MemorySegment x, long xAt, float[] phases) {
+    /** One thread's arrays for {@link #plane}: the input plane, its phases, the map's weights, the sums and the output plane. */
+    final class Scratch {
+        private final float[] input = new float[Math.toIntExact(in[0] * in[1] * in[2])];
+        private final float[] phases = new float[Math.toIntExact(stride[0] * stride[1] * stride[2] * phaseSize)];
+        private final float[] weights = new float[offsets.length];
+        private final float[] sums = new float[run];
+        private final float[] output = new float[Math.toIntExact(out[0] * out[1] * out[2])];
+    }
+
+    /** Copies an input plane into its padded form split into phases, zero where the padding is. */
+    private void split(float[] input, float[] phases) {
         int at = 0;
         for (long rd = 0; rd < stride[0]; rd++) {
             for (long rh = 0; rh < stride[1]; rh++) {
@@ -115,6 +112,7 @@ final class DepthwiseConv {
                     long start = rw - pad[2];
                     int first = (int) Math.min(phase[2], start >= 0 ? 0 : Math.ceilDiv(-start, stride[2]));
                     int last = (int) Math.max(first, Math.min(phase[2], start >= in[2] ? 0 : (in[2] - 1 - start) / stride[2] + 1));
+                    int step = (int) stride[2];
                     for (int i0 = 0; i0 < phase[0]; i0++) {
                         long d = i0 * stride[0] + rd - pad[0];
                         for (int i1 = 0; i1 < phase[1]; i1++, at += phase[2]) {
@@ -123,14 +121,12 @@ final class DepthwiseConv {
                                 Arrays.fill(phases, at, at + phase[2], 0f);
                                 continue;
                             }
-                            long row = xAt + (d * in[1] + h) * in[2] + start;
+                            int row = (int) ((d * in[1] + h) * in[2] + start);
                             Arrays.fill(phases, at, at + first, 0f);
-                            if (stride[2] == 1) {
-                                MemorySegment.copy(x, F32, (row + first) * Float.BYTES, phases, at + first, last - first);
+                            if (step == 1) {
+                                System.arraycopy(input, row + first, phases, at + first, last - first);
                             } else {
-                                for (int i = first; i < last; i++) {
-                                    phases[at + i] = x.getAtIndex(F32, row + i * stride[2]);
-                                }
+                                math.stridedCopy(input, row + first * step, step, phases, at + first, last - first);
                             }
                             Arrays.fill(phases, at + last, at + phase[2], 0f);
                         }
