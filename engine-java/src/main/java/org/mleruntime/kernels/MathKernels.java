@@ -98,6 +98,16 @@ public interface MathKernels {
      */
     float expShifted(float[] x, int from, int n, float shift);
 
+    /**
+     * out[i] = Σ_t weights[t] · x[offsets[t] + i] for i in [0, n): a filter's taps over shifted runs of
+     * one array (a depthwise convolution), each output summed in tap order by fused multiply-adds
+     * from zero, so every implementation gives the same bits.
+     */
+    void tapSums(float[] x, int[] offsets, float[] weights, float[] out, int n);
+
+    /** out[at + i] = x[from + i · step] for i in [0, n): one phase of a strided row (step ≥ 1). */
+    void stridedCopy(float[] x, int from, int step, float[] out, int at, int n);
+
     /** x[i] = 1 / (1 + e^(−x[i])) for i in [from, from + n), to float precision. */
     void sigmoid(float[] x, int from, int n);
 

@@ -5,6 +5,7 @@ import static org.mleruntime.ir.Tensor.F64;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 import org.mleruntime.ir.DType;
 
 /** Plain-Java loops: the reference path and the one used on runtimes without the Vector API. */
@@ -241,6 +242,26 @@ public final class PlainMathKernels implements MathKernels {
             sum += x[i];
         }
         return sum;
+    }
+
+    /** Tap by tap over the whole run: C2 vectorises each pass's fused multiply-adds. */
+    @Override
+    public void tapSums(float[] x, int[] offsets, float[] weights, float[] out, int n) {
+        Arrays.fill(out, 0, n, 0f);
+        for (int t = 0; t < offsets.length; t++) {
+            float weight = weights[t];
+            int offset = offsets[t];
+            for (int i = 0; i < n; i++) {
+                out[i] = Math.fma(weight, x[offset + i], out[i]);
+            }
+        }
+    }
+
+    @Override
+    public void stridedCopy(float[] x, int from, int step, float[] out, int at, int n) {
+        for (int i = 0; i < n; i++) {
+            out[at + i] = x[from + i * step];
+        }
     }
 
     @Override

@@ -89,6 +89,57 @@ class MathKernelsTest {
         }
     }
 
+    /** Runs of every length around the vector blocks: the same bits as the plain loop, and the definition to float rounding. */
+    @Test
+    void tapSumsGiveTheSameBitsOnEveryPath() {
+        Random random = new Random(5);
+        int[] offsets = {0, 1, 2, 40, 41, 42, 80, 81, 82};
+        float[] weights = new float[offsets.length];
+        float[] x = new float[300];
+        for (int i = 0; i < weights.length; i++) {
+            weights[i] = (float) random.nextGaussian();
+        }
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) random.nextGaussian();
+        }
+        for (int n : new int[] {1, 15, 16, 17, 63, 64, 65, 130, 218}) {
+            float[] plain = new float[n + 1];
+            float[] fast = new float[n + 1];
+            plain[n] = fast[n] = 7;
+            new PlainMathKernels().tapSums(x, offsets, weights, plain, n);
+            MathKernelsProvider.selected().tapSums(x, offsets, weights, fast, n);
+            assertArrayEquals(plain, fast, "n = " + n);
+            assertEquals(7, fast[n], "past the run stays");
+            for (int i = 0; i < n; i++) {
+                double expected = 0;
+                for (int t = 0; t < offsets.length; t++) {
+                    expected += (double) weights[t] * x[offsets[t] + i];
+                }
+                assertEquals(expected, plain[i], 1e-5, "n = " + n + ", i = " + i);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("implementations")
+    void stridedCopyTakesEveryStepthValue(MathKernels math) {
+        float[] x = new float[200];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = i;
+        }
+        for (int step : new int[] {1, 2, 3}) {
+            for (int n : new int[] {0, 5, 16, 33, 60}) {
+                float[] out = new float[n + 2];
+                math.stridedCopy(x, 3, step, out, 1, n);
+                for (int i = 0; i < n; i++) {
+                    assertEquals(3 + i * step, out[1 + i], math.name() + " step " + step + ", n " + n);
+                }
+                assertEquals(0, out[0]);
+                assertEquals(0, out[n + 1]);
+            }
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("implementations")
     void gemmMatchesReference(MathKernels math) {

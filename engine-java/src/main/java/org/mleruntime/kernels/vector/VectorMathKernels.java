@@ -670,6 +670,63 @@ public final class VectorMathKernels implements MathKernels {
         return sum;
     }
 
+    /**
+     * Four vectors of outputs at a time stay in registers through all the taps, so each output is
+     * stored once instead of once per tap; the tail is summed as the plain loop does.
+     */
+    @Override
+    public void tapSums(float[] x, int[] offsets, float[] weights, float[] out, int n) {
+        int lanes = F.length();
+        int taps = offsets.length;
+        int i = 0;
+        for (; i + 4 * lanes <= n; i += 4 * lanes) {
+            FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
+            for (int t = 0; t < taps; t++) {
+                FloatVector weight = FloatVector.broadcast(F, weights[t]);
+                int at = offsets[t] + i;
+                s0 = weight.fma(FloatVector.fromArray(F, x, at), s0);
+                s1 = weight.fma(FloatVector.fromArray(F, x, at + lanes), s1);
+                s2 = weight.fma(FloatVector.fromArray(F, x, at + 2 * lanes), s2);
+                s3 = weight.fma(FloatVector.fromArray(F, x, at + 3 * lanes), s3);
+            }
+            s0.intoArray(out, i);
+            s1.intoArray(out, i + lanes);
+            s2.intoArray(out, i + 2 * lanes);
+            s3.intoArray(out, i + 3 * lanes);
+        }
+        for (; i + lanes <= n; i += lanes) {
+            FloatVector s = FloatVector.zero(F);
+            for (int t = 0; t < taps; t++) {
+                s = FloatVector.broadcast(F, weights[t]).fma(FloatVector.fromArray(F, x, offsets[t] + i), s);
+            }
+            s.intoArray(out, i);
+        }
+        for (; i < n; i++) {
+            float s = 0;
+            for (int t = 0; t < taps; t++) {
+                s = Math.fma(weights[t], x[offsets[t] + i], s);
+            }
+            out[i] = s;
+        }
+    }
+
+    /** Gathers a vector of strided values per instruction, where C2 would copy them one by one. */
+    @Override
+    public void stridedCopy(float[] x, int from, int step, float[] out, int at, int n) {
+        int lanes = F.length();
+        int i = 0;
+        if (step > 1 && n >= lanes) {
+            int[] index = new int[lanes];
+            for (int lane = 0; lane < lanes; lane++) {
+                index[lane] = lane * step;
+            }
+            for (; i + lanes <= n; i += lanes) {
+                FloatVector.fromArray(F, x, from + i * step, index, 0).intoArray(out, at + i);
+            }
+        }
+        SCALAR.stridedCopy(x, from + i * step, step, out, at + i, n - i);
+    }
+
     @Override
     public void sigmoid(float[] x, int from, int n) {
         int bound = from + F.loopBound(n);

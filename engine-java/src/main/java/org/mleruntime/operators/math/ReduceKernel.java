@@ -9,8 +9,8 @@ import org.mleruntime.kernels.Kernel;
 
 /**
  * The reductions of {@link ReduceSchema}, accumulated in double per output element: each input
- * element, in order, is added to the output element it falls on (followed by an odometer, with no
- * table of targets), then the result finished (a mean divides, L2 takes the root; log-sum-exp
+ * element, in order, is added to the output element it falls on (runs of elements that fall on the
+ * same one by a single loop, followed from run to run by an odometer, with no table of targets), then the result finished (a mean divides, L2 takes the root; log-sum-exp
  * subtracts the maximum first, as numerically stable code does).
  */
 final class ReduceKernel implements Kernel {
@@ -42,27 +42,25 @@ final class ReduceKernel implements Kernel {
             max = new double[count];
             Arrays.fill(max, Double.NEGATIVE_INFINITY);
         }
-        // Log-sum-exp takes two passes, the maxima first; each pass walks X once, the output element followed by an odometer.
+        // Elements that fall on one output element one after another (the trailing reduced axes) are a
+        // run, folded by one loop; an odometer over the other axes follows the output element from run to run.
+        int leading = dims.length;
+        long run = 1;
+        while (leading > 0 && reduced[leading - 1]) {
+            run *= dims[--leading];
+        }
+        long elements = x.elementCount();
+        // Log-sum-exp takes two passes, the maxima first; each pass walks X once.
         for (int pass = max == null ? 1 : 0; pass < 2; pass++) {
-            long[] index = new long[dims.length];
+            long[] index = new long[leading];
             int o = 0;
-            long elements = x.elementCount();
-            for (long i = 0; i < elements; i++) {
-                double v = x.getDouble(i);
+            for (long from = 0; from < elements; from += run) {
                 if (pass == 0) {
-                    max[o] = Math.max(max[o], v);
+                    max[o] = fold("ReduceMax", x, from, run, max[o], 0);
                 } else {
-                    acc[o] = switch (op) {
-                        case "ReduceMax" -> v > acc[o] || Double.isNaN(v) ? v : acc[o];
-                        case "ReduceMin" -> v < acc[o] || Double.isNaN(v) ? v : acc[o];
-                        case "ReduceProd" -> acc[o] * v;
-                        case "ReduceL1" -> acc[o] + Math.abs(v);
-                        case "ReduceL2", "ReduceSumSquare" -> acc[o] + v * v;
-                        case "ReduceLogSumExp" -> acc[o] + Math.exp(v - max[o]);
-                        default -> acc[o] + v;
-                    };
+                    acc[o] = fold(op, x, from, run, acc[o], max == null ? 0 : max[o]);
                 }
-                for (int a = dims.length - 1; a >= 0; a--) {
+                for (int a = leading - 1; a >= 0; a--) {
                     if (++index[a] < dims[a]) {
                         o += (int) outStride[a];
                         break;
@@ -86,6 +84,52 @@ final class ReduceKernel implements Kernel {
                 y.setLong(o, (long) v);
             }
         }
+    }
+
+    /** {@code acc} with X's elements [from, from + count) folded in, in order, by the reduction {@code op}. */
+    private static double fold(String op, Tensor x, long from, long count, double acc, double max) {
+        long to = from + count;
+        switch (op) {
+            case "ReduceMax" -> {
+                for (long i = from; i < to; i++) {
+                    double v = x.getDouble(i);
+                    acc = v > acc || Double.isNaN(v) ? v : acc;
+                }
+            }
+            case "ReduceMin" -> {
+                for (long i = from; i < to; i++) {
+                    double v = x.getDouble(i);
+                    acc = v < acc || Double.isNaN(v) ? v : acc;
+                }
+            }
+            case "ReduceProd" -> {
+                for (long i = from; i < to; i++) {
+                    acc *= x.getDouble(i);
+                }
+            }
+            case "ReduceL1" -> {
+                for (long i = from; i < to; i++) {
+                    acc += Math.abs(x.getDouble(i));
+                }
+            }
+            case "ReduceL2", "ReduceSumSquare" -> {
+                for (long i = from; i < to; i++) {
+                    double v = x.getDouble(i);
+                    acc += v * v;
+                }
+            }
+            case "ReduceLogSumExp" -> {
+                for (long i = from; i < to; i++) {
+                    acc += Math.exp(x.getDouble(i) - max);
+                }
+            }
+            default -> {
+                for (long i = from; i < to; i++) {
+                    acc += x.getDouble(i);
+                }
+            }
+        }
+        return acc;
     }
 
     /** How far the output element moves when each input axis advances by one: 0 along a reduced axis. */

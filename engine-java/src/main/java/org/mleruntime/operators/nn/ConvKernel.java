@@ -3,6 +3,7 @@ package org.mleruntime.operators.nn;
 import static org.mleruntime.ir.Tensor.F32;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 import org.mleruntime.ir.DType;
 import org.mleruntime.ir.Node;
 import org.mleruntime.ir.Shape;
@@ -95,17 +96,17 @@ final class ConvKernel implements Kernel {
         initialise(y, in.length > 2 ? in[2] : null, images, maps, positions);
         long work = (long) images * maps * positions * k;
         if (groupChannels == 1 && groups > 1) {
-            DepthwiseConv depthwise = new DepthwiseConv(g);
+            DepthwiseConv depthwise = new DepthwiseConv(g, math);
             // Each output plane (image and map) on its own, a run of them per thread.
             Parallel.forRanges(images * maps, work, (first, last) -> {
-                float[] plane = new float[depthwise.inputPlane()];
-                float[] sums = new float[depthwise.outputPlane()];
+                DepthwiseConv.Scratch scratch = depthwise.new Scratch();
                 for (int p = first; p < last; p++) {
                     int n = p / maps;
                     int map = p % maps;
                     int channel = map / groupMaps;
-                    depthwise.plane(x.data(), ((long) n * channels + channel) * inSize, w.data(), (long) map * k, y.data(), (long) p * positions,
-                            plane, sums);
+                    boolean samePlane = p > first && map % groupMaps > 0;
+                    depthwise.plane(x.data(), ((long) n * channels + channel) * inSize, samePlane, w.data(), (long) map * k,
+                            y.data(), (long) p * positions, scratch);
                     activate(y.data(), (long) p * positions, 1, positions, positions);
                 }
             });
@@ -166,13 +167,11 @@ final class ConvKernel implements Kernel {
     /** Y starts as the bias of each map (or zero), and the products are added to it. */
     private static void initialise(Tensor y, Tensor bias, int images, int maps, int positions) {
         MemorySegment data = y.data();
+        float[] plane = new float[positions];
         for (int n = 0; n < images; n++) {
             for (int m = 0; m < maps; m++) {
-                float b = bias == null ? 0f : bias.data().getAtIndex(F32, m);
-                long from = ((long) n * maps + m) * positions;
-                for (long p = from; p < from + positions; p++) {
-                    data.setAtIndex(F32, p, b);
-                }
+                Arrays.fill(plane, bias == null ? 0f : bias.data().getAtIndex(F32, m));
+                MemorySegment.copy(plane, 0, data, F32, ((long) n * maps + m) * positions * Float.BYTES, positions);
             }
         }
     }
