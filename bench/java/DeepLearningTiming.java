@@ -63,8 +63,10 @@ public final class DeepLearningTiming {
             for (String line = commands.readLine(); line != null; line = commands.readLine()) {
                 String[] word = line.trim().split("\\s+");
                 String answer = switch (word[0]) {
-                    case "warm" -> warm(session, feeds.get(Integer.parseInt(word[1])), Integer.parseInt(word[2]), Double.parseDouble(word[3]));
-                    case "time" -> time(session, feeds.get(Integer.parseInt(word[1])), Integer.parseInt(word[2]), Double.parseDouble(word[3]));
+                    case "warm" -> warm(session, feeds.get(Integer.parseInt(word[1])), Integer.parseInt(word[2]),
+                            Double.parseDouble(word[3]));
+                    case "time" -> time(session, feeds.get(Integer.parseInt(word[1])), Integer.parseInt(word[2]),
+                            Double.parseDouble(word[3]));
                     case "load" -> load(path, sessionOptions, Integer.parseInt(word[1]));
                     case "warm-load" -> warmLoad(path, sessionOptions, Double.parseDouble(word[1]));
                     default -> throw new IllegalArgumentException("unknown command: " + line);
