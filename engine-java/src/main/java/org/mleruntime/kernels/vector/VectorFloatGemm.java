@@ -6,7 +6,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.mleruntime.kernels.PackedFloatGemm;
 
@@ -308,7 +307,13 @@ public final class VectorFloatGemm extends PackedFloatGemm {
         for (; p + LANES <= length; p += LANES) {
             s0 = FloatVector.fromArray(F, x, p).fma(FloatVector.fromArray(F, y, p), s0);
         }
-        float sum = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        // Lanes summed in order: reduceLanes leaves the order open, and the interpreter's order differs
+        // from compiled code's, so the same call would give other bits once the JIT has compiled it.
+        FloatVector total = s0.add(s1).add(s2.add(s3));
+        float sum = 0;
+        for (int lane = 0; lane < LANES; lane++) {
+            sum += total.lane(lane);
+        }
         for (; p < length; p++) {
             sum = Math.fma(x[p], y[p], sum);
         }

@@ -662,7 +662,7 @@ public final class VectorMathKernels implements MathKernels {
             e.intoArray(x, i);
             sums = sums.add(e);
         }
-        float sum = sums.reduceLanes(VectorOperators.ADD);
+        float sum = sumInOrder(sums, new float[F.length()]);
         for (; i < to; i++) {
             x[i] = (float) Math.exp(x[i] - shift);
             sum += x[i];
