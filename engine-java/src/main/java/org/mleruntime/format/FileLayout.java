@@ -173,7 +173,12 @@ public final class FileLayout implements AutoCloseable {
 
     /** Checks a section's CRC32C; throws {@link CorruptFileException} naming the section on a mismatch. */
     public void verify(SectionEntry e) {
-        int crc = Checksums.crc32c(stored(e));
+        verify(e, () -> false);
+    }
+
+    /** {@link #verify(SectionEntry)}, stopped with a CancellationException once {@code stop} says true. */
+    public void verify(SectionEntry e, java.util.function.BooleanSupplier stop) {
+        int crc = Checksums.crc32c(stored(e), stop);
         if (crc != e.crc32c()) {
             throw new CorruptFileException(String.format("checksum mismatch in section %s at offset %d, length %d (stored %08x, computed %08x)",
                     e.kindName(), e.offset(), e.length(), e.crc32c(), crc));

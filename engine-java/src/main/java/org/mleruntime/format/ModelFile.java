@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.mleruntime.CorruptFileException;
 import org.mleruntime.ir.Graph;
 import org.mleruntime.ir.Model;
@@ -26,17 +27,19 @@ public final class ModelFile implements AutoCloseable {
     private final FileLayout layout;
     private final Model model;
     private final CompletableFuture<Void> tensorCheck;
+    private final AtomicBoolean closing;
     private final List<MemorySegment> decoded;
     private final boolean signatureVerified;
     private final FileCipher cipher;
 
-    private ModelFile(Path path, Arena arena, FileLayout layout, Model model, CompletableFuture<Void> tensorCheck,
+    private ModelFile(Path path, Arena arena, FileLayout layout, Model model, CompletableFuture<Void> tensorCheck, AtomicBoolean closing,
                       List<MemorySegment> decoded, boolean signatureVerified, FileCipher cipher) {
         this.path = path;
         this.arena = arena;
         this.layout = layout;
         this.model = model;
         this.tensorCheck = tensorCheck;
+        this.closing = closing;
         this.decoded = decoded;
         this.signatureVerified = signatureVerified;
         this.cipher = cipher;
@@ -70,6 +73,7 @@ public final class ModelFile implements AutoCloseable {
         SectionEntry dataEntry = layout.section(SectionKind.TENSOR_DATA);
         MemorySegment tensorData;
         CompletableFuture<Void> tensorCheck = CompletableFuture.completedFuture(null);
+        AtomicBoolean closing = new AtomicBoolean();
         if (dataEntry == null) {
             tensorData = MemorySegment.NULL.reinterpret(0);
         } else if (dataEntry.enveloped() || verifying || options.verifyTensorData() == OpenOptions.TensorVerification.EAGER) {
@@ -77,7 +81,7 @@ public final class ModelFile implements AutoCloseable {
         } else {
             tensorData = layout.stored(dataEntry);
             FileLayout checked = layout;
-            tensorCheck = CompletableFuture.runAsync(() -> checked.verify(dataEntry), Thread.ofVirtual()::start);
+            tensorCheck = CompletableFuture.runAsync(() -> checked.verify(dataEntry, closing::get), Thread.ofVirtual()::start);
         }
         GraphCodec.DecodedMetadata metadata = GraphCodec.decodeMetadata(metadataBytes.asByteBuffer());
         Graph graph = GraphCodec.decodeGraph(graphBytes.asByteBuffer(), tensorData);
@@ -85,7 +89,7 @@ public final class ModelFile implements AutoCloseable {
             throw new CorruptFileException("the signature in the metadata section differs from the graph's inputs and outputs");
         }
         graph.validated();
-        return new ModelFile(path, arena, layout, new Model(graph, metadata.metadata()), tensorCheck, decoded, verifying, cipher);
+        return new ModelFile(path, arena, layout, new Model(graph, metadata.metadata()), tensorCheck, closing, decoded, verifying, cipher);
     }
 
     /** A section's content after its CRC is checked: the mapped bytes, or the bytes decoded into off-heap memory. */
@@ -198,7 +202,14 @@ public final class ModelFile implements AutoCloseable {
 
     @Override
     public void close() {
-        tensorCheck.cancel(false);
+        // A background check still reading the mapped file holds it open: it stops at its next chunk,
+        // and the file is unmapped once it has.
+        closing.set(true);
+        try {
+            tensorCheck.join();
+        } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
+            // Its outcome no longer matters: nothing will read the file again.
+        }
         decoded.forEach(s -> s.fill((byte) 0));
         arena.close();
     }

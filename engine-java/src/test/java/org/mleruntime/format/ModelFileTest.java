@@ -158,6 +158,20 @@ class ModelFileTest {
     }
 
     @Test
+    void closingWhileTheDeferredCheckRunsWaitsForItToStop() throws IOException {
+        Path p = dir.resolve("large.mle");
+        // 64 MB of weights: a check of several chunks, still running when the file is closed.
+        ModelFileWriter.write(org.mleruntime.SampleModels.mlp(4096, 4096, 1), p);
+        for (int i = 0; i < 20; i++) {
+            ModelFile f = ModelFile.open(p, OpenOptions.deferredVerification());
+            f.close();
+        }
+        try (ModelFile f = ModelFile.open(p, OpenOptions.deferredVerification())) {
+            f.awaitVerification();
+        }
+    }
+
+    @Test
     void writingIsAtomicAndLeavesNoPartialFile() throws IOException {
         Path target = dir.resolve("atomic.mle");
         Files.writeString(target, "previous content");
