@@ -89,7 +89,7 @@ final class ConvKernel implements Kernel {
         int k = Math.toIntExact(groupChannels * g.kernelSize());
         int positions = Math.toIntExact(g.outputSize());
         long inSize = g.inputSize();
-        initialise(y, in.length > 2 ? in[2] : null, images, maps, positions);
+        Tensor bias = in.length > 2 ? in[2] : null;
         long work = (long) images * maps * positions * k;
         if (groupChannels == 1 && groups > 1) {
             DepthwiseConv depthwise = new DepthwiseConv(g, math);
@@ -102,12 +102,13 @@ final class ConvKernel implements Kernel {
                     int channel = map / groupMaps;
                     boolean samePlane = p > first && map % groupMaps > 0;
                     depthwise.plane(x.data(), ((long) n * channels + channel) * inSize, samePlane, w.data(), (long) map * k,
-                            y.data(), (long) p * positions, scratch);
+                            bias == null ? 0f : bias.data().getAtIndex(F32, map), y.data(), (long) p * positions, scratch);
                     activate(y.data(), (long) p * positions, 1, positions, positions);
                 }
             });
             return;
         }
+        initialise(y, bias, images, maps, positions);
         if (isPointwise(g)) {
             // Each image and group, or each one's columns in parts when there are fewer of them than threads.
             int[] bounds = images * groups >= Parallel.threads() ? new int[] {0, positions}
