@@ -87,6 +87,13 @@ public interface MathKernels {
     void clip(DType dtype, MemorySegment x, double lo, double hi, MemorySegment out, long count);
 
     /**
+     * out[i] = min(max(α·x[i] + β, 0), 1) (HardSigmoid), times x[i] when {@code timesInput} (HardSwish,
+     * α = 1/6, β = 1/2), for {@code count} float32 elements: α·x + β is one fused multiply-add, so every
+     * implementation gives the same bits, and NaN stays NaN.
+     */
+    void hardSigmoid(MemorySegment x, float alpha, float beta, boolean timesInput, MemorySegment out, long count);
+
+    /**
      * out[r, ·] = x[r, ·] / norm(x[r, ·]) with {@code norm} 1 (sum of |x|), 2 (square root of the sum
      * of squares) or 0 (largest |x|), a norm below {@code tiny} counting as 1 (scikit-learn's normalize).
      */

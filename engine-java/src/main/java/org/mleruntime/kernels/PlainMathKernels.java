@@ -214,6 +214,15 @@ public final class PlainMathKernels implements MathKernels {
     }
 
     @Override
+    public void hardSigmoid(MemorySegment x, float alpha, float beta, boolean timesInput, MemorySegment out, long count) {
+        for (long i = 0; i < count; i++) {
+            float v = x.getAtIndex(F32, i);
+            float gate = Math.min(Math.max(Math.fma(alpha, v, beta), 0f), 1f);
+            out.setAtIndex(F32, i, timesInput ? v * gate : gate);
+        }
+    }
+
+    @Override
     public void normalizeRows(DType t, int norm, MemorySegment x, MemorySegment out, long rows, int cols, double tiny) {
         boolean f32 = t == DType.FLOAT32;
         for (long r = 0; r < rows; r++) {

@@ -17,8 +17,8 @@ import org.mleruntime.ir.Tensors;
 /**
  * Folds what follows a float32 convolution into it: a BatchNormalization whose parameters are
  * constants becomes new weights and bias ({@code W·s}, {@code (B − mean)·s + β} with
- * {@code s = γ / √(var + ε)} per output map), and a Relu, or a Clip with constant bounds, becomes
- * the Conv's {@code activation} attribute, applied by its kernel as each output is written. The
+ * {@code s = γ / √(var + ε)} per output map), and an activation ({@link FoldedActivation}) becomes
+ * the Conv's {@code activation} attributes, applied by its kernel as each output is written. The
  * folded weights round once to float32 where the frameworks round twice, so outputs change within
  * float32 rounding; this pass touches float32 Conv nodes only, never the float64 graphs whose
  * outputs the other passes keep bit for bit.
@@ -49,7 +49,7 @@ public final class ConvolutionFolding implements GraphPass {
                     || conv.hasAttr("activation") ? null
                     : switch (second.opType()) {
                         case "BatchNormalization" -> batchNorm(conv, second, constants, names);
-                        case "Relu", "Clip" -> FoldedActivation.fold(conv, second, constants);
+                        case "Relu", "Clip", "HardSigmoid", "HardSwish" -> FoldedActivation.fold(conv, second, constants);
                         default -> null;
                     };
             if (folded != null) {

@@ -19,8 +19,8 @@ import org.mleruntime.ir.Tensors;
  * Folds what follows a float32 Gemm into it, as {@link ConvolutionFolding} does for convolutions:
  * a BatchNormalization with constant parameters after a Gemm whose B and bias are constants (torch's
  * Linear then BatchNorm1d) becomes new B and bias ({@code B·s} per output column,
- * {@code (β_gemm·C − mean)·s + β} with {@code s = γ / √(var + ε)}), and a Relu or a constant-bound
- * Clip becomes the Gemm's activation attributes ({@link FoldedActivation}). The folded weights round
+ * {@code (β_gemm·C − mean)·s + β} with {@code s = γ / √(var + ε)}), and an activation becomes the
+ * Gemm's activation attributes ({@link FoldedActivation}). The folded weights round
  * once to float32, so outputs change within float32 rounding; float64 Gemm nodes, whose outputs the
  * other passes keep bit for bit, are never touched.
  */
@@ -49,7 +49,7 @@ public final class GemmFolding implements GraphPass {
                     && !gemm.hasAttr("activation") && float32Weights(gemm, constants);
             Node folded = !foldable ? null : switch (second.opType()) {
                 case "BatchNormalization" -> batchNorm(gemm, second, constants, names);
-                case "Relu", "Clip" -> FoldedActivation.fold(gemm, second, constants);
+                case "Relu", "Clip", "HardSigmoid", "HardSwish" -> FoldedActivation.fold(gemm, second, constants);
                 default -> null;
             };
             if (folded != null) {

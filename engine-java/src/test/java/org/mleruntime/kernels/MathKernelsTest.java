@@ -296,6 +296,33 @@ class MathKernelsTest {
         }
     }
 
+    /** Runs of every length around the vector blocks, with NaN and ±∞: the same bits as the plain loop, and the definition to float rounding. */
+    @Test
+    void hardSigmoidAndHardSwishGiveTheSameBitsOnEveryPath() {
+        for (boolean swish : new boolean[] {false, true}) {
+            float alpha = swish ? 1f / 6 : 0.2f;
+            for (int count : new int[] {1, 15, 16, 17, 64, 131, 1000}) {
+                MemorySegment x = random(DType.FLOAT32, count);
+                for (int i = 0; i + 2 < count; i += 50) {
+                    x.setAtIndex(Tensor.F32, i, Float.NaN);
+                    x.setAtIndex(Tensor.F32, i + 1, Float.POSITIVE_INFINITY);
+                    x.setAtIndex(Tensor.F32, i + 2, -4f);
+                }
+                MemorySegment plain = random(DType.FLOAT32, count), fast = random(DType.FLOAT32, count);
+                new PlainMathKernels().hardSigmoid(x, alpha, 0.5f, swish, plain, count);
+                MathKernelsProvider.selected().hardSigmoid(x, alpha, 0.5f, swish, fast, count);
+                assertArrayEquals(plain.toArray(ValueLayout.JAVA_FLOAT), fast.toArray(ValueLayout.JAVA_FLOAT), swish + " " + count);
+                for (int i = 0; i < count; i++) {
+                    double v = x.getAtIndex(Tensor.F32, i);
+                    double gate = Math.max(0, Math.min(1, alpha * v + 0.5));
+                    double expected = swish ? v * gate : gate;
+                    assertEquals(expected, plain.getAtIndex(Tensor.F32, i),
+                            Double.isFinite(expected) ? 1e-6 * Math.max(1, Math.abs(expected)) : 0, swish + " of " + v);
+                }
+            }
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("implementations")
     void normalizeRowsMatchesReference(MathKernels math) {

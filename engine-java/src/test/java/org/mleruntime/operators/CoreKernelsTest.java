@@ -72,11 +72,11 @@ class CoreKernelsTest {
     @Test
     void unaryFunctions() {
         Tensor x = Tensors.of(DType.FLOAT64, Shape.of(1, 4), -2, 0, 3, Double.NaN);
-        assertArrayEquals(new double[] {0, 0, 3, Double.NaN}, Tensors.toDoubles(run(ElementwiseKernels.unary(node("Relu", Map.of())), zeros(DType.FLOAT64, 1, 4), x)));
-        double[] s = Tensors.toDoubles(run(ElementwiseKernels.unary(node("Sigmoid", Map.of())), zeros(DType.FLOAT64, 1, 4), x));
+        assertArrayEquals(new double[] {0, 0, 3, Double.NaN}, Tensors.toDoubles(run(ElementwiseKernels.unary(node("Relu", Map.of()), MATH), zeros(DType.FLOAT64, 1, 4), x)));
+        double[] s = Tensors.toDoubles(run(ElementwiseKernels.unary(node("Sigmoid", Map.of()), MATH), zeros(DType.FLOAT64, 1, 4), x));
         assertEquals(1 / (1 + Math.exp(2)), s[0]);
         assertEquals(0.5, s[1]);
-        double[] t = Tensors.toDoubles(run(ElementwiseKernels.unary(node("Tanh", Map.of())), zeros(DType.FLOAT64, 1, 4), x));
+        double[] t = Tensors.toDoubles(run(ElementwiseKernels.unary(node("Tanh", Map.of()), MATH), zeros(DType.FLOAT64, 1, 4), x));
         assertEquals(Math.tanh(3), t[2]);
     }
 
@@ -88,9 +88,9 @@ class CoreKernelsTest {
             values[i] = i % 97 == 0 ? Double.NaN : (i - 1250) / 100.0;
         }
         Tensor x = Tensors.of(DType.FLOAT64, Shape.of(n / 100, 100), values);
-        double[] e = Tensors.toDoubles(run(ElementwiseKernels.unary(node("Exp", Map.of())), zeros(DType.FLOAT64, n / 100, 100), x));
+        double[] e = Tensors.toDoubles(run(ElementwiseKernels.unary(node("Exp", Map.of()), MATH), zeros(DType.FLOAT64, n / 100, 100), x));
         Tensor x32 = Tensors.of(DType.FLOAT32, Shape.of(n / 100, 100), values);
-        double[] e32 = Tensors.toDoubles(run(ElementwiseKernels.unary(node("Exp", Map.of())), zeros(DType.FLOAT32, n / 100, 100), x32));
+        double[] e32 = Tensors.toDoubles(run(ElementwiseKernels.unary(node("Exp", Map.of()), MATH), zeros(DType.FLOAT32, n / 100, 100), x32));
         for (int i = 0; i < n; i++) {
             assertEquals(Math.exp(values[i]), e[i], 0.0);
             assertEquals((float) Math.exp((float) values[i]), (float) e32[i], 0.0f);
@@ -103,10 +103,10 @@ class CoreKernelsTest {
         int n = values.length;
         Tensor x = Tensors.of(DType.FLOAT64, Shape.of(2, n / 2), values);
         Tensor x32 = Tensors.of(DType.FLOAT32, Shape.of(2, n / 2), values);
-        double[] cos = Tensors.toDoubles(run(ElementwiseKernels.unary(node("Cos", Map.of())), zeros(DType.FLOAT64, 2, n / 2), x));
-        double[] sin = Tensors.toDoubles(run(ElementwiseKernels.unary(node("Sin", Map.of())), zeros(DType.FLOAT64, 2, n / 2), x));
-        double[] cos32 = Tensors.toDoubles(run(ElementwiseKernels.unary(node("Cos", Map.of())), zeros(DType.FLOAT32, 2, n / 2), x32));
-        double[] sin32 = Tensors.toDoubles(run(ElementwiseKernels.unary(node("Sin", Map.of())), zeros(DType.FLOAT32, 2, n / 2), x32));
+        double[] cos = Tensors.toDoubles(run(ElementwiseKernels.unary(node("Cos", Map.of()), MATH), zeros(DType.FLOAT64, 2, n / 2), x));
+        double[] sin = Tensors.toDoubles(run(ElementwiseKernels.unary(node("Sin", Map.of()), MATH), zeros(DType.FLOAT64, 2, n / 2), x));
+        double[] cos32 = Tensors.toDoubles(run(ElementwiseKernels.unary(node("Cos", Map.of()), MATH), zeros(DType.FLOAT32, 2, n / 2), x32));
+        double[] sin32 = Tensors.toDoubles(run(ElementwiseKernels.unary(node("Sin", Map.of()), MATH), zeros(DType.FLOAT32, 2, n / 2), x32));
         for (int i = 0; i < n; i++) {
             assertEquals(Math.cos(values[i]), cos[i], 0.0);
             assertEquals(Math.sin(values[i]), sin[i], 0.0);

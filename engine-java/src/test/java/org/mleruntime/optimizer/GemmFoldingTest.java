@@ -37,7 +37,7 @@ class GemmFoldingTest {
         return v;
     }
 
-    /** torch's Linear (Gemm with transB), then the named steps: BatchNormalization, Relu, Clip. */
+    /** torch's Linear (Gemm with transB), then the named steps: BatchNormalization, Relu, Clip, HardSigmoid (α 0.3, β 0.4), HardSwish. */
     private static Graph linear(DType dtype, List<String> steps, boolean hiddenAlsoOutput, boolean varianceInput) {
         Random random = new Random(7);
         Map<String, Tensor> c = new LinkedHashMap<>();
@@ -58,7 +58,9 @@ class GemmFoldingTest {
                 case "Clip" -> List.of(in, "low", "high");
                 default -> List.of(in);
             };
-            nodes.add(TestModels.node(steps.get(i).toLowerCase(), steps.get(i), inputs, List.of(out), Map.of()));
+            Map<String, Attribute> attributes = steps.get(i).equals("HardSigmoid")
+                    ? Map.of("alpha", new Attribute.Float(0.3), "beta", new Attribute.Float(0.4)) : Map.of();
+            nodes.add(TestModels.node(steps.get(i).toLowerCase(), steps.get(i), inputs, List.of(out), attributes));
         }
         List<ValueInfo> inputs = new ArrayList<>(List.of(new ValueInfo("x", dtype, Shape.of(-1, IN))));
         if (varianceInput) {
@@ -101,7 +103,8 @@ class GemmFoldingTest {
 
     @Test
     void batchNormAndActivationFoldIntoTheGemm() {
-        for (List<String> steps : List.of(List.of("BatchNormalization", "Relu"), List.of("Relu"), List.of("Clip"), List.of("BatchNormalization", "Clip"))) {
+        for (List<String> steps : List.of(List.of("BatchNormalization", "Relu"), List.of("Relu"), List.of("Clip"), List.of("BatchNormalization", "Clip"),
+                List.of("HardSwish"), List.of("BatchNormalization", "HardSigmoid"))) {
             Graph g = linear(DType.FLOAT32, steps, false, false);
             assertEquals(List.of("Gemm"), ops(g), steps.toString());
             assertSameOutputs(g);
@@ -111,6 +114,8 @@ class GemmFoldingTest {
     @Test
     void nearMissesAreLeftAlone() {
         assertTrue(ops(linear(DType.FLOAT32, List.of("Relu"), true, false)).contains("Relu"), "the product is also a graph output");
+        assertTrue(ops(linear(DType.FLOAT32, List.of("HardSwish"), true, false)).contains("HardSwish"), "the product is also a graph output");
+        assertEquals(List.of("Gemm", "HardSwish"), ops(linear(DType.FLOAT32, List.of("Relu", "HardSwish"), false, false)), "one activation per Gemm");
         assertTrue(ops(linear(DType.FLOAT32, List.of("BatchNormalization"), false, true)).contains("BatchNormalization"),
                 "a variance computed per run");
         Graph tabular = linear(DType.FLOAT64, List.of("BatchNormalization", "Relu"), false, false);

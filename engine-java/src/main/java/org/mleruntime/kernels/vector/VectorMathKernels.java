@@ -610,6 +610,32 @@ public final class VectorMathKernels implements MathKernels {
     }
 
     @Override
+    public void hardSigmoid(MemorySegment x, float alpha, float beta, boolean timesInput, MemorySegment out, long count) {
+        // Planes of mobile networks are short (7 × 7 at the end), so vectors start at one lane's worth, a masked vector taking the tail.
+        if (count < F.length() || !allNative(x, out)) {
+            SCALAR.hardSigmoid(x, alpha, beta, timesInput, out, count);
+            return;
+        }
+        FloatVector slope = FloatVector.broadcast(F, alpha);
+        FloatVector offset = FloatVector.broadcast(F, beta);
+        FloatVector zero = FloatVector.zero(F);
+        FloatVector one = FloatVector.broadcast(F, 1f);
+        long bound = count - count % F.length();
+        long i = 0;
+        for (; i < bound; i += F.length()) {
+            FloatVector v = FloatVector.fromMemorySegment(F, x, i * 4, LE);
+            FloatVector gate = v.fma(slope, offset).max(zero).min(one);
+            (timesInput ? v.mul(gate) : gate).intoMemorySegment(out, i * 4, LE);
+        }
+        if (i < count) {
+            VectorMask<Float> inside = F.indexInRange(i, count);
+            FloatVector v = FloatVector.fromMemorySegment(F, x, i * 4, LE, inside);
+            FloatVector gate = v.fma(slope, offset).max(zero).min(one);
+            (timesInput ? v.mul(gate) : gate).intoMemorySegment(out, i * 4, LE, inside);
+        }
+    }
+
+    @Override
     public void normalizeRows(DType t, int norm, MemorySegment x, MemorySegment out, long rows, int cols, double tiny) {
         if (t != DType.FLOAT64 || cols < MIN_VECTOR_ROW || !allNative(x, out)) {
             SCALAR.normalizeRows(t, norm, x, out, rows, cols, tiny);

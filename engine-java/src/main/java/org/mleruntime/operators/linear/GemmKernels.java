@@ -13,6 +13,7 @@ import org.mleruntime.kernels.DerivedConstants;
 import org.mleruntime.kernels.FloatGemm;
 import org.mleruntime.kernels.Kernel;
 import org.mleruntime.kernels.MathKernels;
+import org.mleruntime.kernels.OutputActivation;
 import org.mleruntime.kernels.Parallel;
 import org.mleruntime.kernels.SplitGemm;
 
@@ -44,7 +45,7 @@ public final class GemmKernels {
         boolean transB = node.intAttr("transB", 0) != 0;
         float alpha = (float) node.floatAttr("alpha", 1);
         float beta = (float) node.floatAttr("beta", 1);
-        float[] activation = activationBounds(node);
+        OutputActivation activation = OutputActivation.of(node);
         FloatGemm sgemm = math.floatGemm();
         FloatGemm.PackedMatrix packedB = packedWeights(sgemm, constantB, transB);
         return (in, out) -> {
@@ -70,7 +71,9 @@ public final class GemmKernels {
                 if (scaled) {
                     scale(y, alpha, c, beta);
                 }
-                activate(math, y, activation);
+                if (activation != null) {
+                    activation.apply(math, y.data(), 0, y.elementCount());
+                }
                 return;
             }
             MemorySegment bias = c == null ? MemorySegment.NULL : c.data();
@@ -109,20 +112,6 @@ public final class GemmKernels {
         for (long i = 0; i < y.elementCount(); i++) {
             float v = alpha * (float) y.getDouble(i);
             y.setDouble(i, c == null ? v : v + beta * (float) c.getDouble(bc.map(i)));
-        }
-    }
-
-    /** The bounds of the Relu or Clip the optimiser folded into a float32 Gemm (its {@code activation} attributes), or null for none. */
-    private static float[] activationBounds(Node node) {
-        return node.hasAttr("activation")
-                ? new float[] {(float) node.floatAttr("activation_min", Double.NEGATIVE_INFINITY), (float) node.floatAttr("activation_max", Double.POSITIVE_INFINITY)}
-                : null;
-    }
-
-    /** y clamped to the bounds, NaN staying NaN as in the separate operators. */
-    private static void activate(MathKernels math, Tensor y, float[] bounds) {
-        if (bounds != null) {
-            math.clip(DType.FLOAT32, y.data(), bounds[0], bounds[1], y.data(), y.elementCount());
         }
     }
 

@@ -17,6 +17,7 @@ import org.mleruntime.ir.Node;
 import org.mleruntime.ir.Shape;
 import org.mleruntime.ir.Tensor;
 import org.mleruntime.ir.ValueInfo;
+import org.mleruntime.kernels.OutputActivation;
 
 /** Gemm ({@code α·A·B + β·C}, A and B optionally transposed) and MatMul, on matrices whose rows may be the batch. */
 final class GemmSchema {
@@ -37,8 +38,8 @@ final class GemmSchema {
             throw error(n, "transA, alpha and beta are supported in float32, the deep-learning dtype; this Gemm is " + a.dtype().label());
         }
         String activation = n.stringAttr("activation", "none");
-        if (!activation.equals("none") && (a.dtype() != DType.FLOAT32 || !activation.equals("Relu") && !activation.equals("Clip"))) {
-            throw error(n, "activation must be Relu or Clip, on a float32 Gemm; found '" + activation + "' on " + a.dtype().label());
+        if (!activation.equals("none") && (a.dtype() != DType.FLOAT32 || !OutputActivation.KINDS.contains(activation))) {
+            throw error(n, "activation must be one of " + OutputActivation.KINDS + ", on a float32 Gemm; found '" + activation + "' on " + a.dtype().label());
         }
         long k = transB ? b.shape().dim(1) : b.shape().dim(0);
         long m = transB ? b.shape().dim(0) : b.shape().dim(1);

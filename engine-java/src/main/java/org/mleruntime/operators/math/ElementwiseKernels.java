@@ -86,9 +86,25 @@ public final class ElementwiseKernels {
         };
     }
 
-    /** An element-wise function kernel, from the class copy for its operator (see {@link UnaryKernel}). */
-    public static Kernel unary(Node node) {
-        return (Kernel) KernelSpecializer.instantiate(MethodHandles.lookup(), UnaryKernel.class, node.opType(), node, List.of(), 0, false, null);
+    /**
+     * An element-wise function kernel, from the class copy for its operator (see {@link UnaryKernel});
+     * float32 HardSigmoid and HardSwish, the activations of mobile networks, run in the hot loops.
+     */
+    public static Kernel unary(Node node, MathKernels math) {
+        Kernel general = (Kernel) KernelSpecializer.instantiate(MethodHandles.lookup(), UnaryKernel.class, node.opType(), node, List.of(), 0, false, null);
+        boolean swish = node.opType().equals("HardSwish");
+        if (!swish && !node.opType().equals("HardSigmoid")) {
+            return general;
+        }
+        float alpha = swish ? 1f / 6 : (float) node.floatAttr("alpha", 0.2);
+        float beta = swish ? 0.5f : (float) node.floatAttr("beta", 0.5);
+        return (in, out) -> {
+            if (in[0].dtype() == DType.FLOAT32 && out[0].dtype() == DType.FLOAT32) {
+                math.hardSigmoid(in[0].data(), alpha, beta, swish, out[0].data(), out[0].elementCount());
+            } else {
+                general.compute(in, out);
+            }
+        };
     }
 
     /** The function of a one-argument operator, with its attributes' ONNX defaults; float32 values are rounded after it. */

@@ -66,7 +66,7 @@ public final class MathOperators implements OperatorFamily, CpuKernelProvider {
             kernels.add(op, (node, in, c, math) -> ElementwiseKernels.floatPredicate(node));
         }
         for (String op : UNARY) {
-            kernels.add(op, (node, in, c, math) -> ElementwiseKernels.unary(node));
+            kernels.add(op, (node, in, c, math) -> ElementwiseKernels.unary(node, math));
         }
         for (String op : MATH_FUNCTIONS) {
             kernels.add(op, (node, in, c, math) -> new MathFunctionKernel(node));

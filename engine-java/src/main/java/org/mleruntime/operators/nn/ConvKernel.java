@@ -4,7 +4,6 @@ import static org.mleruntime.ir.Tensor.F32;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
-import org.mleruntime.ir.DType;
 import org.mleruntime.ir.Node;
 import org.mleruntime.ir.Shape;
 import org.mleruntime.ir.Tensor;
@@ -12,6 +11,7 @@ import org.mleruntime.kernels.DerivedConstants;
 import org.mleruntime.kernels.FloatGemm;
 import org.mleruntime.kernels.Kernel;
 import org.mleruntime.kernels.MathKernels;
+import org.mleruntime.kernels.OutputActivation;
 import org.mleruntime.kernels.Parallel;
 
 /**
@@ -32,9 +32,7 @@ final class ConvKernel implements Kernel {
     private final Node node;
     private final MathKernels math;
     private final FloatGemm gemm;
-    private final boolean activated;
-    private final float low;
-    private final float high;
+    private final OutputActivation activation;
 
     /** Each group's weights packed for the GEMM when W is a constant, else null. */
     private final FloatGemm.PackedMatrix[] packedWeights;
@@ -44,9 +42,7 @@ final class ConvKernel implements Kernel {
         this.node = node;
         this.math = math;
         this.gemm = math.floatGemm();
-        this.activated = node.hasAttr("activation");
-        this.low = (float) node.floatAttr("activation_min", Double.NEGATIVE_INFINITY);
-        this.high = (float) node.floatAttr("activation_max", Double.POSITIVE_INFINITY);
+        this.activation = OutputActivation.of(node);
         int groups = Math.toIntExact(node.intAttr("group", 1));
         this.packedWeights = weights == null ? null : DerivedConstants.of(weights, new PackedWeights(gemm, groups), w -> pack(gemm, w, groups));
     }
@@ -93,7 +89,7 @@ final class ConvKernel implements Kernel {
         int k = Math.toIntExact(groupChannels * g.kernelSize());
         int positions = Math.toIntExact(g.outputSize());
         long inSize = g.inputSize();
-        initialise(y, in.length > 2 ? in[2] : null, images, maps, positions);
+        Tensor bias = in.length > 2 ? in[2] : null;
         long work = (long) images * maps * positions * k;
         if (groupChannels == 1 && groups > 1) {
             DepthwiseConv depthwise = new DepthwiseConv(g, math);
@@ -106,12 +102,13 @@ final class ConvKernel implements Kernel {
                     int channel = map / groupMaps;
                     boolean samePlane = p > first && map % groupMaps > 0;
                     depthwise.plane(x.data(), ((long) n * channels + channel) * inSize, samePlane, w.data(), (long) map * k,
-                            y.data(), (long) p * positions, scratch);
+                            bias == null ? 0f : bias.data().getAtIndex(F32, map), y.data(), (long) p * positions, scratch);
                     activate(y.data(), (long) p * positions, 1, positions, positions);
                 }
             });
             return;
         }
+        initialise(y, bias, images, maps, positions);
         if (isPointwise(g)) {
             // Each image and group, or each one's columns in parts when there are fewer of them than threads.
             int[] bounds = images * groups >= Parallel.threads() ? new int[] {0, positions}
@@ -150,17 +147,17 @@ final class ConvKernel implements Kernel {
         });
     }
 
-    /**
-     * The fused activation (Relu, or Clip's bounds) on a block of outputs just computed, while it is
-     * in cache; NaN stays NaN as in the separate operators.
-     */
+    /** The folded activation on a block of outputs just computed, while it is in cache. */
     private void activate(MemorySegment y, long offset, int maps, int width, int ldy) {
-        if (!activated) {
+        if (activation == null) {
+            return;
+        }
+        if (width == ldy) {
+            activation.apply(math, y, offset, (long) maps * width);
             return;
         }
         for (int map = 0; map < maps; map++) {
-            MemorySegment row = y.asSlice((offset + (long) map * ldy) * Float.BYTES, (long) width * Float.BYTES);
-            math.clip(DType.FLOAT32, row, low, high, row, width);
+            activation.apply(math, y, offset + (long) map * ldy, width);
         }
     }
 

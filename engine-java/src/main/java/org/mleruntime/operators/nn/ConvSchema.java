@@ -11,6 +11,7 @@ import org.mleruntime.ir.Node;
 import org.mleruntime.ir.Shape;
 import org.mleruntime.ir.Tensor;
 import org.mleruntime.ir.ValueInfo;
+import org.mleruntime.kernels.OutputActivation;
 
 /**
  * Conv (ONNX opset 11 and later): X [N, C, D1…Dr] (r = 1 to 3), W [M, C/group, k1…kr], optional
@@ -47,8 +48,8 @@ final class ConvSchema {
             throw error(n, "B must be [" + maps + "], found " + in.get(2).shape());
         }
         String activation = n.stringAttr("activation", "none");
-        if (!activation.equals("none") && !activation.equals("Relu") && !activation.equals("Clip")) {
-            throw error(n, "activation must be Relu or Clip, found '" + activation + "'");
+        if (!activation.equals("none") && !OutputActivation.KINDS.contains(activation)) {
+            throw error(n, "activation must be one of " + OutputActivation.KINDS + ", found '" + activation + "'");
         }
         WindowGeometry g = WindowGeometry.of(n, spatial(xs), kernel, false);
         return List.of(out(n, DType.FLOAT32, withSpatial(xs, maps, g.output())));

@@ -66,12 +66,12 @@ final class DepthwiseConv {
     }
 
     /**
-     * Adds to output plane {@code yAt} of Y (which holds the bias) the convolution of input plane
+     * Writes output plane {@code yAt} of Y: the map's {@code bias} plus the convolution of input plane
      * {@code xAt} of X with the map's weights at {@code wAt} of W ([maps, 1, k1, …]), through the
      * caller's {@link Scratch}; it may still hold the same input plane ({@code samePlane}), as when a
      * channel has several maps.
      */
-    void plane(MemorySegment x, long xAt, boolean samePlane, MemorySegment w, long wAt, MemorySegment y, long yAt, Scratch scratch) {
+    void plane(MemorySegment x, long xAt, boolean samePlane, MemorySegment w, long wAt, float bias, MemorySegment y, long yAt, Scratch scratch) {
         if (!samePlane) {
             MemorySegment.copy(x, F32, xAt * Float.BYTES, scratch.input, 0, scratch.input.length);
             split(scratch.input, scratch.phases);
@@ -79,14 +79,13 @@ final class DepthwiseConv {
         MemorySegment.copy(w, F32, wAt * Float.BYTES, scratch.weights, 0, scratch.weights.length);
         math.tapSums(scratch.phases, offsets, scratch.weights, scratch.sums, run);
         float[] output = scratch.output;
-        MemorySegment.copy(y, F32, yAt * Float.BYTES, output, 0, output.length);
         int width = Math.toIntExact(out[2]);
         int at = 0;
         for (long od = 0; od < out[0]; od++) {
             for (long oh = 0; oh < out[1]; oh++, at += width) {
                 int from = Math.toIntExact(position(od, oh, 0));
                 for (int ow = 0; ow < width; ow++) {
-                    output[at + ow] += scratch.sums[from + ow];
+                    output[at + ow] = bias + scratch.sums[from + ow];
                 }
             }
         }
