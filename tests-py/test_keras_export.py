@@ -58,6 +58,10 @@ def test_functional_cnn_with_batch_norm_pooling_and_dropout(tmp_path):
     _same(model, path, _normal(4, 32, 32, 3))
 
 
+def _op_types(path):
+    return [n["op_type"] for n in mle_runtime.inspect(path)["graph"]["nodes"]]
+
+
 def test_lstm_text_model(tmp_path):
     keras.utils.set_random_seed(2)
     inputs = keras.Input((20,), dtype="int32")
@@ -66,6 +70,34 @@ def test_lstm_text_model(tmp_path):
     mle_runtime.export_model(model, path)
     tokens = np.random.default_rng(3).integers(0, 50, size=(3, 20)).astype(np.int32)
     _same(model, path, tokens)
+    ops = _op_types(path)
+    assert ops.count("LSTM") == 1 and len(ops) < 60, "one LSTM node, not the layer's steps written out"
+
+
+def test_recurrent_stack_bidirectional_and_gru(tmp_path):
+    keras.utils.set_random_seed(4)
+    inputs = keras.Input((15, 6))
+    x = L.Bidirectional(L.LSTM(10, return_sequences=True))(inputs)
+    x = L.GRU(12, return_sequences=True, go_backwards=True)(x)
+    model = keras.Model(inputs, L.Dense(3)(L.GRU(8)(x)))
+    path = tmp_path / "stack.mle"
+    mle_runtime.export_model(model, path)
+    _same(model, path, _normal(4, 15, 6))
+    ops = _op_types(path)
+    assert (ops.count("LSTM"), ops.count("GRU")) == (2, 2)
+
+
+def test_masked_sequences_keep_their_steps(tmp_path):
+    keras.utils.set_random_seed(5)
+    inputs = keras.Input((12,), dtype="int32")
+    model = keras.Model(inputs, L.Dense(2)(L.LSTM(8)(L.Embedding(30, 8, mask_zero=True)(inputs))))
+    path = tmp_path / "masked.mle"
+    mle_runtime.export_model(model, path)
+    # Keras's masked loop fixes the batch at the example's (2 rows of its declared input), docs/MODELS.md.
+    tokens = np.random.default_rng(6).integers(1, 30, size=(2, 12)).astype(np.int32)
+    tokens[1, 8:] = 0
+    _same(model, path, tokens)
+    assert "LSTM" not in _op_types(path), "a mask is applied by Keras's own loop"
 
 
 def test_transformer_block_with_multi_head_attention(tmp_path):

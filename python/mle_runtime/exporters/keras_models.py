@@ -11,6 +11,8 @@ operators itself.
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 from typing import Any
 
 from ..errors import ModelError
@@ -34,9 +36,71 @@ def saved_model(model: Any, example_inputs: Any, dynamic_shapes: Any, input_name
                          "KERAS_BACKEND=torch before keras is first imported (the weights load the same: model.save / keras.saving.load_model)")
     if example_inputs is None:
         example_inputs = _declared_example(model)
-    saved = pytorch.saved_model(model, example_inputs, dynamic_shapes, input_names, output_names)
+    with _recurrent_layers_as_one_op():
+        saved = pytorch.saved_model(model, example_inputs, dynamic_shapes, input_names, output_names)
     return SavedModel(framework=saved.framework, source=f"{_name(model)} (Keras {keras.__version__})", content=saved.content,
                       framework_version=keras.__version__, model_type=_name(model), framework_name=FRAMEWORK, examples=saved.examples)
+
+
+@contextlib.contextmanager
+def _recurrent_layers_as_one_op():
+    """Keras's LSTM and GRU layers as one PyTorch recurrent op each while exporting.
+
+    On the torch backend a Keras LSTM or GRU takes PyTorch's fused recurrent op (torch._VF.lstm,
+    .gru, which the exporter writes as one ONNX LSTM or GRU node) only on CUDA; on the CPU it runs
+    its own loop, which the exporter writes out step by step: hundreds of nodes run one after the
+    other (a fifth to a third slower than the engine's one LSTM node, docs/MODELS.md). Keras's own conversion of its weights to
+    that op's layout is used for the layers it accepts (tanh and sigmoid activations, no mask, not
+    unrolled, GRU with reset_after); any other layer, or a Keras without these functions, keeps its
+    loop.
+    """
+    try:
+        import torch
+        from keras.src import activations, backend, ops
+
+        # The package exports a function of the module's name, so the module is taken by its path.
+        rnn = importlib.import_module("keras.src.backend.torch.rnn")
+        fused = (rnn._cudnn_lstm, rnn._cudnn_gru, rnn.convert_to_tensor)
+    except (ImportError, AttributeError):
+        yield
+        return
+    lstm, gru = backend.lstm, backend.gru
+
+    def standard(activation, recurrent_activation, unroll):
+        return (activation in (activations.tanh, torch.tanh, ops.tanh) and recurrent_activation in (activations.sigmoid, torch.sigmoid, ops.sigmoid)
+                and not unroll)
+
+    def as_tensors(kernel, inputs, *states):
+        dtype = fused[2](kernel).dtype
+        return [fused[2](t).to(dtype) for t in (inputs, *states)]
+
+    def fused_lstm(inputs, initial_state_h, initial_state_c, mask, kernel, recurrent_kernel, bias, activation, recurrent_activation,
+                   return_sequences=False, go_backwards=False, unroll=False, batch_first=True):
+        if mask is not None or not batch_first or not standard(activation, recurrent_activation, unroll):
+            return lstm(inputs, initial_state_h, initial_state_c, mask, kernel, recurrent_kernel, bias, activation, recurrent_activation,
+                        return_sequences=return_sequences, go_backwards=go_backwards, unroll=unroll, batch_first=batch_first)
+        inputs, h, c = as_tensors(kernel, inputs, initial_state_h, initial_state_c)
+        if go_backwards:
+            inputs = torch.flip(inputs, dims=[1])
+        return fused[0](inputs, h, c, fused[2](kernel), fused[2](recurrent_kernel), None if bias is None else fused[2](bias),
+                        return_sequences=return_sequences, device=inputs.device)
+
+    def fused_gru(inputs, initial_state, mask, kernel, recurrent_kernel, bias, activation, recurrent_activation,
+                  return_sequences=False, go_backwards=False, unroll=False, reset_after=True):
+        if mask is not None or not reset_after or not standard(activation, recurrent_activation, unroll):
+            return gru(inputs, initial_state, mask, kernel, recurrent_kernel, bias, activation, recurrent_activation,
+                       return_sequences=return_sequences, go_backwards=go_backwards, unroll=unroll, reset_after=reset_after)
+        inputs, h = as_tensors(kernel, inputs, initial_state)
+        if go_backwards:
+            inputs = torch.flip(inputs, dims=[1])
+        return fused[1](inputs, h, fused[2](kernel), fused[2](recurrent_kernel), None if bias is None else fused[2](bias),
+                        return_sequences=return_sequences, device=inputs.device)
+
+    backend.lstm, backend.gru = fused_lstm, fused_gru
+    try:
+        yield
+    finally:
+        backend.lstm, backend.gru = lstm, gru
 
 
 def _name(model: Any) -> str:

@@ -271,6 +271,39 @@ final class LayoutKernels {
         };
     }
 
+    /** Tile: each row of the input's last axis copied as many times as that axis repeats, into every output row it lands on. */
+    static Kernel tile() {
+        return (in, out) -> {
+            Tensor x = in[0];
+            Tensor y = out[0];
+            if (y.elementCount() == 0) {
+                return;
+            }
+            Shape s = x.shape();
+            int rank = s.rank();
+            if (rank == 0) {
+                CopyKernel.copy(x, 0, y, 0, 1);
+                return;
+            }
+            long[] outDims = y.shape().dims();
+            long[] strides = strides(s);
+            long row = s.dim(rank - 1);
+            long[] index = new long[rank - 1];
+            for (long o = 0; o < y.elementCount(); o += outDims[rank - 1]) {
+                long from = 0;
+                for (int a = 0; a < rank - 1; a++) {
+                    from += index[a] % s.dim(a) * strides[a];
+                }
+                for (long at = o; at < o + outDims[rank - 1]; at += row) {
+                    CopyKernel.copy(x, from, y, at, row);
+                }
+                for (int a = rank - 2; a >= 0 && ++index[a] == outDims[a]; a--) {
+                    index[a] = 0;
+                }
+            }
+        };
+    }
+
     static Kernel constantOfShape(Node node) {
         double value = node.floatAttr("value", 0);
         return (in, out) -> {

@@ -22,7 +22,7 @@ import org.mleruntime.ir.ValueInfo;
 
 /**
  * The shape rules of ONNX's data-movement operators (opset 13 and later): Shape, Transpose,
- * Squeeze, Unsqueeze, Flatten, Gather, GatherElements, GatherND, Slice, Split, Expand,
+ * Squeeze, Unsqueeze, Flatten, Gather, GatherElements, GatherND, Slice, Split, Expand, Tile,
  * ConstantOfShape, Range and Where.
  * Sizes that come from another value (Slice's starts, Expand's shape) are read when that value is
  * known while planning — a constant, or a shape computation folded for the concrete inputs — and
@@ -350,6 +350,42 @@ final class LayoutSchema {
             }
         }
         return List.of(out(n, in.getFirst().dtype(), broadcast(n, in.getFirst().shape(), Shape.of(target))));
+    }
+
+    /**
+     * Tile: the input repeated {@code repeats[i]} times along each axis i (int64 input 1, one count
+     * per axis, none negative). A symbolic axis keeps its name when repeated once.
+     */
+    static List<ValueInfo> tile(Node n, List<ValueInfo> in, List<Tensor> c) {
+        arity(n, in, 2, 2);
+        Shape s = in.getFirst().shape();
+        Shape repeatsShape = in.get(1).shape();
+        if (in.get(1).dtype() != DType.INT64 || repeatsShape.rank() != 1 || !repeatsShape.isSymbolic(0) && repeatsShape.dim(0) != s.rank()) {
+            throw error(n, "repeats must be an int64 vector of one count per input axis (" + s.rank() + "), found "
+                    + in.get(1).dtype().label() + repeatsShape);
+        }
+        long[] repeats = knownInts(n, in, c, 1);
+        if (repeats == null) {
+            return List.of(out(n, in.getFirst().dtype(), unknown(s.rank())));
+        }
+        long[] dims = new long[s.rank()];
+        String[] names = new String[s.rank()];
+        for (int i = 0; i < dims.length; i++) {
+            if (repeats[i] < 0) {
+                throw error(n, "repeats " + Arrays.toString(repeats) + " hold a negative count");
+            }
+            if (s.isSymbolic(i)) {
+                dims[i] = Shape.BATCH;
+                names[i] = repeats[i] == 1 ? s.symbol(i) : Shape.UNKNOWN;
+            } else {
+                try {
+                    dims[i] = Math.multiplyExact(s.dim(i), repeats[i]);
+                } catch (ArithmeticException e) {
+                    throw error(n, "repeating " + s + " by " + Arrays.toString(repeats) + " overflows a size");
+                }
+            }
+        }
+        return List.of(out(n, in.getFirst().dtype(), new Shape(dims, names)));
     }
 
     static List<ValueInfo> constantOfShape(Node n, List<ValueInfo> in, List<Tensor> c) {

@@ -33,6 +33,7 @@ public final class TensorOperators implements OperatorFamily, CpuKernelProvider 
         schemas.addAcrossRows("Slice", LayoutSchema::slice);
         schemas.addAcrossRows("Split", LayoutSchema::split);
         schemas.addAcrossRows("Expand", LayoutSchema::expand);
+        schemas.addAcrossRows("Tile", LayoutSchema::tile);
         schemas.addAcrossRows("ConstantOfShape", LayoutSchema::constantOfShape);
         schemas.addAcrossRows("Range", LayoutSchema::range);
         schemas.addAcrossRows("Pad", PaddingSchema::pad);
@@ -60,6 +61,7 @@ public final class TensorOperators implements OperatorFamily, CpuKernelProvider 
         kernels.add("Slice", (node, in, c, math) -> LayoutKernels.slice(node));
         kernels.add("Split", (node, in, c, math) -> LayoutKernels.split(node));
         kernels.add("Expand", (node, in, c, math) -> LayoutKernels.expand());
+        kernels.add("Tile", (node, in, c, math) -> LayoutKernels.tile());
         kernels.add("ConstantOfShape", (node, in, c, math) -> LayoutKernels.constantOfShape(node));
         kernels.add("Range", (node, in, c, math) -> LayoutKernels.range());
         kernels.add("Pad", (node, in, c, math) -> PaddingKernels.pad(node));

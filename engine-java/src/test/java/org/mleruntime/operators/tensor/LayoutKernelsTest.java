@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.mleruntime.InvalidInputException;
 import org.mleruntime.InvalidModelException;
+import org.mleruntime.MleException;
 import org.mleruntime.TestModels;
 import org.mleruntime.ir.Attribute;
 import org.mleruntime.ir.DType;
@@ -60,6 +61,25 @@ class LayoutKernelsTest {
 
     private static Tensor indices(DType dtype, Shape shape, double... v) {
         return Tensors.of(dtype, shape, v);
+    }
+
+    @Test
+    void tileRepeatsAlongEveryAxis() {
+        Tensor t = OperatorHarness.run("Tile", Map.of(), arange(), ints(2, 1, 3));
+        assertArrayEquals(new long[] {4, 3, 12}, t.shape().dims());
+        double[] x = Tensors.toDoubles(arange());
+        double[] y = Tensors.toDoubles(t);
+        // numpy.tile(x, (2, 1, 3))[i, j, k] == x[i % 2, j, k % 4]
+        for (int i = 0; i < 4; i++) {
+            for (int j = 0; j < 3; j++) {
+                for (int k = 0; k < 12; k++) {
+                    assertEquals(x[(i % 2) * 12 + j * 4 + k % 4], y[(i * 3 + j) * 12 + k], "y[" + i + ", " + j + ", " + k + "]");
+                }
+            }
+        }
+        assertEquals(0, OperatorHarness.run("Tile", Map.of(), arange(), ints(1, 0, 1)).elementCount());
+        assertThrows(MleException.class, () -> OperatorHarness.run("Tile", Map.of(), arange(), ints(1, -1, 1)));
+        assertThrows(MleException.class, () -> OperatorHarness.run("Tile", Map.of(), arange(), ints(1, 2)));
     }
 
     @Test

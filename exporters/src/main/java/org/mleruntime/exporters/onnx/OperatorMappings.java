@@ -27,6 +27,8 @@ public final class OperatorMappings {
             add(op, 7, NativeMappings::same);
         }
         add("Expand", 8, NativeMappings::same);
+        // Tile's repeats became one input in set 6 (set 1 took tiles and an axis).
+        add("Tile", 6, NativeMappings::same);
         for (String op : List.of("Erf", "Where", "BatchNormalization", "IsNaN")) {
             add(op, 9, NativeMappings::same);
         }
