@@ -60,7 +60,7 @@ def _recurrent_layers_as_one_op():
 
         # The package exports a function of the module's name, so the module is taken by its path.
         rnn = importlib.import_module("keras.src.backend.torch.rnn")
-        fused = (rnn._cudnn_lstm, rnn._cudnn_gru, rnn.convert_to_tensor)
+        one_lstm, one_gru, tensor = rnn._cudnn_lstm, rnn._cudnn_gru, rnn.convert_to_tensor
     except (ImportError, AttributeError):
         yield
         return
@@ -71,8 +71,8 @@ def _recurrent_layers_as_one_op():
                 and not unroll)
 
     def as_tensors(kernel, inputs, *states):
-        dtype = fused[2](kernel).dtype
-        return [fused[2](t).to(dtype) for t in (inputs, *states)]
+        dtype = tensor(kernel).dtype
+        return [tensor(t).to(dtype) for t in (inputs, *states)]
 
     def fused_lstm(inputs, initial_state_h, initial_state_c, mask, kernel, recurrent_kernel, bias, activation, recurrent_activation,
                    return_sequences=False, go_backwards=False, unroll=False, batch_first=True):
@@ -82,7 +82,7 @@ def _recurrent_layers_as_one_op():
         inputs, h, c = as_tensors(kernel, inputs, initial_state_h, initial_state_c)
         if go_backwards:
             inputs = torch.flip(inputs, dims=[1])
-        return fused[0](inputs, h, c, fused[2](kernel), fused[2](recurrent_kernel), None if bias is None else fused[2](bias),
+        return one_lstm(inputs, h, c, tensor(kernel), tensor(recurrent_kernel), None if bias is None else tensor(bias),
                         return_sequences=return_sequences, device=inputs.device)
 
     def fused_gru(inputs, initial_state, mask, kernel, recurrent_kernel, bias, activation, recurrent_activation,
@@ -93,7 +93,7 @@ def _recurrent_layers_as_one_op():
         inputs, h = as_tensors(kernel, inputs, initial_state)
         if go_backwards:
             inputs = torch.flip(inputs, dims=[1])
-        return fused[1](inputs, h, fused[2](kernel), fused[2](recurrent_kernel), None if bias is None else fused[2](bias),
+        return one_gru(inputs, h, tensor(kernel), tensor(recurrent_kernel), None if bias is None else tensor(bias),
                         return_sequences=return_sequences, device=inputs.device)
 
     backend.lstm, backend.gru = fused_lstm, fused_gru

@@ -688,7 +688,11 @@ public final class VectorMathKernels implements MathKernels {
             e.intoArray(x, i);
             sums = sums.add(e);
         }
-        float sum = sumInOrder(sums, new float[F.length()]);
+        // Lanes in order, without an array per call (a softmax calls this once per row).
+        float sum = 0;
+        for (int lane = 0; lane < F.length(); lane++) {
+            sum += sums.lane(lane);
+        }
         for (; i < to; i++) {
             x[i] = (float) Math.exp(x[i] - shift);
             sum += x[i];
